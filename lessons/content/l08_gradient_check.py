@@ -1,0 +1,179 @@
+"""Lesson 8: finite differences against backward(), the way bugs in rules are caught."""
+
+from lessons import checks
+from lessons.graphs import NEURON
+from lessons.model import CodeReading, Exercise, Lesson, Predict, Prose, Slope
+
+L_OF_B = "(2*x + 10)*(-2.0)"  # L = (a*b + c)*f with a = 2, c = 10, f = −2, and b = x
+N = 0.8813735870195432
+F = "3*x**2 - 4*x + 5"
+H_CHOICES = ("h = 0.1", "h = 0.00001", "h = 1e-15")
+HS = (0.1, 1e-3, 1e-5, 1e-8, 1e-11, 1e-13, 1e-15)
+
+
+def _broken_tanh_grad() -> float:
+    """∂o/∂n if tanh's local had been coded as 1 − t instead of 1 − t²."""
+    o = checks.build(NEURON).output
+    return 1.0 - o.data
+
+
+def _best_h() -> str:
+    """The choice of h whose forward difference lands closest to backward()'s slope."""
+    exact = checks.function_slope(F, 3.0)
+    f3 = checks.function_value(F, 3.0)
+
+    def error(label: str) -> float:
+        h = float(label.split("=")[1])
+        return abs((checks.function_value(F, 3.0 + h) - f3) / h - exact)
+
+    return min(H_CHOICES, key=error)
+
+
+LESSON = Lesson(
+    id="gradient-check",
+    number=8,
+    title="Checking gradients numerically",
+    summary="Compare backward() with finite differences: a wrong local derivative shows up.",
+    steps=(
+        Prose(
+            title="Trust, but check",
+            text="""\
+backward() is only as right as each op's local derivative. A typo in
+one rule gives wrong grads, silently: training just goes badly.
+
+The check is lesson 1's idea: nudge one input by a small h, re-run the
+graph forward, and measure
+
+```
+(L(x + h) − L(x)) / h
+```
+
+If that disagrees with x.grad, some rule is wrong. Better still is the
+**central difference**, which cancels the curve's bend:
+
+```
+(L(x + h) − L(x − h)) / 2h
+```
+""",
+        ),
+        Slope(
+            title="Check b.grad",
+            function=L_OF_B,
+            x=-3.0,
+            text="""\
+Lesson 3's L as a function of b alone, with a = 2, c = 10, f = −2:
+
+```
+L(b) = (2b + 10) · (−2)
+```
+
+backward() said b.grad = −4. Measure it.
+""",
+            exercise=Exercise(
+                prompt="What does the measured slope approach?",
+                check=checks.number(
+                    lambda: checks.function_slope(L_OF_B, -3.0),
+                    tol=0.01,
+                    misses=[(-8.0, "−8 is L itself. The slope is the ratio in the table.")],
+                    wrong="Read the ratio for the smallest h.",
+                ),
+                hints=("L is a straight line in b here: every row agrees.",),
+                explanation="""\
+−4, exactly what backward() said. L is linear in b, so even h = 1
+measures it perfectly.""",
+            ),
+        ),
+        Predict(
+            title="A broken rule",
+            source=NEURON,
+            text="""\
+Suppose someone coded tanh's local derivative as `1 - t` instead of
+`1 - t*t`. backward() would happily use it.
+
+In lesson 6's neuron, o = tanh(n) = 0.7071.
+""",
+            exercise=Exercise(
+                prompt="What would the broken backward() report for ∂o/∂n?",
+                check=checks.number(
+                    _broken_tanh_grad,
+                    misses=[(0.5, "0.5 is the right grad, from 1 − t². The broken rule is 1 − t.")],
+                    wrong="Compute 1 − t with t = o = 0.7071.",
+                ),
+                hints=("1 − 0.7071.",),
+                explanation="""\
+0.2929. Nothing crashes; every grad below n is simply 41% too small.
+Only a check against the numbers can catch that.""",
+            ),
+        ),
+        Slope(
+            title="Measure tanh",
+            function="x.tanh()",
+            x=N,
+            text="""\
+Now measure the true slope of tanh at n = 0.8814, with no rule at all:
+just tanh(n + h) − tanh(n), divided by h.
+""",
+            exercise=Exercise(
+                prompt="What does the measured slope approach?",
+                check=checks.number(
+                    lambda: checks.function_slope("x.tanh()", N),
+                    tol=1e-3,
+                    misses=[
+                        (_broken_tanh_grad, "That is the broken rule's answer. Read the table.")
+                    ],
+                    wrong="Read the ratio for the smallest h.",
+                ),
+                hints=("With h = 0.0001 the ratio is 0.49996.",),
+                explanation="""\
+0.5. The measurement says 0.5, the broken rule says 0.2929: caught.
+Real libraries test every op this way; PyTorch calls it gradcheck.""",
+            ),
+        ),
+        Slope(
+            title="How small should h be?",
+            function=F,
+            x=3.0,
+            hs=HS,
+            text="""\
+Back to lesson 1's f at x = 3, where the true slope is 14. Smaller h
+should be better — until it is not.
+
+A float has about 16 significant digits. f(3 + h) and f(3) are both
+near 20; with h = 1e-15 they differ only in the last digit or two, and
+rounding swamps the difference.
+""",
+            exercise=Exercise(
+                prompt="Which h gives the most accurate slope?",
+                check=checks.choice(
+                    H_CHOICES,
+                    _best_h,
+                    wrong={
+                        "h = 0.1": "Too big: the curve bends within 0.1, which adds 3h = 0.3.",
+                        "h = 1e-15": "Too small: the two values of f agree in almost "
+                        "every digit, and rounding is all that is left.",
+                    },
+                ),
+                hints=("Compare each row with the true slope, 14.",),
+                explanation="""\
+h = 0.00001: small enough that the bend hardly matters, large enough
+that rounding does not. That is why gradient checks use h near 1e-5
+(or 1e-6 with the central difference).""",
+                answer_kind="choice",
+                choices=H_CHOICES,
+            ),
+        ),
+        CodeReading(
+            title="The tutor's own check",
+            target="engine.graph:Graph.numerical_slope",
+            text="""\
+The engine ships this check. It re-runs the recorded graph with one
+leaf nudged both ways — the graph itself is not changed.
+""",
+            look_for="""\
+- `x + h` and `x - h`: the graph re-run forward with the leaf nudged
+  up and down.
+- `(up - down) / (2 * h)`: the central difference.
+- Nothing calls backward(): this is an independent measurement.""",
+        ),
+    ),
+)
