@@ -10,9 +10,9 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from engine.value import Value, dot
+from engine.value import Value, _dot
 
-__all__ = ["Module", "Neuron", "Layer", "MLP", "ACTIVATIONS"]
+__all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 
@@ -30,35 +30,64 @@ class Module:
             p.grad = 0.0
 
 
-def _check_activation(activation: str) -> str:
+def _choose_activation(activation: str | None, nonlin: bool | None) -> str:
+    """``activation`` by name (tanh when neither is given), or micrograd's ``nonlin``:
+    True means ReLU, False means no activation at all."""
+    if nonlin is not None:
+        implied = "relu" if nonlin else "linear"
+        if activation is not None and activation != implied:
+            raise ValueError(
+                f"activation={activation!r} and nonlin={nonlin!r} disagree: give only one"
+            )
+        return implied
+    if activation is None:
+        return "tanh"
     if activation not in ACTIVATIONS:
+        hint = " (micrograd's True/False is nonlin=...)" if isinstance(activation, bool) else ""
         raise ValueError(
-            f"unknown activation {activation!r}: choose one of {', '.join(ACTIVATIONS)}"
+            f"unknown activation {activation!r}: choose one of {', '.join(ACTIVATIONS)}{hint}"
         )
     return activation
 
 
 class Neuron(Module):
-    """``activation(w1*x1 + ... + wn*xn + b)``: one weighted sum, one squash."""
+    """``activation(w1*x1 + ... + wn*xn + b)``: one weighted sum, one squash.
+
+    ``activation`` is one of ``ACTIVATIONS`` (tanh when not given); micrograd's
+    ``nonlin=True`` (ReLU) and ``nonlin=False`` (linear) work too.
+    """
 
     def __init__(
-        self, nin: int, activation: str = "tanh", rng: random.Random | None = None
+        self,
+        nin: int,
+        activation: str | None = None,
+        rng: random.Random | None = None,
+        *,
+        nonlin: bool | None = None,
     ) -> None:
         if nin < 1:
             raise ValueError(f"a neuron needs at least 1 input, not {nin}")
+        self.activation = _choose_activation(activation, nonlin)
         rng = rng if rng is not None else random
         self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
         self.b = Value(0.0)
-        self.activation = _check_activation(activation)
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
-        act = dot(self.w, x, self.b)
+        x = [xi if isinstance(xi, Value) else Value(xi) for xi in x]
+        if len(x) != len(self.w):
+            raise ValueError(f"this neuron takes {len(self.w)} inputs, not {len(x)}")
+        return self._fire(x, [xi.data for xi in x])
+
+    def _fire(self, x: Sequence[Value], xdata: Sequence[float]) -> Value:
+        """The neuron on inputs that are Values already, their data already read
+        (a layer reads them once for all of its neurons)."""
+        act = _dot(self.w, x, xdata, self.b)
         if self.activation == "linear":
             return act
         return getattr(act, self.activation)()
 
     def parameters(self) -> list[Value]:
-        return self.w + [self.b]
+        return [*self.w, self.b]
 
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)} inputs, {self.activation})"
@@ -71,17 +100,23 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str = "tanh",
+        activation: str | None = None,
         rng: random.Random | None = None,
+        *,
+        nonlin: bool | None = None,
     ) -> None:
         if nout < 1:
             raise ValueError(f"a layer needs at least 1 neuron, not {nout}")
+        activation = _choose_activation(activation, nonlin)
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         # Plain numbers become Values once, so every neuron reads the same input nodes.
         x = [xi if isinstance(xi, Value) else Value(xi) for xi in x]
-        out = [n(x) for n in self.neurons]
+        if len(x) != len(self.neurons[0].w):
+            raise ValueError(f"this layer takes {len(self.neurons[0].w)} inputs, not {len(x)}")
+        xdata = [xi.data for xi in x]
+        out = [n._fire(x, xdata) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
@@ -104,7 +139,7 @@ class MLP(Module):
     ) -> None:
         if not nouts:
             raise ValueError("an MLP needs at least one layer size, like [16, 16, 1]")
-        _check_activation(activation)
+        activation = _choose_activation(activation, None)
         sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else "linear", rng)

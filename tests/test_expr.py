@@ -457,7 +457,7 @@ MATH_ERRORS = [
     ("power overflow", "a = 10; b = a ** 400", "10.0 ** 400 is too large for a float", 1, 15),
     ("product overflow", "a = 1e200; b = a * a", "1e+200 * 1e+200 is too large for a float", 1, 18),
     ("sum overflow", "a = 1.7e308; b = a + a", "is too large for a float", 1, 20),
-    ("quotient overflow", "a = 1e-200; b = 1 / a", "1 / 1e-200 is too large for a float", 1, 19),
+    ("quotient overflow", "a = 1e-310; b = 1 / a", "1 / 1e-310 is too large for a float", 1, 19),
     ("error in a later line", "a = 1\nb = a - 1\nc = a / b", "1.0 / 0.0 divides by zero", 3, 7),
 ]
 
