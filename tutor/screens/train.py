@@ -1,0 +1,710 @@
+"""The training lab: train an MLP on the moons and watch it learn, live.
+
+Training runs on a thread worker (a :class:`TrainDriver`) that never touches a
+widget; it tells the screen when there is news, and the screen takes it and
+redraws on its own schedule: the curves at most 5 times a second, the
+decision boundary at most twice (the worker scores its mesh no more often).
+Every millisecond the UI draws is a millisecond the training thread waits
+for the GIL, so drawing less often trains faster.
+Keys are answered between two redraws, so the lab stays quick while it trains.
+
+Keys: space play/pause, ``.`` one step, ``r`` reset with the form's settings,
+``i`` inspect a sample's forward pass in the graph explorer, ``f`` the form,
+``1`` ``2`` ``3`` (or ←/→) the charts, escape back.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+from collections import deque
+from typing import ClassVar
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import var
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, Select, Static, Tab, Tabs
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from engine.data import Dataset, lecture_examples
+from engine.train import StepReport, TrainConfig, TrainingRun
+from lessons.model import Goal
+from tutor.train_driver import News, TrainDriver
+from tutor.widgets.train_charts import (
+    AccuracyPlot,
+    BoundaryPlot,
+    Chart,
+    LossPlot,
+    SampleScores,
+    TrainingHistory,
+)
+from tutor.widgets.train_form import TrainForm
+
+__all__ = ["SamplePicker", "TrainScreen"]
+
+WIDE_AT = (110, 32)
+"""From this many columns and rows every chart shows at once; below, one at a time in tabs."""
+
+REDRAW_TICK = 1 / 10
+"""Seconds between two frames the lab draws, at least: each updates the status
+line and at most one chart."""
+
+CURVES_EVERY = 1 / 5
+"""Seconds between two drawings of a curve chart, at least (the issue allows 8
+a second; 5 look as live and leave the training more time)."""
+
+UI_SHARE = 0.2
+"""At most about this share of the time goes to drawing curves: on a big
+terminal, where a chart costs more to draw, the curves are redrawn less often."""
+
+BOUNDARY_EVERY = 1 / 2
+"""Seconds between two redraws of the decision boundary, at least."""
+
+SWITCH_INTERVAL = 0.001
+"""Seconds a thread may hold the GIL while another waits (Python's default is 0.005)."""
+
+CHARTS = ("loss", "accuracy", "boundary")
+
+DATASETS = {"lecture": ("the lecture's examples", lecture_examples)}
+"""Named datasets a lesson may train on instead of moons made from the settings."""
+
+
+class Charts(Container, can_focus=True):
+    """Where the charts are; it holds the focus while the form does not, so the
+    lab's single-key bindings reach the screen."""
+
+
+class TrainScreen(Screen[object]):
+    """Train a network on moons (or a lesson's dataset) with live charts.
+
+    ``TrainScreen(config, goal)``: ``config`` defaults to micrograd's demo
+    recipe; ``goal`` (a lessons ``Goal``) is shown, and announced when met.
+    ``dataset`` is ``"moons"`` (made from the settings), ``"lecture"`` or a
+    ``Dataset``. ``play=True`` starts training at once.
+
+    The screen dismisses with the run that met the goal, else the run on
+    show if it took any step, else None: a lesson checks it with its
+    exercise. :class:`TrainScreen.GoalReached` is posted when the goal is met.
+    """
+
+    TITLE = "Training lab"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # One binding for both, so the Footer stays as it is (redrawing it costs a layout).
+        Binding("space", "play_pause", "Play/Pause", tooltip="Train step after step, or stop"),
+        Binding("full_stop", "step", "Step", key_display=".", tooltip="Take one step"),
+        Binding("r", "reset", "Reset", tooltip="A new run with the form's settings and seed"),
+        Binding("i", "inspect", "Inspect", tooltip="A sample's forward pass in the graph explorer"),
+        Binding("f", "form", "Form", tooltip="Go to the settings (again: hide them)"),
+        Binding("1", "chart('loss')", "Loss", show=False),
+        Binding("2", "chart('accuracy')", "Accuracy", show=False),
+        Binding("3", "chart('boundary')", "Boundary", show=False),
+        Binding("left", "next_chart(-1)", "Previous chart", show=False),
+        Binding("right", "next_chart(1)", "Next chart", show=False),
+        Binding("escape", "back", "Back", tooltip="Leave the lab (training stops)"),
+    ]
+
+    AUTO_FOCUS = "#charts"
+
+    # `var`, not `reactive`: a change must not repaint the whole screen (watchers
+    # and CSS classes redraw what needs it).
+    chart: var[str] = var("loss")
+    """The chart on show when there is room for one only."""
+
+    playing: var[bool] = var(False)
+
+    class NewsReady(Message):
+        """The training thread has news; the screen takes it with ``take_news()``."""
+
+    class GoalReached(Message):
+        """The run on show met the goal."""
+
+        def __init__(self, run: TrainingRun, report: StepReport) -> None:
+            super().__init__()
+            self.run = run
+            self.report = report
+
+    def __init__(
+        self,
+        config: TrainConfig | None = None,
+        goal: Goal | None = None,
+        *,
+        dataset: str | Dataset = "moons",
+        play: bool = False,
+        name: str | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id)
+        self.config = config if config is not None else TrainConfig()
+        self.goal = goal
+        self._dataset_note, self._dataset = _dataset(dataset)
+        self._play_at_start = play
+        self.history = TrainingHistory()
+        self.driver: TrainDriver | None = None
+        self.run: TrainingRun | None = None
+        self.status = "preparing"
+        self.message = ""
+        self.seconds = 0.0  # spent training the run on show
+        self._goal_run: TrainingRun | None = None  # the run that met the goal
+        self._step_times: deque[float] = deque(maxlen=64)
+        self._redraw_pending = False
+        self._last_tick = 0.0
+        self._last_drawn = dict.fromkeys(CHARTS, 0.0)
+        self._stale: set[str] = set()  # charts whose data changed since they were drawn
+        self._inspect_index = 0
+        self._switch_interval = sys.getswitchinterval()
+        self._shown_status = ""
+        self._shown_notice = ""
+
+    # -- layout
+
+    @property
+    def plane(self) -> bool:
+        """Whether the points are 2-D, so the decision boundary can be drawn."""
+        return self._dataset is None or self._dataset.n_features == 2
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="train-body"):
+            n_train = None if self._dataset is None else len(self._dataset.y_train)
+            yield TrainForm(
+                self.config,
+                fixed_data=self._dataset_note,
+                n_train=n_train,
+                goal=self.goal.describe() if self.goal else "",
+                id="train-form",
+            )
+            with Vertical(id="train-main"):
+                last = "Boundary" if self.plane else "Scores"
+                tabs = Tabs(
+                    Tab("1 Loss", id="tab-loss"),
+                    Tab("2 Accuracy", id="tab-accuracy"),
+                    Tab(f"3 {last}", id="tab-boundary"),
+                    id="chart-tabs",
+                )
+                tabs.can_focus = False  # 1 2 3 and ←/→ pick charts; Tab goes to the form
+                yield tabs
+                with Charts(id="charts"):
+                    yield LossPlot(self.history, id="chart-loss", classes="chart")
+                    yield AccuracyPlot(self.history, id="chart-accuracy", classes="chart")
+                    if self.plane:
+                        yield BoundaryPlot(id="chart-boundary", classes="chart")
+                    else:
+                        yield SampleScores(id="chart-boundary", classes="chart")
+        yield Static(id="train-notice")
+        yield Static(id="train-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        titles = {"loss": "loss", "accuracy": "accuracy", "boundary": "decision boundary"}
+        if not self.plane:
+            titles["boundary"] = "scores of the examples"
+        for name, title in titles.items():
+            self.query_one(f"#chart-{name}").border_title = title
+        self.query_one(TrainForm).border_title = "settings"
+        self.watch_chart(self.chart)
+        # Python hands the GIL between threads every 5 ms by default, and the UI
+        # waits for it at every turn of its event loop, many turns per key; a
+        # shorter interval answers keys quickly while the training thread computes.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        self._start(self.config, play=self._play_at_start)
+
+    def on_resize(self, event: events.Resize) -> None:
+        wide = event.size.width >= WIDE_AT[0] and event.size.height >= WIDE_AT[1]
+        self.set_class(wide, "-wide")
+        self.call_after_refresh(self._watch_points)
+
+    def watch_chart(self, chart: str) -> None:
+        for name in CHARTS:
+            self.set_class(name == chart, f"-chart-{name}")
+        tabs = self.query_one(Tabs)
+        if tabs.active != f"tab-{chart}":
+            tabs.active = f"tab-{chart}"
+        self.call_after_refresh(self._watch_points)
+        self._schedule_redraw()
+
+    def watch_playing(self) -> None:
+        if self.is_mounted:
+            self._show_status()  # at once: a key deserves an answer before the next redraw
+
+    @on(Tabs.TabActivated, "#chart-tabs")
+    def _tab_picked(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        self.chart = event.tab.id.removeprefix("tab-") if event.tab.id else "loss"
+
+    def _shows(self, chart: str) -> bool:
+        return self.has_class("-wide") or self.chart == chart
+
+    # -- running
+
+    def _start(self, config: TrainConfig, *, play: bool) -> None:
+        """Make a new run with ``config`` on a new training thread."""
+        if self.driver is not None:
+            self.driver.stop()
+        self.config = config
+        self.driver = TrainDriver(config, self._dataset, notify=self._news_ready, play=play)
+        self.playing = play
+        self.run = None
+        self.status, self.message, self.seconds = "preparing", "", 0.0
+        self.history = TrainingHistory()
+        self._step_times.clear()
+        for plot in self.query(".chart").results():
+            if hasattr(plot, "history"):
+                plot.history = self.history
+        self._stale.update(CHARTS)
+        self.query_one("#chart-boundary").show_dataset(None)
+        self._train(self.driver)
+        self._schedule_redraw()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="training")
+    def _train(self, driver: TrainDriver) -> None:
+        worker = get_current_worker()
+        driver.drive(lambda: worker.is_cancelled)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        """A training thread that failed (a bug, not a divergence) must not
+        leave the lab saying "training" for ever."""
+        worker = event.worker
+        if worker.group == "training" and event.state == WorkerState.ERROR:
+            self.status, self.message = "failed", f"The training thread failed: {worker.error}"
+            self.playing = False
+            self.notify(self.message, severity="error", timeout=10)
+            self._show_status()
+
+    def _news_ready(self) -> None:
+        """Called on the training thread: wake the screen up, nothing more."""
+        self.post_message(self.NewsReady())
+
+    @on(NewsReady)
+    def _take_news(self) -> None:
+        if self.driver is None:
+            return
+        news = self.driver.take_news()
+        if news.run is not None:
+            self._run_ready(news.run)
+        if news.steps:
+            self.history.add(news.steps)
+            self._step_times.extend(f.at for f in news.steps)
+            self._stale.update(CHARTS[:2])
+            self._check_goal()
+        if news.scores is not None:
+            self.query_one("#chart-boundary").scores = news.scores
+            self._stale.add("boundary")
+        if news.applied is not None:
+            self.query_one(TrainForm).show_run_config(news.applied)
+            self.notify("Applied from the next step on.", timeout=2)
+        if news.refused:
+            self.notify(news.refused, severity="warning", timeout=6)
+        if news.inspection is not None:
+            self._open_inspection(news)
+        self._status_changed(news)
+        self._schedule_redraw()
+
+    def _run_ready(self, run: TrainingRun) -> None:
+        _freeze_long_lived_objects()
+        self.run = run
+        self.query_one("#chart-boundary").show_dataset(run.dataset)
+        self.query_one(TrainForm).show_run_config(run.config)
+        self.call_after_refresh(self._watch_points)
+
+    def _status_changed(self, news: News) -> None:
+        before = self.status
+        self.status, self.message = news.status, news.message
+        self.seconds = news.seconds
+        # Playing is the learner's wish (the keys set it at once, before the
+        # training thread hears of it); only the end of the run overrides it.
+        if self.status not in ("ready", "running"):
+            self.playing = False
+        if before == self.status:
+            return
+        if self.status == "diverged":
+            self.notify(
+                f"{self.message}\nPress r to start again.",
+                title="Training diverged",
+                severity="error",
+                timeout=10,
+            )
+        elif self.status == "finished":
+            self.notify(self.message, title="Training finished", timeout=4)
+        elif self.status == "failed":
+            self.notify(self.message, title="Could not start the run", severity="error")
+
+    def _check_goal(self) -> None:
+        run = self.run
+        if self.goal is None or run is None or self._goal_run is run or not run.history:
+            return
+        report = run.history[-1]
+        if self.goal.met(report):
+            self._goal_run = run
+            self.notify(
+                f"{self.goal.describe()} at step {report.step + 1}. Escape takes you back.",
+                title="✓ Goal reached",
+                timeout=8,
+            )
+            self.post_message(self.GoalReached(run, report))
+
+    def _watch_points(self) -> None:
+        """Tell the training thread which points to keep scoring: the boundary's
+        mesh while the boundary is on show, nothing otherwise."""
+        if self.driver is None or self.run is None:
+            return
+        chart = self.query_one("#chart-boundary")
+        if not self._shows("boundary"):
+            self.driver.watch_points(None)
+        elif isinstance(chart, BoundaryPlot):
+            mesh = chart.mesh
+            self.driver.watch_points(None if mesh is None else mesh.points(), mesh)
+        else:
+            self.driver.watch_points(self.run.dataset.X_train, "samples")
+
+    @on(BoundaryPlot.Resized)
+    def _boundary_resized(self) -> None:
+        self._stale.add("boundary")
+        self._watch_points()
+        self._schedule_redraw()
+
+    # -- drawing
+
+    def _schedule_redraw(self) -> None:
+        if self._redraw_pending:
+            return
+        self._redraw_pending = True
+        wait = self._last_tick + REDRAW_TICK - time.monotonic()
+        if wait > 0:
+            self.set_timer(wait, self._redraw, name="train-redraw")
+        else:
+            self.call_later(self._redraw)  # (a timer of 0 s divides by zero in Textual)
+
+    def _interval(self, chart: str) -> float:
+        """The least time between two drawings of ``chart``; none when paused."""
+        if not self.playing:
+            return 0.0
+        if chart == "boundary":
+            return BOUNDARY_EVERY
+        cost = self.query_one(f"#chart-{chart}", Chart).render_seconds
+        # Textual's own drawing of a chart costs about as much again as plotext's.
+        return min(max(CURVES_EVERY, 2 * cost / UI_SHARE), 1.0)
+
+    def _redraw(self) -> None:
+        """Update the status line and draw at most one chart: a key pressed
+        during a frame waits for it, so no frame draws everything at once."""
+        self._redraw_pending = False
+        now = time.monotonic()
+        self._last_tick = now
+        shown_stale = [name for name in CHARTS if name in self._stale and self._shows(name)]
+        due = [name for name in shown_stale if now - self._last_drawn[name] >= self._interval(name)]
+        with self.app.batch_update():
+            self._show_status()
+            if due:
+                chart = min(due, key=self._last_drawn.__getitem__)  # the longest waiting
+                self._last_drawn[chart] = now
+                self._stale.discard(chart)
+                self.query_one(f"#chart-{chart}").replot()
+                shown_stale.remove(chart)
+        if shown_stale:
+            self._schedule_redraw()
+
+    def _steps_per_second(self) -> float | None:
+        times = [t for t in self._step_times if t >= self._step_times[-1] - 2.0]
+        if len(times) < 2 or times[-1] == times[0]:
+            return None
+        return (len(times) - 1) / (times[-1] - times[0])
+
+    def _status_parts(self) -> list[tuple[int, str]]:
+        """The status line's parts, each with a rank: on a narrow terminal the
+        highest ranks are left out first."""
+        run = self.run
+        marks = {
+            "preparing": "… preparing the data",
+            "ready": "▶ training" if self.playing else "‖ ready",
+            "running": "▶ training" if self.playing else "‖ paused",
+            "finished": "✓ finished",
+            "diverged": "✗ diverged",
+            "cancelled": "■ stopped",
+            "failed": "✗ could not start",
+        }
+        parts = [(0, marks.get(self.status, self.status))]
+        if run is None:
+            return parts
+        parts.append((0, f"step {run.steps_done}/{run.config.steps}"))
+        if self.status == "finished":
+            parts.append((3, f"in {_duration(self.seconds)}"))
+        if run.history:
+            last = run.history[-1]
+            parts.append((1, f"loss {last.loss:.4g}"))
+            parts.append((0, f"train {last.train_accuracy:.0%}"))
+            if last.test_accuracy is not None:
+                parts.append((0, f"test {last.test_accuracy:.0%}"))
+        rate = self._steps_per_second() if self.playing else None
+        if rate is not None:
+            parts.append((2, f"{rate:.1f} steps/s"))
+        parts.append((4, f"{run.parameter_count} params"))
+        if self.goal is not None and self._goal_run is not None:
+            parts.append((1, "goal ✓"))
+        return parts
+
+    def _show_status(self) -> None:
+        parts = self._status_parts()
+        room = self.size.width - 2
+        while len(parts) > 1 and len("  ".join(text for _, text in parts)) > room:
+            worst = max(rank for rank, _ in parts)
+            last_worst = max(i for i, (rank, _) in enumerate(parts) if rank == worst)
+            del parts[last_worst]
+        status = "  ".join(text for _, text in parts)
+        if status != self._shown_status:
+            self._shown_status = status
+            # A fixed-size line: no layout pass needed, only a repaint of it.
+            self.query_one("#train-status", Static).update(status, layout=False)
+        shown = self.status in ("diverged", "failed")
+        notice = f"{self.message} Press r to start again." if shown else ""
+        if notice != self._shown_notice:
+            self._shown_notice = notice
+            widget = self.query_one("#train-notice", Static)
+            widget.update(notice)
+            widget.set_class(shown, "-shown")
+
+    # -- actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            # As in the playground: leave only to a screen of ours, not out of the app.
+            stack = self.app.screen_stack
+            return len(stack) > 1 and stack[-2].id != "_default"
+        if action == "inspect":
+            return self.run is not None and _explorer_opens_values()
+        return True
+
+    def action_play_pause(self) -> None:
+        if self.playing:
+            self.action_pause()
+        else:
+            self.action_play()
+
+    def action_play(self) -> None:
+        if self.status in ("finished", "diverged", "cancelled", "failed"):
+            self._reset(play=True)  # space after the end starts a new run
+            return
+        if self.driver is not None:
+            self.playing = True
+            self.driver.play()
+
+    def action_pause(self) -> None:
+        if self.driver is not None:
+            self.playing = False
+            self.driver.pause()
+
+    def action_step(self) -> None:
+        if self.status in ("finished", "diverged", "cancelled", "failed"):
+            self.notify("This run has ended: r starts a new one.", timeout=3)
+            return
+        if self.driver is not None:
+            self.playing = False
+            self.driver.step_once()
+
+    def action_reset(self) -> None:
+        self._reset(play=False)
+
+    def _reset(self, *, play: bool) -> None:
+        form = self.query_one(TrainForm)
+        if not form.check():
+            self.notify(
+                "Some settings are refused (see the form); the last valid ones are used.",
+                severity="warning",
+                timeout=5,
+            )
+        self._start(form.config, play=play)
+
+    def action_form(self) -> None:
+        form = self.query_one(TrainForm)
+        if self.has_class("-form-hidden"):
+            self.remove_class("-form-hidden")
+            self.call_after_refresh(form.focus_first_field)
+        elif self.focused is not None and form in self.focused.ancestors:
+            self.add_class("-form-hidden")
+            self.query_one(Charts).focus()
+        else:
+            form.focus_first_field()
+        self.call_after_refresh(self._watch_points)
+
+    def action_chart(self, chart: str) -> None:
+        self.chart = chart
+
+    def action_next_chart(self, delta: int) -> None:
+        self.chart = CHARTS[(CHARTS.index(self.chart) + delta) % len(CHARTS)]
+
+    def action_inspect(self) -> None:
+        if self.run is None or self.driver is None:
+            return
+        self.action_pause()
+
+        def picked(index: int | None) -> None:
+            if index is not None and self.driver is not None:
+                self._inspect_index = index
+                self.driver.inspect(index)
+
+        self.app.push_screen(SamplePicker(self.run.dataset, self._inspect_index), picked)
+
+    def _open_inspection(self, news: News) -> None:
+        from tutor.screens.explorer import ExplorerScreen
+
+        inspection = news.inspection
+        assert inspection is not None
+        x = self.run.dataset.X_train[inspection.index] if self.run else ()
+        point = ", ".join(f"{v:.2f}" for v in x)
+        title = f"sample {inspection.index + 1} ({point}) after {inspection.steps_done} steps"
+        self.app.push_screen(ExplorerScreen.for_value(inspection.root, title=title))
+
+    def action_back(self) -> None:
+        self.dismiss(self.result())
+
+    def key_escape(self, event: events.Key) -> None:
+        """Escape in the form goes back to the charts rather than out of the lab."""
+        form = self.query_one(TrainForm)
+        if any(select.expanded for select in form.query(Select)):
+            return  # escape closes the open pick list first
+        if self.focused is not None and form in self.focused.ancestors:
+            event.stop()
+            self.query_one(Charts).focus()
+
+    def result(self) -> TrainingRun | None:
+        """What leaving reports: the run that met the goal, else the run on show."""
+        if self._goal_run is not None:
+            return self._goal_run
+        if self.run is not None and self.run.history:
+            return self.run
+        return None
+
+    def on_unmount(self) -> None:
+        """Leaving the lab ends the training thread (the step under way finishes)."""
+        if self.driver is not None:
+            self.driver.stop()
+        self.workers.cancel_group(self, "training")
+        sys.setswitchinterval(self._switch_interval)
+
+    @on(TrainForm.Submitted)
+    def _form_submitted(self, event: TrainForm.Submitted) -> None:
+        """Training settings apply between two steps; data and model settings
+        wait for r (the form says so beside each one)."""
+        run_config = self.run.config if self.run is not None else self.config
+        live = {
+            name: getattr(event.config, name)
+            for name in ("learning_rate", "schedule", "alpha", "batch_size", "steps")
+            if getattr(event.config, name) != getattr(run_config, name)
+        }
+        if live and self.driver is not None:
+            self.driver.change_training(**live)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
+
+
+def _dataset(dataset: str | Dataset) -> tuple[str, Dataset | None]:
+    """(a note for the form, the Dataset) — None: moons made from the settings."""
+    if isinstance(dataset, Dataset):
+        return f"the dataset {dataset.name!r}", dataset
+    if dataset == "moons":
+        return "", None
+    if dataset in DATASETS:
+        note, make = DATASETS[dataset]
+        return note, make()
+    raise ValueError(f"unknown dataset {dataset!r}: moons, or one of {', '.join(DATASETS)}")
+
+
+_frozen = False
+
+
+def _freeze_long_lived_objects() -> None:
+    """Once per process, when the first run is ready (the app, scikit-learn and
+    the data are loaded by then): collect, then move every object alive to the
+    permanent generation, which the cycle collector no longer scans.
+
+    Each training step makes thousands of short-lived Values, so the collector
+    runs very often, and each of its full passes scanned the app's ~150,000
+    long-lived objects: about a third of the training time, in pauses of up to
+    ~200 ms that also held up the keys. Nothing is disabled: new objects are
+    collected as before.
+    """
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
+
+
+def _explorer_opens_values() -> bool:
+    """Whether the graph explorer screen can show a graph made in code."""
+    from tutor.screens.explorer import ExplorerScreen
+
+    return callable(getattr(ExplorerScreen, "for_value", None))
+
+
+class SamplePicker(ModalScreen[int | None]):
+    """Pick a training sample by number (↑/↓ step through them); Enter inspects it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1)", "Previous", key_display="↑"),
+        Binding("down", "move(1)", "Next", key_display="↓"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, dataset: Dataset, index: int = 0) -> None:
+        super().__init__()
+        self.dataset = dataset
+        self.index = min(max(index, 0), len(dataset.y_train) - 1)
+
+    def compose(self) -> ComposeResult:
+        n = len(self.dataset.y_train)
+        with Vertical(id="picker"):
+            yield Static(f"Inspect the forward pass of training sample (1–{n}):")
+            yield Input(str(self.index + 1), id="picker-index", compact=True, type="integer")
+            yield Static(id="picker-sample")
+            yield Static("Enter opens the graph explorer · escape cancels", classes="picker-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#picker", Vertical).border_title = "inspect"
+        self._describe()
+
+    def _chosen(self) -> int | None:
+        text = self.query_one(Input).value.strip()
+        if not text.isdigit() or not 1 <= int(text) <= len(self.dataset.y_train):
+            return None
+        return int(text) - 1
+
+    def _describe(self) -> None:
+        index = self._chosen()
+        note = self.query_one("#picker-sample", Static)
+        if index is None:
+            note.update(f"Type a number from 1 to {len(self.dataset.y_train)}.")
+            return
+        x = ", ".join(f"{v:.3f}" for v in self.dataset.X_train[index])
+        note.update(f"x = ({x})   label {self.dataset.y_train[index]:+g}")
+
+    @on(Input.Changed)
+    def _typed(self) -> None:
+        self._describe()
+
+    @on(Input.Submitted)
+    def _entered(self) -> None:
+        index = self._chosen()
+        if index is None:
+            self.app.bell()
+            return
+        self.dismiss(index)
+
+    def action_move(self, delta: int) -> None:
+        n = len(self.dataset.y_train)
+        index = self._chosen()
+        index = (self.index if index is None else index) + delta
+        self.index = index % n
+        self.query_one(Input).value = str(self.index + 1)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

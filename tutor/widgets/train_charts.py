@@ -1,0 +1,489 @@
+"""The training lab's charts: loss and accuracy per step, and the decision boundary.
+
+Each chart is a textual-plotext ``PlotextPlot`` that owns its figure as
+``self.plt``. ``replot()`` redraws it from plain lists held in a
+:class:`TrainingHistory`; it runs on the UI thread only, and only as often as
+the screen asks (a few times a second while training), never per step.
+
+Everything reads without colour too: the two curves of a chart use different
+markers, the classes are ``o`` and ``x``, and the region the model calls +1 is
+dotted while the −1 region is blank. Colours come from the stylesheet's
+component classes, so they follow the theme.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.color import Color as RichColor
+from rich.style import Style
+from rich.table import Table
+from textual.app import RenderResult
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from engine.data import Dataset
+from tutor.train_driver import Mesh, Scores, StepFigures
+
+__all__ = [
+    "AccuracyPlot",
+    "BoundaryPlot",
+    "Chart",
+    "LossPlot",
+    "SampleScores",
+    "TrainingHistory",
+    "nice_ticks",
+]
+
+Rgb = tuple[int, int, int]
+
+
+@dataclass
+class TrainingHistory:
+    """Every step of the run on show, in plain lists (one entry per step)."""
+
+    steps: list[int] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)  # empty without a test split
+    train_accuracy: list[float] = field(default_factory=list)  # percent
+    test_accuracy: list[float] = field(default_factory=list)  # percent; empty without a split
+
+    def add(self, figures: Sequence[StepFigures]) -> None:
+        for f in figures:
+            r = f.report
+            self.steps.append(r.step + 1)  # "after step 1" reads better than "step 0"
+            self.loss.append(r.loss)
+            self.train_accuracy.append(100 * r.train_accuracy)
+            if f.test_loss is not None:
+                self.test_loss.append(f.test_loss)
+            if r.test_accuracy is not None:
+                self.test_accuracy.append(100 * r.test_accuracy)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+def _thin(xs: list[int], ys: list[float], most: int) -> tuple[list[int], list[float]]:
+    """At most about ``most`` points, evenly picked, keeping the last one, and
+    only finite ones: a chart cannot show more points than it has columns."""
+    n = min(len(xs), len(ys))
+    stride = max(1, math.ceil(n / most))
+    picked = list(range(0, n, stride))
+    if picked and picked[-1] != n - 1:
+        picked.append(n - 1)
+    pairs = [(xs[i], ys[i]) for i in picked if math.isfinite(ys[i])]
+    return [x for x, _ in pairs], [y for _, y in pairs]
+
+
+def _rgb(color: RichColor | None, fallback: Rgb) -> Rgb:
+    if color is None or color.is_default:
+        return fallback
+    triplet = color.get_truecolor()
+    return (triplet.red, triplet.green, triplet.blue)
+
+
+class Chart(PlotextPlot):
+    """A plot whose colours come from component classes in the stylesheet."""
+
+    render_seconds = 0.0
+    """CPU time the last drawing took, so the screen can pace redraws."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        # plotext's "clear" theme paints no background and uses the default
+        # colours: the widget's own, from the stylesheet. Far fewer colour changes
+        # to decode and to send to the terminal than a painted canvas.
+        self.theme = "clear"
+        self._lines: list[Strip] | None = None
+
+    def replot(self) -> None:
+        """The data changed: draw again at the next frame."""
+        self.refresh()
+
+    def refresh(self, *regions: Region, **kwargs: bool) -> Chart:
+        self._lines = None  # whatever changed (data, size, theme), draw anew
+        return super().refresh(*regions, **kwargs)
+
+    def render(self) -> RenderResult:
+        # The figure is made here rather than in replot(), so that its ticks and
+        # cells fit the size the chart has now (a chart that was hidden has none).
+        self.plt.clear_data()
+        self.plt.clear_figure()
+        if self.size.width > 2 and self.size.height > 2:
+            self.draw()
+        return super().render()
+
+    def render_line(self, y: int) -> Strip:
+        """One line of the chart (Textual's line API).
+
+        Textual would turn the plot's text into its own Content span by span,
+        which costs more than plotext itself; Rich renders the same lines several
+        times faster. They are made once per drawing and served from there.
+        """
+        if self._lines is None:
+            began = time.thread_time()
+            width, height = self.size
+            console = self.app.console
+            options = console.options.update_dimensions(width, height)
+            lines = console.render_lines(self.render(), options, pad=True)
+            # Unstyled cells take the widget's colours (and every segment then
+            # has a style, which Textual's filters, e.g. for NO_COLOR, rely on).
+            base = self.rich_style
+            self._lines = [Strip(line, width).apply_style(base) for line in lines]
+            self.render_seconds = time.thread_time() - began
+        if y < len(self._lines):
+            return self._lines[y]
+        return Strip.blank(self.size.width)
+
+    def draw(self) -> None:
+        """Plot the data on ``self.plt`` for the current size."""
+        raise NotImplementedError
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, default=Style())
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        # A new theme means new colours for the lines and regions as well.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.replot())
+
+
+class _CurvePlot(Chart):
+    """Two curves over the steps: a solid training line and a dotted test line."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"curve--train", "curve--test"}
+
+    def __init__(self, history: TrainingHistory, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.history = history
+
+    def series(self) -> tuple[list[float], list[float]]:
+        raise NotImplementedError
+
+    LEGEND_AT = "top"
+    """Where the legend goes: where this chart's curves usually are not."""
+
+    def draw(self) -> None:
+        plt = self.plt
+        steps = self.history.steps
+        train, test = self.series()
+        most = max(self.size.width * 2, 20)
+        train_x, train_y = _thin(steps, train, most)
+        test_x, test_y = _thin(steps, test, most)
+        train_color = _rgb(self._style("curve--train").color, (80, 140, 220))
+        test_color = _rgb(self._style("curve--test").color, (230, 160, 60))
+        # The test curve first: where the two coincide the training curve shows,
+        # and where they part (the interesting bit) both do.
+        if test_y:
+            plt.plot(test_x, test_y, marker="•", color=test_color)
+        if train_y:
+            plt.plot(train_x, train_y, marker="hd", color=train_color)
+        # Half a step of room on either side keeps the last point inside the frame.
+        last = max(len(steps), 10)
+        plt.xlim(0.5, last + 0.5)
+        xt = [t for t in nice_ticks(1, last, max(2, self.size.width // 8)) if t >= 1]
+        plt.xticks(xt, [_tick_label(t) for t in xt])
+        low, high = self.y_range(train_y + test_y)
+        plt.ylim(low, high)
+        yt = nice_ticks(low, high, max(3, self.size.height // 2))
+        plt.yticks(yt, [self.y_label(t) for t in yt])
+        if test_y:
+            # plotext's own legend sits top left, right where a falling loss starts.
+            y = high if self.LEGEND_AT == "top" else low
+            plt.text(
+                "▀▀ train  • test",
+                last + 0.5,
+                y,
+                alignment="right",
+                color="default",
+                background="default",
+            )
+        if not steps:
+            plt.text(
+                "space trains · . takes a step",
+                (last + 1) / 2,
+                (low + high) / 2,
+                alignment="center",
+                color="default",
+                background="default",
+            )
+
+    def y_range(self, ys: list[float]) -> tuple[float, float]:
+        raise NotImplementedError
+
+    def y_label(self, tick: float) -> str:
+        return _tick_label(tick)
+
+
+class LossPlot(_CurvePlot):
+    """The loss after every step: training data, and test data when there is a split."""
+
+    def series(self) -> tuple[list[float], list[float]]:
+        return self.history.loss, self.history.test_loss
+
+    def y_range(self, ys: list[float]) -> tuple[float, float]:
+        top = max(ys, default=1.0)
+        return 0.0, (top * 1.05 if top > 0 else 1.0)
+
+
+class AccuracyPlot(_CurvePlot):
+    """The share of points on the right side of the boundary, in percent."""
+
+    LEGEND_AT = "bottom"
+
+    def series(self) -> tuple[list[float], list[float]]:
+        return self.history.train_accuracy, self.history.test_accuracy
+
+    def y_range(self, ys: list[float]) -> tuple[float, float]:
+        return 0.0, 105.0  # 100% a little below the frame, not on it
+
+    def y_label(self, tick: float) -> str:
+        return f"{tick:g}%"
+
+
+def nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
+    """Round numbers between ``low`` and ``high`` for an axis: 1, 2 or 5 times a power of ten."""
+    span = high - low
+    if not (math.isfinite(span) and span > 0):
+        return [low]
+    rough = span / max(most - 1, 1)
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+    first = math.ceil(low / step) * step
+    ticks = []
+    t = first
+    while t <= high + step * 1e-9:
+        ticks.append(round(t, 10) + 0.0)  # + 0.0 turns -0.0 into 0.0
+        t += step
+    return ticks
+
+
+def _tick_label(t: float) -> str:
+    return f"{t:g}"
+
+
+class BoundaryPlot(Chart):
+    """The decision boundary: the model's score over a mesh, as coloured regions,
+    with the points drawn over them.
+
+    The screen asks the training thread to score :attr:`mesh` (which fits this
+    widget's size) and passes the result to :meth:`show_scores`. Cells the model
+    calls +1 are dotted and tinted one colour, the others blank and tinted
+    another; the points are ``o`` (+1) and ``x`` (−1), test points underlined.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "boundary--positive",  # a region the model calls +1
+        "boundary--negative",  # a region the model calls −1
+        "boundary--plus",  # a point labelled +1
+        "boundary--minus",  # a point labelled −1
+    }
+
+    MARGIN = 0.5
+    """Room around the points, in data units."""
+
+    class Resized(Message):
+        """The size changed, so the mesh to score (:attr:`BoundaryPlot.mesh`) did too."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.dataset: Dataset | None = None
+        self.scores: Scores | None = None
+        self._limits = (-1.0, 1.0, -1.0, 1.0)
+
+    # -- what to score
+
+    def show_dataset(self, dataset: Dataset | None) -> None:
+        """Draw ``dataset``'s points (2 features each) and forget old scores."""
+        self.dataset = dataset
+        self.scores = None
+        if dataset is not None:
+            points = dataset.X_train + dataset.X_test
+            m = self.MARGIN
+            self._limits = (
+                min(p[0] for p in points) - m,
+                max(p[0] for p in points) + m,
+                min(p[1] for p in points) - m,
+                max(p[1] for p in points) + m,
+            )
+        self.replot()
+
+    def _ticks(self) -> tuple[list[float], list[str], list[float], list[str]]:
+        x0, x1, y0, y1 = self._limits
+        xt = nice_ticks(x0, x1, max(2, self.size.width // 8))
+        yt = nice_ticks(y0, y1, max(2, self.size.height // 4))
+        return xt, [_tick_label(t) for t in xt], yt, [_tick_label(t) for t in yt]
+
+    def canvas_size(self) -> tuple[int, int]:
+        """Columns and rows of the drawing area inside plotext's frame and ticks."""
+        _, _, _, ylabels = self._ticks()
+        label_width = max((len(label) for label in ylabels), default=0)
+        # A frame line on each side; the legend and a frame line above; below,
+        # a frame line and the row of x labels.
+        return self.size.width - 2 - label_width, self.size.height - 4
+
+    def legend(self) -> str:
+        """What the marks mean, as long as the width allows."""
+        tested = self.dataset is not None and bool(self.dataset.X_test)
+        width = self.canvas_size()[0]
+        for legend in (
+            "o class +1   x class −1   · the model says +1",
+            "o +1   x −1   · model says +1",
+            "o +1  x −1  · says +1",
+        ):
+            if tested:
+                legend += "   underlined: test"
+            if len(legend) <= width:
+                return legend
+        return ""
+
+    @property
+    def mesh(self) -> Mesh | None:
+        """The points to score for this size: one per cell row, one per two
+        columns (a terminal cell is about twice as tall as it is wide)."""
+        if self.dataset is None:
+            return None
+        cols, rows = self.canvas_size()
+        if cols < 2 or rows < 2:
+            return None
+        x0, x1, y0, y1 = self._limits
+        dx = (x1 - x0) / (cols - 1)
+        mesh_cols = (cols + 1) // 2
+        # Mesh column k stands for canvas columns 2k and 2k+1: score between them.
+        return Mesh(x0 + 0.5 * dx, x0 + (2 * mesh_cols - 1.5) * dx, y0, y1, mesh_cols, rows)
+
+    def show_scores(self, scores: Scores | None) -> None:
+        self.scores = scores
+        self.replot()
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
+
+    # -- drawing
+
+    def _cells(self, cols: int, rows: int) -> list[list[tuple[str, object, object, str]]]:
+        """(character, colour, background, style) for every canvas cell, bottom row first."""
+        x0, x1, y0, y1 = self._limits
+        positive = self._style("boundary--positive")
+        negative = self._style("boundary--negative")
+        pos_bg = _rgb(positive.bgcolor, (30, 50, 90))
+        neg_bg = _rgb(negative.bgcolor, (90, 55, 25))
+        dot_fg = _rgb(positive.color, (150, 150, 150))
+        blank: tuple[str, object, object, str] = (" ", None, None, "default")
+        grid = [[blank] * cols for _ in range(rows)]
+        scores = self.scores
+        if scores is not None and isinstance(scores.tag, Mesh) and scores.values:
+            mesh = scores.tag
+            positive_cell = ("·", dot_fg, pos_bg, "default")
+            negative_cell = (" ", None, neg_bg, "default")
+            # The mesh point nearest to each column and to each row, found once.
+            mesh_col = [
+                _nearest(x0 + (x1 - x0) * c / (cols - 1), mesh.x0, mesh.x1, mesh.cols)
+                for c in range(cols)
+            ]
+            for r in range(rows):
+                i = _nearest(y0 + (y1 - y0) * r / (rows - 1), mesh.y0, mesh.y1, mesh.rows)
+                values = scores.values[i * mesh.cols : (i + 1) * mesh.cols]
+                grid[r] = [positive_cell if values[j] > 0 else negative_cell for j in mesh_col]
+        data = self.dataset
+        if data is not None:
+            plus = _rgb(self._style("boundary--plus").color, (120, 180, 255))
+            minus = _rgb(self._style("boundary--minus").color, (255, 170, 80))
+            sets = ((data.X_train, data.y_train, "bold"), (data.X_test, data.y_test, "underline"))
+            for points, labels, style in sets:
+                for (px, py), label in zip(points, labels, strict=True):
+                    c = _nearest(px, x0, x1, cols)
+                    r = _nearest(py, y0, y1, rows)
+                    _, _, background, _ = grid[r][c]
+                    mark, color = ("o", plus) if label > 0 else ("x", minus)
+                    grid[r][c] = (mark, color, background, style)
+        return grid
+
+    def draw(self) -> None:
+        plt = self.plt
+        cols, rows = self.canvas_size()
+        x0, x1, y0, y1 = self._limits
+        if cols >= 2 and rows >= 2 and self.dataset is not None:
+            xs = [x0 + (x1 - x0) * c / (cols - 1) for c in range(cols)]
+            ys = [y0 + (y1 - y0) * r / (rows - 1) for r in range(rows)]
+            # plotext has no per-cell background for markers, but its text has one:
+            # each run of alike cells in a row becomes one piece of text.
+            for r, row in enumerate(self._cells(cols, rows)):
+                start = 0
+                while start < cols:
+                    end = start + 1
+                    while end < cols and row[end][1:] == row[start][1:]:
+                        end += 1
+                    _, color, background, style = row[start]
+                    text = "".join(cell[0] for cell in row[start:end])
+                    plt.text(
+                        text,
+                        xs[start],
+                        ys[r],
+                        color=color if color is not None else "default",
+                        background=background if background is not None else "default",
+                        style=style,
+                        alignment="left",
+                    )
+                    start = end
+        xt, xl, yt, yl = self._ticks()
+        plt.title(self.legend())
+        plt.xlim(x0, x1)
+        plt.ylim(y0, y1)
+        plt.xticks(xt, xl)
+        plt.yticks(yt, yl)
+
+
+def _nearest(v: float, start: float, stop: float, n: int) -> int:
+    """The index of the nearest of ``n`` points spread from ``start`` to ``stop``."""
+    if n <= 1 or stop == start:
+        return 0
+    return min(max(round((v - start) / (stop - start) * (n - 1)), 0), n - 1)
+
+
+class SampleScores(Static):
+    """For data a plane cannot show (the lecture's examples have 3 inputs):
+    each training example, its target and the model's score."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.dataset: Dataset | None = None
+        self.scores: Scores | None = None
+
+    def show_dataset(self, dataset: Dataset | None) -> None:
+        self.dataset = dataset
+        self.scores = None
+        self.replot()
+
+    def show_scores(self, scores: Scores | None) -> None:
+        self.scores = scores
+        self.replot()
+
+    def replot(self) -> None:
+        data = self.dataset
+        if data is None:
+            self.update("")
+            return
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        table.add_column("#")
+        table.add_column("inputs")
+        table.add_column("target", justify="right")
+        table.add_column("score", justify="right")
+        table.add_column("")
+        values = self.scores.values if self.scores is not None else ()
+        for i, (x, y) in enumerate(zip(data.X_train, data.y_train, strict=True)):
+            inputs = ", ".join(f"{v:g}" for v in x)
+            if i < len(values):
+                score = values[i]
+                right = "✓ right" if (score > 0) == (y > 0) else "✗ wrong"
+                table.add_row(str(i + 1), inputs, f"{y:+g}", f"{score:+.4f}", right)
+            else:
+                table.add_row(str(i + 1), inputs, f"{y:+g}", "—", "")
+        self.update(table)
