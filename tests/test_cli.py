@@ -1,0 +1,215 @@
+"""The command line: every flag, the good ones and the bad ones, and the exit codes."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lessons.progress import ProgressStore
+from lessons.registry import all_lessons
+from tutor import cli
+from tutor.app import TutorApp
+from tutor.screens.explorer import ExplorerScreen
+from tutor.screens.lesson import LessonScreen
+from tutor.widgets.graph_explorer import GraphExplorer
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """An empty progress folder that every ProgressStore() in the test uses."""
+    folder = tmp_path / "home"
+    monkeypatch.setenv("MICROGRAD_TUTOR_HOME", str(folder))
+    return folder
+
+
+@pytest.fixture
+def launched(monkeypatch) -> list[TutorApp]:
+    """Apps that main() would run; they are recorded instead, to be driven by Pilot."""
+    apps: list[TutorApp] = []
+    monkeypatch.setattr(TutorApp, "run", lambda self, *args, **kwargs: apps.append(self))
+    return apps
+
+
+def test_version(capsys, home):
+    assert cli.main(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert re.fullmatch(r"micrograd-tutor \d+\.\d+\.\d+\S*\n", out)
+
+
+def test_help_names_every_flag_and_command(capsys, home):
+    assert cli.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for flag in ("--lesson", "--list", "--reset-progress", "--version", "--help", "playground"):
+        assert flag in out
+    assert "train" in out and "serve" in out
+
+
+def test_list_numbers_every_lesson_and_ticks_completed_ones(capsys, home):
+    store = ProgressStore(home)
+    store.complete_lesson("backprop-by-hand")
+    store.complete_step("derivative-as-slope", 0)
+    assert cli.main(["--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    lessons = all_lessons()
+    assert len(lines) == len(lessons)
+    for line, lesson in zip(lines, lessons, strict=True):
+        assert f"{lesson.number:>2}. {lesson.title}" in line
+        assert line.startswith("✓") == (lesson.id == "backprop-by-hand")
+    assert f"1/{len(lessons[0].steps)} steps" in lines[0]
+
+
+def test_list_on_an_ascii_terminal_prints_without_crashing(home):
+    ProgressStore(home).complete_lesson("values-and-graphs")
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="ascii")
+    assert cli._print_lessons(all_lessons(), ProgressStore(home), out) == 0
+    out.flush()
+    lines = raw.getvalue().decode("ascii").splitlines()
+    assert lines[1].startswith("*  2. Values and graphs")
+
+
+BAD_COMMAND_LINES = [
+    ["--bogus"],
+    ["--lesson"],
+    ["--lesson", "99"],
+    ["--lesson", "no-such-lesson"],
+    ["--list", "--lesson", "3"],
+    ["--list", "--reset-progress"],
+    ["--version=2"],
+    ["train", "--samples", "5"],
+    ["train", "--hidden", "16,x"],
+    ["train", "--learning-rate", "-1"],
+    ["train", "--activation", "softmax"],
+    ["--lesson", "3", "train"],
+    ["playground"],
+    ["playground", "a = "],
+    ["playground", "a = 2; b = a +* 3"],
+    ["playground", "a = -1; b = a.log()"],
+    ["--lesson", "3", "playground", "a = 1"],
+    ["playground", "a = 1", "extra"],
+]
+
+
+@pytest.mark.parametrize("argv", BAD_COMMAND_LINES, ids=" ".join)
+def test_a_bad_command_line_gets_one_line_and_exit_code_2(argv, capsys, home, launched):
+    assert cli.main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert len(captured.err.splitlines()) == 1
+    assert captured.err.startswith("micrograd-tutor") and "error:" in captured.err
+    assert "Traceback" not in captured.err
+    assert launched == []
+
+
+def test_a_bad_expression_says_where_it_went_wrong(capsys, home):
+    assert cli.main(["playground", "a = 2; b = a +* 3"]) == 2
+    assert "line 1, column" in capsys.readouterr().err
+
+
+def test_the_real_entry_point_exits_2_without_a_traceback(home):
+    result = subprocess.run(
+        [sys.executable, "-m", "tutor", "--lesson", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("answer", "code"), [("y", 0), ("yes", 0), ("n", 1), ("", 1)])
+def test_reset_progress_asks_first(answer, code, capsys, home, monkeypatch):
+    store = ProgressStore(home)
+    store.complete_lesson("chain-rule")
+    store.set_position("chain-rule", 3)
+    asked: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or answer)
+    assert cli.main(["--reset-progress"]) == code
+    assert len(asked) == 1 and "[y/N]" in asked[0]
+    after = ProgressStore(home)
+    if code == 0:
+        assert after.completed_lessons() == frozenset()
+        assert after.position == (all_lessons()[0].id, 0)
+        assert "reset" in capsys.readouterr().out
+    else:
+        assert after.completed_lessons() == {"chain-rule"}
+        assert after.position == ("chain-rule", 3)
+        assert "Nothing changed" in capsys.readouterr().out
+
+
+def test_reset_progress_without_a_terminal_to_ask_changes_nothing(home, monkeypatch):
+    ProgressStore(home).complete_lesson("chain-rule")
+
+    def no_input(prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", no_input)
+    assert cli.main(["--reset-progress"]) == 1
+    assert ProgressStore(home).completed_lessons() == {"chain-rule"}
+
+
+async def _first_screen(app: TutorApp):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        return app.screen
+
+
+async def test_no_flags_start_at_lesson_1_the_first_time(home, launched):
+    assert cli.main([]) == 0
+    screen = await _first_screen(launched[0])
+    assert isinstance(screen, LessonScreen)
+    assert (screen.lesson.number, screen.step_index) == (1, 0)
+
+
+async def test_no_flags_resume_where_the_learner_left_off(home, launched):
+    ProgressStore(home).set_position("chain-rule", 2)
+    assert cli.main([]) == 0
+    screen = await _first_screen(launched[0])
+    assert (screen.lesson.id, screen.step_index) == ("chain-rule", 2)
+
+
+@pytest.mark.parametrize("key", ["3", "backprop-by-hand"])
+async def test_lesson_flag_takes_a_number_or_a_slug(key, home, launched):
+    assert cli.main(["--lesson", key]) == 0
+    screen = await _first_screen(launched[0])
+    assert isinstance(screen, LessonScreen) and screen.lesson.id == "backprop-by-hand"
+
+
+async def test_playground_opens_the_explorer_on_the_statements(home, launched):
+    assert cli.main(["playground", "x = 3; y = x*x + 1"]) == 0
+    app = launched[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ExplorerScreen)
+        program = app.screen.query_one(GraphExplorer).program
+        assert list(program.values) == ["x", "y"] and program.output.data == 10.0
+
+
+async def test_train_opens_the_lab_with_the_settings_asked_for(home, launched):
+    from tutor.screens.train import TrainScreen
+
+    assert cli.main(["train", "--hidden", "8", "--learning-rate", "0.5", "--samples", "40"]) == 0
+    app = launched[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TrainScreen)
+        config = app.screen.config
+        assert (config.hidden, config.learning_rate, config.samples) == ((8,), 0.5, 40)
+
+
+def test_app_exit_code_is_the_process_exit_code(home, monkeypatch):
+    def run(self, *args, **kwargs):
+        self._return_code = 3
+
+    monkeypatch.setattr(TutorApp, "run", run)
+    assert cli.main(["--lesson", "1"]) == 3

@@ -1,0 +1,71 @@
+"""Snapshots of the key screens at 80×24: the lessons list, a lesson mid-exercise, help.
+
+Randomness is seeded and the cursor does not blink, so a snapshot changes only
+when what the learner sees changes. Update on purpose with
+``pytest tests/test_snapshots.py --snapshot-update`` and look at the SVGs.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from textual.widgets import Input
+
+from lessons.progress import ProgressStore
+from lessons.registry import all_lessons
+from tutor.app import TutorApp
+
+SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def seeded():
+    random.seed(1337)
+
+
+@pytest.fixture
+def store(tmp_path) -> ProgressStore:
+    return ProgressStore(tmp_path / "home")
+
+
+def still_cursors(app: TutorApp) -> None:
+    for box in app.screen.query(Input):
+        box.cursor_blink = False
+
+
+def test_lessons_list(snap_compare, store):
+    store.complete_lesson("derivative-as-slope")
+    for step in range(6):
+        store.complete_step("derivative-as-slope", step)
+    for step in range(3):
+        store.complete_step("values-and-graphs", step)
+    store.set_position("values-and-graphs", 3)
+    app = TutorApp(store, all_lessons())
+
+    async def open_the_list(pilot):
+        await pilot.press("escape", "escape")  # out of any answer box, then to the list
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_the_list)
+
+
+def test_lesson_after_a_wrong_answer_and_a_hint(snap_compare, store):
+    app = TutorApp(store, all_lessons(), lesson="3")
+
+    async def answer_wrong_then_ask(pilot):
+        await pilot.press("n", *"-2", "enter", "h")
+        await pilot.pause()
+        still_cursors(app)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=answer_wrong_then_ask)
+
+
+def test_help(snap_compare, store):
+    app = TutorApp(store, all_lessons(), lesson="1")
+
+    async def open_help(pilot):
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_help)

@@ -1,0 +1,315 @@
+"""The Textual app: it knows the lessons and the progress store, and moves between screens.
+
+Everything a learner sees lives in ``tutor/screens`` and ``tutor/widgets``; the
+app only answers "which lesson?", "where was I?" and "which screen now?".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import threading
+from typing import ClassVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.content import Content
+from textual.screen import Screen
+
+from engine.train import TrainConfig
+from lessons.model import Lesson
+from lessons.progress import ProgressStore
+from tutor.commands import TutorCommands
+from tutor.screens.lesson import LessonScreen
+from tutor.widgets.too_small import is_too_small
+
+# The lecture's running example: L = (a*b + c) * f.
+PLAYGROUND_EXAMPLE = "a = 2.0; b = -3.0; c = 10.0; e = a*b; d = e + c; f = -2.0; L = d*f"
+
+# A closed SSH session sends SIGHUP, a system shutting down or `kill` sends SIGTERM.
+HANG_UP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name)
+)
+# After a hang-up, how long a clean shutdown may take before the process just ends.
+HANG_UP_GRACE_SECONDS = 3.0
+
+
+class TutorCommandPalette(CommandPalette):
+    """Textual's command palette, minus two crashes found by mashing keys (Textual 8.2.8).
+
+    * Page up or page down that arrive together with ctrl+p (a burst of keys over a
+      slow link) reach the list before it has been laid out, and it looks up a line
+      that does not exist yet. Such a key is dropped: there was nothing to page through.
+    * Commands still being gathered when the palette closes are shown in it anyway,
+      after its widgets have gone. They are dropped: nobody can see them any more.
+    """
+
+    def _action_command_list(self, action: str) -> None:
+        try:
+            super()._action_command_list(action)
+        except KeyError:
+            if not action.startswith("page_"):
+                raise
+
+    def _refresh_command_list(self, command_list, commands, clear_current) -> None:
+        if self.is_active:
+            super()._refresh_command_list(command_list, commands, clear_current)
+
+    async def _watch__show_busy(self) -> None:
+        if self.is_active:
+            await super()._watch__show_busy()
+
+
+class TutorApp(App[None]):
+    """micrograd-tutor: lessons on backpropagation, a graph explorer, a help screen."""
+
+    TITLE = "micrograd-tutor"
+    CSS_PATH = "tutor.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {TutorCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="Every key, by screen"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Save progress and quit"),
+    ]
+
+    def __init__(
+        self,
+        progress: ProgressStore,
+        lessons: list[Lesson],
+        *,
+        lesson: str | None = None,
+        playground: str | None = None,
+        train: tuple[TrainConfig, bool] | None = None,
+        low_bandwidth: bool = False,
+    ) -> None:
+        super().__init__()
+        self.progress = progress
+        self.lessons = lessons
+        self._start_lesson = lesson
+        self._start_playground = playground
+        self._start_train = train
+        self.low_bandwidth = low_bandwidth
+        """A slow link: no animation, no blinking cursor, charts redrawn at most twice a second.
+
+        Screens that redraw on their own (the training lab) read this to slow down."""
+        if self.low_bandwidth:
+            # Every animation frame and cursor blink is bytes down the wire.
+            self.animation_level = "none"
+        self.signal_code: int | None = None
+        """The signal that ended the tutor (SIGHUP, SIGTERM), if one did."""
+
+    def get_default_screen(self) -> Screen:
+        """The first screen is the one the learner asked for; the lessons list is
+        made only when it is first shown, which keeps start-up quick."""
+        if self._start_playground is not None or self._start_train is not None:
+            # Under the playground or the lab lies the lessons list, so escape leads somewhere.
+            from tutor.screens.lessons_list import LessonsScreen
+
+            return LessonsScreen()
+        if self._start_lesson is not None and self.find_lesson(self._start_lesson) is not None:
+            return self._lesson_screen(self._start_lesson, None)
+        lesson, step = self.resume_position() or (self.lessons[0], 0)
+        return self._lesson_screen(lesson.id, step)
+
+    def on_mount(self) -> None:
+        if not self.is_headless:
+            self._catch_hang_ups()
+        if self._start_playground is not None:
+            self.push_screen(self._playground_screen(self._start_playground))
+        elif self._start_train is not None:
+            self.open_lab(*self._start_train)
+        notice = self.progress.take_notice()
+        if notice:
+            self.notify(notice, title="About your progress", severity="warning", timeout=20)
+        self._fit_to(self.size)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Every header starts with micrograd-tutor; a screen's own title (Playground,
+        Training lab) comes after it."""
+        if title != self.title:
+            sub_title = f"{title} · {sub_title}" if sub_title else title
+        return super().format_title(self.title, sub_title)
+
+    # -- lessons ------------------------------------------------------------------------
+
+    def find_lesson(self, number_or_slug: str | int) -> Lesson | None:
+        """The lesson with this number ("3", 3) or slug ("backprop-by-hand"), if any."""
+        key = str(number_or_slug).strip()
+        for lesson in self.lessons:
+            if key in (lesson.id, str(lesson.number)):
+                return lesson
+        return None
+
+    def lesson_after(self, lesson: Lesson) -> Lesson | None:
+        later = [other for other in self.lessons if other.number > lesson.number]
+        return min(later, key=lambda other: other.number, default=None)
+
+    def resume_position(self) -> tuple[Lesson, int] | None:
+        """Where the learner left off, if that lesson and step still exist."""
+        position = self.progress.position
+        if position is None:
+            return None
+        lesson = self.find_lesson(position[0])
+        if lesson is None:
+            return None
+        return lesson, min(position[1], len(lesson.steps) - 1)
+
+    # -- moving between screens ----------------------------------------------------------
+
+    def show_lessons(self) -> None:
+        """Back to the lessons list."""
+        self._unwind_to_lessons()
+        self._fit_to(self.size)
+
+    def _unwind_to_lessons(self) -> None:
+        """Pop screens until the lessons list is on top, making the list the first time.
+
+        The screen the app started on stays at the bottom of the stack, under the list.
+        """
+        from tutor.screens.lessons_list import LessonsScreen
+
+        lists = [screen for screen in self.screen_stack if isinstance(screen, LessonsScreen)]
+        keep = self.screen_stack.index(lists[0]) + 1 if lists else 1
+        while len(self.screen_stack) > keep:
+            self.pop_screen()
+        if not lists:
+            self.push_screen(LessonsScreen())
+
+    def open_lesson(self, number_or_slug: str | int, step: int | None = None) -> None:
+        """Open a lesson at ``step``, or where the learner last was in it."""
+        if self.find_lesson(number_or_slug) is None:
+            self.notify(f"There is no lesson {number_or_slug}.", severity="error")
+            return
+        self._unwind_to_lessons()
+        self.push_screen(self._lesson_screen(number_or_slug, step))
+        self._fit_to(self.size)
+
+    def _lesson_screen(self, number_or_slug: str | int, step: int | None) -> LessonScreen:
+        lesson = self.find_lesson(number_or_slug)
+        assert lesson is not None
+        if step is None:
+            step = self.progress.last_step(lesson.id) or 0
+        return LessonScreen(lesson, step)
+
+    def resume(self) -> None:
+        lesson, step = self.resume_position() or (self.lessons[0], 0)
+        self.open_lesson(lesson.id, step)
+
+    def open_lab(self, config: TrainConfig | None = None, play: bool = False) -> None:
+        """The training lab, over the lessons list; its plotting loads only now."""
+        from tutor.screens.train import TrainScreen
+
+        self.push_screen(TrainScreen(config, play=play))
+        self._fit_to(self.size)
+
+    def open_playground(self, source: str | None = None) -> None:
+        self._unwind_to_lessons()
+        self.push_screen(self._playground_screen(source or PLAYGROUND_EXAMPLE))
+        self._fit_to(self.size)
+
+    @staticmethod
+    def _playground_screen(source: str) -> Screen:
+        from tutor.screens.explorer import ExplorerScreen
+
+        return ExplorerScreen(source)
+
+    def action_command_palette(self) -> None:
+        # Textual asks whether the top screen has the palette's class, which it gets only
+        # once mounted: a second ctrl+p in the same burst would open a second palette.
+        if self.use_command_palette and not any(
+            isinstance(screen, CommandPalette) for screen in self.screen_stack
+        ):
+            self.push_screen(TutorCommandPalette(id="--command-palette"))
+
+    def action_help(self) -> None:
+        from tutor.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # -- saving and quitting -------------------------------------------------------------
+
+    def save_progress(self) -> bool:
+        """Write progress now; the one place every way of leaving goes through."""
+        return self.progress.save()
+
+    async def action_quit(self) -> None:
+        self.save_progress()
+        self.exit(return_code=0)
+
+    def _catch_hang_ups(self) -> None:
+        """Leave cleanly, progress saved, when the connection drops or we are told to stop.
+
+        Without this a hang-up kills the process mid-frame: the terminal is left in
+        application mode and whatever was not yet written is lost. The handlers go
+        with the event loop when the app ends.
+        """
+        loop = asyncio.get_running_loop()
+        for signum in HANG_UP_SIGNALS:
+            # On Windows, or off the main thread, the default action stays.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self.hang_up, signum)
+
+    def hang_up(self, signum: int) -> None:
+        """Save and exit with the shell's code for "ended by signal ``signum``" (128 + n)."""
+        if self.signal_code is not None:
+            return  # a second signal while the first is being handled
+        self.signal_code = signum
+        self.save_progress()
+        code = 128 + signum
+        if not self.is_headless:
+            _silence_a_dead_terminal()
+            # Progress is on disk now. If shutting down stalls (output to a terminal that
+            # vanished mid-write), end anyway: a tutor must never linger without a learner.
+            watchdog = threading.Timer(HANG_UP_GRACE_SECONDS, os._exit, args=(code,))
+            watchdog.daemon = True
+            watchdog.start()
+        self.exit(return_code=code)
+
+    # -- a slow link ---------------------------------------------------------------------
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """On a slow link a blinking cursor is two redraws a second for nothing."""
+        if self.low_bandwidth and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
+
+    # -- too small a terminal -------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_to(event.size)
+
+    def _fit_to(self, size) -> None:
+        """Cover everything with a notice while the terminal is below the minimum."""
+        from tutor.screens.too_small import TooSmallScreen
+
+        if not self.screen_stack:
+            return  # the first resize comes before any screen exists
+        covered = isinstance(self.screen, TooSmallScreen)
+        if is_too_small(size) and not covered:
+            self.push_screen(TooSmallScreen())
+        elif covered and not is_too_small(size):
+            self.pop_screen()
+
+
+def _silence_a_dead_terminal() -> None:
+    """Point output at /dev/null when the terminal has gone (a dropped connection).
+
+    Writing to a hung-up terminal fails, and Textual's output thread stops at the
+    first failure; the goodbye escape codes would then wait for it forever. A
+    terminal that is still there (``kill -HUP`` by hand) is left alone, so it is
+    put back in order as usual.
+    """
+    for fd in (1, 2):
+        try:
+            if not os.isatty(fd):
+                continue
+            os.write(fd, b"")  # writes nothing, but fails once the terminal hung up
+        except OSError:
+            with contextlib.suppress(OSError):
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, fd)
+                os.close(null)

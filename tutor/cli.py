@@ -1,0 +1,291 @@
+"""The ``micrograd-tutor`` command: flags in, an exit code out, never a traceback.
+
+    micrograd-tutor                     resume where you left off (lesson 1 the first time)
+    micrograd-tutor --lesson 3          open lesson 3 (or --lesson backprop-by-hand)
+    micrograd-tutor --list              print the lessons, ✓ for completed ones
+    micrograd-tutor playground "EXPR"   explore the graph of an expression
+    micrograd-tutor --reset-progress    forget all progress (asks first)
+    micrograd-tutor --low-bandwidth     fewer redraws, for a slow link
+                                        (or set MICROGRAD_TUTOR_LOW_BANDWIDTH=1)
+    micrograd-tutor serve               the tutor in web browsers, on this machine only
+
+Textual is imported only when the app is about to run, so the flags that just
+print something answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn, TextIO
+
+from engine.train import TrainConfig
+from lessons.model import Lesson
+from lessons.progress import ProgressStore
+from lessons.registry import all_lessons
+from tutor.serve import DEFAULT_HOST, DEFAULT_PORT
+from tutor.train_settings import add_arguments as add_train_arguments
+from tutor.train_settings import config_from_arguments
+
+PROG = "micrograd-tutor"
+
+LOW_BANDWIDTH_ENV = "MICROGRAD_TUTOR_LOW_BANDWIDTH"
+
+# Exit codes: 0 done, 1 the learner declined (reset not confirmed), 2 bad command line.
+EXIT_OK = 0
+EXIT_DECLINED = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line on stderr (and exit code 2), not the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        pointer = "" if "(see --" in message else " (see --help)"
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}{pointer}\n")
+
+
+class _VersionAction(argparse.Action):
+    """Like argparse's "version", but reads the installed version only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, nargs=0, help=kwargs.get("help"))
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> NoReturn:
+        print(f"{PROG} {_version()}")
+        parser.exit(EXIT_OK)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(PROG)
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Learn how backpropagation works, on a small scalar autograd engine.",
+        epilog="Keys inside the app: ? shows them all; ctrl+q saves and quits.",
+    )
+    parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
+    parser.add_argument(
+        "--low-bandwidth",
+        action="store_true",
+        default=None,
+        help="for a slow link: no animation, fewer redraws (also MICROGRAD_TUTOR_LOW_BANDWIDTH=1)",
+    )
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--lesson", metavar="N", help="open lesson N (its number, or its name from --list)"
+    )
+    choice.add_argument(
+        "--list", action="store_true", help="print the lessons (✓ = completed) and exit"
+    )
+    choice.add_argument(
+        "--reset-progress",
+        action="store_true",
+        help="forget all progress (asks for confirmation first) and exit",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    playground = commands.add_parser(
+        "playground",
+        help="explore the computation graph of an expression",
+        description="Open the graph explorer on an expression; ';' separates statements.",
+    )
+    playground.add_argument(
+        "expression",
+        metavar="EXPR",
+        help='for example: "a = 2; b = -3; c = a*b + 1"',
+    )
+    train = commands.add_parser(
+        "train",
+        help="train a network on the moons in the training lab",
+        description=(
+            "Open the training lab. The options preset its settings; "
+            "the defaults are micrograd's demo recipe."
+        ),
+    )
+    add_train_arguments(train)
+    serve = commands.add_parser(
+        "serve",
+        help="serve the tutor to web browsers (needs the 'serve' extra)",
+        description=(
+            "Serve the tutor to web browsers with textual-serve: every browser tab gets "
+            "its own tutor. Needs the extra: pip install 'micrograd-tutor[serve]'."
+        ),
+        epilog=(
+            f"WARNING: anyone who can reach the address gets a tutor running as you on this "
+            f"machine, with no password. The default host {DEFAULT_HOST} keeps it to this "
+            "machine; use --host 0.0.0.0 only on a network you trust. All tabs share one "
+            "progress file."
+        ),
+    )
+    serve.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}: this machine only)",
+    )
+    serve.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+    )
+    return parser
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1–65535)")
+    return int(text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command and (args.lesson or args.list or args.reset_progress):
+            parser.error(
+                f"{args.command} cannot be combined with --lesson, --list or --reset-progress"
+            )
+        low_bandwidth = args.low_bandwidth or low_bandwidth_from_env()
+        if args.command == "serve":
+            from tutor.serve import serve
+
+            return serve(args.host, args.port, low_bandwidth=low_bandwidth)
+        lessons = all_lessons()
+        if args.list:
+            return _print_lessons(lessons, ProgressStore(), sys.stdout)
+        if args.reset_progress:
+            return _reset_progress(lessons, ProgressStore())
+        if args.lesson is not None and _find(lessons, args.lesson) is None:
+            numbers = f"{lessons[0].number}–{lessons[-1].number}"
+            parser.error(f"no lesson {args.lesson!r}: lessons are {numbers} (see --list)")
+        if args.command == "playground":
+            problem = _expression_problem(args.expression)
+            if problem:
+                parser.error(f"cannot build that expression: {problem}")
+        train = None
+        if args.command == "train":
+            config, problems = config_from_arguments(args)
+            if problems:
+                parser.error("; ".join(problems))
+            train = (config, args.play)
+        return _run_app(
+            lessons,
+            lesson=args.lesson,
+            playground=getattr(args, "expression", None),
+            train=train,
+            low_bandwidth=low_bandwidth,
+        )
+    except SystemExit as exit_:
+        # argparse exits for --help, --version and errors; main() reports codes, it never exits.
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `micrograd-tutor --list | head`: the reader left; say nothing more, and make
+        # sure Python's own flush at exit does not complain about it either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def low_bandwidth_from_env() -> bool:
+    """Whether ``MICROGRAD_TUTOR_LOW_BANDWIDTH`` asks for a slow link ("1", "yes", "true", "on")."""
+    value = os.environ.get(LOW_BANDWIDTH_ENV, "").strip().casefold()
+    return value in ("1", "yes", "true", "on")
+
+
+def _find(lessons: list[Lesson], key: str) -> Lesson | None:
+    key = key.strip()
+    return next((lesson for lesson in lessons if key in (lesson.id, str(lesson.number))), None)
+
+
+def _expression_problem(source: str) -> str | None:
+    """Why ``source`` does not build (one line), or None when it does."""
+    from engine.expr import ExpressionError, build
+    from engine.value import MathError
+
+    try:
+        build(source)
+    except ExpressionError as error:
+        return f"line {error.line}, column {error.col}: {error.message}"
+    except MathError as error:
+        return str(error)
+    return None
+
+
+def _printable(text: str, stream: TextIO) -> str:
+    """``text`` as the stream can encode it: ✓ and → become ? on an ASCII terminal."""
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    try:
+        return text.encode(encoding, "replace").decode(encoding)
+    except LookupError:
+        return text.encode("ascii", "replace").decode("ascii")
+
+
+def _print_lessons(lessons: list[Lesson], progress: ProgressStore, out: TextIO) -> int:
+    _print_notice(progress)
+    mark = "✓" if _printable("✓", out) == "✓" else "*"
+    width = max(len(lesson.title) for lesson in lessons)
+    for lesson in lessons:
+        done = mark if progress.lesson_done(lesson.id) else " "
+        steps = len(progress.completed_steps(lesson.id) & set(range(len(lesson.steps))))
+        line = (
+            f"{done} {lesson.number:>2}. {lesson.title:<{width}}  "
+            f"{steps}/{len(lesson.steps)} steps  ({lesson.id})"
+        )
+        print(_printable(line, out), file=out)
+    return EXIT_OK
+
+
+def _reset_progress(lessons: list[Lesson], progress: ProgressStore) -> int:
+    _print_notice(progress)
+    try:
+        answer = input(f"Forget all progress in {progress.path}? This cannot be undone. [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().casefold() not in ("y", "yes"):
+        print("Nothing changed.")
+        return EXIT_DECLINED
+    for lesson in lessons:
+        progress.reset_lesson(lesson.id)
+    progress.set_position(lessons[0].id, 0)
+    if not progress.saving:
+        print(f"{PROG}: error: progress could not be written", file=sys.stderr)
+        return EXIT_DECLINED
+    print("Progress reset: you start again at lesson 1.")
+    return EXIT_OK
+
+
+def _print_notice(progress: ProgressStore) -> None:
+    notice = progress.take_notice()
+    if notice:
+        print(notice, file=sys.stderr)
+
+
+def _run_app(
+    lessons: list[Lesson],
+    *,
+    lesson: str | None,
+    playground: str | None,
+    train: tuple[TrainConfig, bool] | None = None,
+    low_bandwidth: bool,
+) -> int:
+    from tutor.app import TutorApp
+
+    app = TutorApp(
+        ProgressStore(),
+        lessons,
+        lesson=lesson,
+        playground=playground,
+        train=train,
+        low_bandwidth=low_bandwidth,
+    )
+    app.run()
+    return app.return_code or EXIT_OK

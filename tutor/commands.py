@@ -1,0 +1,45 @@
+"""The command palette's commands (ctrl+p): go to any lesson, continue, the playground."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from tutor.app import TutorApp
+
+
+class TutorCommands(Provider):
+    """Commands built from the lessons the app has, so a new lesson file adds its own."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app: TutorApp = self.app  # type: ignore[assignment]
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            (
+                f"Go to lesson {lesson.number}: {lesson.title}",
+                partial(app.open_lesson, lesson.id),
+                lesson.summary,
+            )
+            for lesson in app.lessons
+        ]
+        commands += [
+            ("Continue where I left off", app.resume, "Open the step you last had open"),
+            ("Lessons list", app.show_lessons, "Every lesson with your progress"),
+            ("Playground", app.open_playground, "Build and explore a graph of your own"),
+            ("Help: every key", app.action_help, "All the keys, grouped by screen"),
+        ]
+        return commands
+
+    async def discover(self) -> Hits:
+        for text, command, help_text in self._commands():
+            yield DiscoveryHit(text, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, command, help_text in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), command, text=text, help=help_text)

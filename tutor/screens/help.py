@@ -1,0 +1,112 @@
+"""Every key, grouped by screen, read from the bindings themselves so it never goes stale."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from tutor.screens.explorer import ExplorerScreen
+from tutor.screens.lesson import LessonScreen
+from tutor.screens.lessons_list import LessonsScreen, LessonTable
+from tutor.widgets.graph_explorer import GraphExplorer
+from tutor.widgets.step_panels import ChoiceList, NumberKeysInput, SlopeHInput, SlopeXInput
+
+# Keys Textual itself provides, which no BINDINGS list of ours spells out.
+EVERYWHERE_EXTRA = [
+    ("^p", "Command palette: go to lesson …, playground"),
+    ("tab", "Move to the next pane or box (shift+tab: back)"),
+]
+LESSONS_EXTRA = [("↑ ↓", "Choose a lesson")]
+LESSON_EXTRA = [("↑ ↓", "Scroll the text, or move in the graph")]
+
+
+class HelpScreen(Screen[None]):
+    """A page of keys; the bindings' own descriptions are the text."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", tooltip="Back to where you were"),
+        Binding("question_mark", "close", "Close", key_display="?", show=False),
+        Binding("q", "close", "Close", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="help-scroll"), Grid(id="help-grid"):
+            for title, rows in self._groups():
+                group = Static(self._table(rows), classes="help-group")
+                group.border_title = title
+                yield group
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Keys"
+        self.query_one("#help-scroll").focus()
+
+    def _groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        from tutor.app import TutorApp
+
+        return [
+            ("Everywhere", self._rows(TutorApp) + EVERYWHERE_EXTRA),
+            ("Lessons list", LESSONS_EXTRA + self._rows(LessonTable, LessonsScreen)),
+            (
+                "Lesson",
+                self._rows(LessonScreen, NumberKeysInput, ChoiceList, SlopeXInput, SlopeHInput)
+                + LESSON_EXTRA,
+            ),
+            ("Graph explorer", self._rows(GraphExplorer, ExplorerScreen)),
+            ("This help", self._rows(HelpScreen)),
+        ]
+
+    def _rows(self, *owners: type) -> list[tuple[str, str]]:
+        """(keys, what they do) for every binding; keys that do the same thing share a row."""
+        rows: dict[tuple[type, str], tuple[list[str], list[str]]] = {}
+        for owner in owners:
+            for binding in Binding.make_bindings(owner.__dict__.get("BINDINGS", [])):
+                if binding.system:
+                    continue
+                # pick(1) … pick(9) are one row; the longest text (the tooltip) describes it.
+                action = binding.action.split("(")[0]
+                keys, texts = rows.setdefault((owner, action), ([], []))
+                key = self.app.get_key_display(binding)
+                if key not in keys:
+                    keys.append(key)
+                texts.append(binding.tooltip or binding.description)
+        merged = [(_key_list(keys), max(texts, key=len)) for keys, texts in rows.values()]
+        return _drop_repeats(merged)
+
+    def _table(self, rows: list[tuple[str, str]]) -> Table:
+        # Two columns, so a long description wraps under itself, not under the keys.
+        accent = self.app.theme_variables.get("accent", "")
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style=f"bold {accent}".strip(), no_wrap=True)
+        table.add_column(ratio=1)
+        for keys, text in rows:
+            table.add_row(keys, text)
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+
+def _key_list(keys: list[str]) -> str:
+    """``n →``; a run of digits reads better as ``1…9``."""
+    if len(keys) > 2 and all(key.isdigit() for key in keys):
+        return f"{keys[0]}…{keys[-1]}"
+    return " ".join(keys)
+
+
+def _drop_repeats(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The same key and text from two classes (a widget and its subclass) shows once."""
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for row in rows:
+        if row not in seen:
+            seen.add(row)
+            unique.append(row)
+    return unique

@@ -1,0 +1,268 @@
+"""One lesson: the step's prose beside its interactive panel, one step at a time."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from lessons.checks import reach
+from lessons.model import STEP_KINDS, Lesson, Step
+from tutor.widgets.step_panels import (
+    ExerciseBox,
+    StepPanel,
+    panel_for,
+    train_lab_available,
+)
+
+if TYPE_CHECKING:
+    from lessons.progress import ProgressStore
+    from tutor.app import TutorApp
+
+_FENCE = re.compile(r"^\s*(```+|~~~+)(.*)$")
+
+
+def label_bare_fences(markdown: str) -> str:
+    """Give code blocks without a language the language "text".
+
+    Textual guesses the language of an unlabelled block by trying every lexer
+    Pygments has, which costs more than half a second; and a lesson's
+    pseudo-code (× and −) is not Python anyway.
+    """
+    lines = markdown.split("\n")
+    closing: str | None = None
+    for number, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if match is None:
+            continue
+        fence, info = match.groups()
+        if closing is None:
+            closing = fence
+            if not info.strip():
+                lines[number] = line + "text"
+        elif fence.startswith(closing) and not info.strip():
+            closing = None
+    return "\n".join(lines)
+
+
+class LessonScreen(Screen[None]):
+    """Steps of one lesson; progress is saved on every move and every answer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next", "Next", tooltip="Next step (on the last step: the next lesson)"),
+        Binding("right", "next", "Next", show=False),
+        Binding("p", "previous", "Back", tooltip="Previous step"),
+        Binding("left", "previous", "Back", show=False),
+        Binding("h", "hint", "Hint", tooltip="Reveal the next hint, one at a time"),
+        Binding(
+            "t",
+            "train",
+            "Training lab",
+            tooltip="Open the training lab on this preset (training steps)",
+        ),
+        Binding("escape", "lessons", "List", tooltip="Back to the list of lessons"),
+    ]
+
+    app: TutorApp  # type: ignore[assignment]
+
+    def __init__(self, lesson: Lesson, step: int = 0) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.step_index = min(max(step, 0), len(lesson.steps) - 1)
+
+    @property
+    def progress(self) -> ProgressStore:
+        return self.app.progress
+
+    @property
+    def step(self) -> Step:
+        return self.lesson.steps[self.step_index]
+
+    @property
+    def is_last_step(self) -> bool:
+        return self.step_index == len(self.lesson.steps) - 1
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="lesson-body"):
+            with Vertical(id="reading"), VerticalScroll(id="prose"):
+                yield Static(id="lesson-crumb")
+                yield Markdown(id="prose-text")
+            yield Container(id="panel-area")
+        # The palette key (ctrl+p) is on the lessons list and in help: here the
+        # step's own keys need the whole width of an 80-column footer.
+        yield Footer(compact=True, show_command_palette=False)
+
+    async def on_mount(self) -> None:
+        await self.show_step(self.step_index)
+
+    # -- showing a step ---------------------------------------------------------------
+
+    async def show_step(self, index: int) -> None:
+        """Replace the prose, exercise and panel with those of step ``index``."""
+        self.step_index = index
+        step = self.step
+        if self.progress.position != (self.lesson.id, index):  # each save is a disk write
+            self.progress.set_position(self.lesson.id, index)
+        done = self.progress.step_done(self.lesson.id, index)
+
+        # The stylesheet sizes the two columns by the kind of step.
+        for kind in STEP_KINDS:
+            self.set_class(step.kind == kind, f"-kind-{kind}")
+
+        self.query_one("#lesson-crumb", Static).update(
+            Text(f"Lesson {self.lesson.number} · {self.lesson.title}")
+        )
+        text = f"## {step.title}\n\n{step.text}"
+        if step.kind == "prose" and step.exercise is None:
+            text += "\n\n*Press n or → to continue.*"
+        await self.query_one("#prose-text", Markdown).update(label_bare_fences(text))
+        self.query_one("#prose", VerticalScroll).scroll_home(animate=False)
+
+        await self.query("#exercise, #step-panel").remove()
+        if step.exercise is not None:
+            box = ExerciseBox(step.exercise, solved=done, id="exercise")
+            await self.query_one("#reading").mount(box)
+        panel = panel_for(step)
+        self.set_class(panel is None, "-no-panel")
+        if panel is not None:
+            await self.query_one("#panel-area").mount(panel)
+
+        self._update_header()
+        self.refresh_bindings()
+        # After the refresh: removing the old step's focused widget moves focus on its own.
+        self.call_after_refresh(self._focus_step, panel)
+
+    def _focus_step(self, panel: StepPanel | None) -> None:
+        if panel is not None and not panel.is_attached:
+            return  # keys moved on to another step before this one was focused
+        box = self.exercise_box
+        answer = box.answer_widget if box is not None else None
+        if panel is not None and panel.takes_focus:
+            panel.focus_default()
+        elif answer is not None and not answer.disabled:
+            answer.focus()
+        else:
+            # Nothing to type into: the prose scrolls with ↑/↓ while n/p/h still reach us.
+            self.query_one("#prose").focus()
+
+    @property
+    def exercise_box(self) -> ExerciseBox | None:
+        found = self.query("#exercise")
+        return found.first(ExerciseBox) if found else None
+
+    def _update_header(self) -> None:
+        total = len(self.lesson.steps)
+        done = len(self.progress.completed_steps(self.lesson.id) & set(range(total)))
+        mark = " ✓" if self.progress.lesson_done(self.lesson.id) else ""
+        self.sub_title = (
+            f"Lesson {self.lesson.number}{mark} · step {self.step_index + 1} of {total}"
+            f" · {done}/{total} done"
+        )
+
+    # -- actions ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "previous":
+            return None if self.step_index == 0 else True
+        if action == "hint":
+            box = self.exercise_box
+            if box is None:
+                return False
+            return None if box.hints_left <= 0 else True
+        if action == "train":
+            return self.step.kind == "train" and train_lab_available()
+        return True
+
+    async def action_next(self) -> None:
+        if self._completes_by_reading():
+            self._complete_step()
+        if not self.is_last_step:
+            await self.show_step(self.step_index + 1)
+            return
+        following = self.app.lesson_after(self.lesson)
+        if following is None:
+            self.notify("That was the last lesson. Well done!", title="The end")
+            return
+        self.app.open_lesson(following.number)
+
+    async def action_previous(self) -> None:
+        if self.step_index > 0:
+            await self.show_step(self.step_index - 1)
+
+    def action_hint(self) -> None:
+        box = self.exercise_box
+        if box is not None and not box.reveal_hint():
+            self.notify("No more hints for this one.")
+        self.refresh_bindings()
+
+    def action_lessons(self) -> None:
+        self.app.show_lessons()
+
+    def action_train(self) -> None:
+        from tutor.screens.train import TrainScreen  # the lab pulls in plotting: load it late
+
+        step = self.step
+        self.app.push_screen(
+            TrainScreen(step.config, step.goal, dataset=step.dataset), self._training_finished
+        )
+
+    def _training_finished(self, result: object) -> None:
+        """The training lab closed with its run (or last report), or None."""
+        step = self.step
+        if result is None or step.kind != "train":
+            return
+        box = self.exercise_box
+        if box is not None:
+            box.submit(result)
+        elif step.goal is None or reach(step.goal)(result).ok:
+            self._complete_step()
+
+    # -- progress ---------------------------------------------------------------------
+
+    def _completes_by_reading(self) -> bool:
+        """Steps with nothing to check here are done once read and left with n."""
+        step = self.step
+        if step.exercise is None:
+            return True
+        # Until the training lab exists, a training step cannot be checked: reading it counts.
+        return step.kind == "train" and not train_lab_available()
+
+    def _complete_step(self) -> None:
+        lesson = self.lesson.id
+        if not self.progress.step_done(lesson, self.step_index):
+            self.progress.complete_step(lesson, self.step_index)
+        steps = set(range(len(self.lesson.steps)))
+        if steps <= self.progress.completed_steps(lesson) and not self.progress.lesson_done(lesson):
+            self.progress.complete_lesson(lesson)
+            following = self.app.lesson_after(self.lesson)
+            if following is None:
+                offer = "That was the last lesson."
+            elif self.is_last_step:
+                offer = f"Press n for lesson {following.number}: {following.title}."
+            else:
+                offer = f"Next up: lesson {following.number}, {following.title} (esc: the list)."
+            self.notify(offer, title=f"✓ Lesson {self.lesson.number} complete", timeout=8)
+        self._update_header()
+
+    @on(ExerciseBox.Answered)
+    def _answered(self, event: ExerciseBox.Answered) -> None:
+        self.progress.record_attempt(self.lesson.id, self.step_index)
+        if event.feedback.ok:
+            self._complete_step()
+            panels = self.query(StepPanel)
+            self._focus_step(panels.first() if panels else None)
+        self.refresh_bindings()
+
+    def on_graph_explorer_backward_finished(self) -> None:
+        """A backward pass ran to the end in the explorer: that is what a walk asks for."""
+        box = self.exercise_box
+        if box is not None and box.exercise.answer_kind == "action" and not box.solved:
+            box.submit("done")

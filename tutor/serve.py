@@ -1,0 +1,75 @@
+"""``micrograd-tutor serve``: the tutor in web browsers, for a classroom.
+
+textual-serve runs a small web server; every browser tab that opens the page
+gets its own tutor process, drawn in the page over a websocket. It is an
+optional extra (``pip install 'micrograd-tutor[serve]'``), imported only here.
+
+Anyone who can reach the port gets a tutor running as *you*, on *your*
+machine, with no password: the server listens on this machine only
+(127.0.0.1) unless told otherwise, and says so loudly when it is told.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import shlex
+import sys
+from typing import TextIO
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+INSTALL_HINT = "pip install 'micrograd-tutor[serve]'"
+
+EXPOSURE_WARNING = (
+    "anyone who can reach {host}:{port} can use a tutor running as you on this "
+    "machine, with no password. Serve beyond this machine only on a network you trust."
+)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only (127.x, ::1, localhost)."""
+    if host.strip().casefold() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may well resolve to a public address
+
+
+def tutor_command(*, low_bandwidth: bool = False) -> str:
+    """The shell command textual-serve runs for each browser: this Python, this tutor."""
+    args = [sys.executable, "-m", "tutor"]
+    if low_bandwidth:
+        args.append("--low-bandwidth")
+    return shlex.join(args)
+
+
+def serve(
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    *,
+    low_bandwidth: bool = False,
+    err: TextIO | None = None,
+) -> int:
+    """Serve the tutor until ctrl+c; returns the exit code (2: textual-serve missing)."""
+    err = err if err is not None else sys.stderr
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        print(f"micrograd-tutor: error: serve needs textual-serve: {INSTALL_HINT}", file=err)
+        return 2
+    if not is_loopback(host):
+        warning = EXPOSURE_WARNING.format(host=host, port=port)
+        print(f"micrograd-tutor: warning: {warning}", file=err)
+    server = Server(
+        tutor_command(low_bandwidth=low_bandwidth),
+        host=host,
+        port=port,
+        title="micrograd-tutor",
+    )
+    try:
+        server.serve()
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        print(f"micrograd-tutor: error: cannot serve on {host}:{port}: {error}", file=err)
+        return 1
+    return 0
