@@ -220,10 +220,11 @@ class TutorApp(App[None]):
     def action_command_palette(self) -> None:
         # Textual asks whether the top screen has the palette's class, which it gets only
         # once mounted: a second ctrl+p in the same burst would open a second palette.
+        # No id either: a palette still closing keeps its id, and a new one would clash.
         if self.use_command_palette and not any(
             isinstance(screen, CommandPalette) for screen in self.screen_stack
         ):
-            self.push_screen(TutorCommandPalette(id="--command-palette"))
+            self.push_screen(TutorCommandPalette())
 
     def action_help(self) -> None:
         from tutor.screens.help import HelpScreen

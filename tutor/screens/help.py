@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.color import Color, ColorParseError
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -82,9 +84,14 @@ class HelpScreen(Screen[None]):
 
     def _table(self, rows: list[tuple[str, str]]) -> Table:
         # Two columns, so a long description wraps under itself, not under the keys.
-        accent = self.app.theme_variables.get("accent", "")
+        # Through Textual's Color: the ANSI themes name colours ("ansi_green") that Rich
+        # cannot parse; mashed keys found that (ctrl+p, Theme, textual-ansi, ?).
+        try:
+            accent = Color.parse(self.app.theme_variables.get("accent", "")).rich_color
+        except ColorParseError:
+            accent = None
         table = Table.grid(padding=(0, 2))
-        table.add_column(style=f"bold {accent}".strip(), no_wrap=True)
+        table.add_column(style=Style(bold=True, color=accent), no_wrap=True)
         table.add_column(ratio=1)
         for keys, text in rows:
             table.add_row(keys, text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import TYPE_CHECKING, ClassVar
 
@@ -10,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
@@ -76,6 +78,8 @@ class LessonScreen(Screen[None]):
         super().__init__()
         self.lesson = lesson
         self.step_index = min(max(step, 0), len(lesson.steps) - 1)
+        # Keys can arrive faster than a step is drawn: one step is drawn at a time.
+        self._drawing = asyncio.Lock()
 
     @property
     def progress(self) -> ProgressStore:
@@ -107,6 +111,17 @@ class LessonScreen(Screen[None]):
 
     async def show_step(self, index: int) -> None:
         """Replace the prose, exercise and panel with those of step ``index``."""
+        async with self._drawing:
+            if not self.is_attached:  # the learner has left the lesson meanwhile
+                return
+            try:
+                await self._draw_step(index)
+            except NoMatches:
+                # Keys outran the screen: it is being closed while this step was drawn.
+                if self.is_attached and not (self._closing or self._pruning):
+                    raise
+
+    async def _draw_step(self, index: int) -> None:
         self.step_index = index
         step = self.step
         if self.progress.position != (self.lesson.id, index):  # each save is a disk write
@@ -124,16 +139,22 @@ class LessonScreen(Screen[None]):
         if step.kind == "prose" and step.exercise is None:
             text += "\n\n*Press n or → to continue.*"
         await self.query_one("#prose-text", Markdown).update(label_bare_fences(text))
+        if not self.is_attached:
+            return
         self.query_one("#prose", VerticalScroll).scroll_home(animate=False)
 
         await self.query("#exercise, #step-panel").remove()
         if step.exercise is not None:
             box = ExerciseBox(step.exercise, solved=done, id="exercise")
             await self.query_one("#reading").mount(box)
+        if not self.is_attached:
+            return
         panel = panel_for(step)
         self.set_class(panel is None, "-no-panel")
         if panel is not None:
             await self.query_one("#panel-area").mount(panel)
+        if not self.is_attached:
+            return
 
         self._update_header()
         self.refresh_bindings()
@@ -159,6 +180,8 @@ class LessonScreen(Screen[None]):
         return found.first(ExerciseBox) if found else None
 
     def _update_header(self) -> None:
+        if not self.is_attached or self._closing or self._pruning:
+            return  # a closing screen's header is already gone (Textual would query it)
         total = len(self.lesson.steps)
         done = len(self.progress.completed_steps(self.lesson.id) & set(range(total)))
         mark = " ✓" if self.progress.lesson_done(self.lesson.id) else ""

@@ -65,6 +65,9 @@ terminal, where a chart costs more to draw, the curves are redrawn less often.""
 BOUNDARY_EVERY = 1 / 2
 """Seconds between two redraws of the decision boundary, at least."""
 
+LOW_BANDWIDTH_EVERY = 1 / 2
+"""Seconds between two redraws of any chart, at least, with ``--low-bandwidth``."""
+
 SWITCH_INTERVAL = 0.001
 """Seconds a thread may hold the GIL while another waits (Python's default is 0.005)."""
 
@@ -387,10 +390,15 @@ class TrainScreen(Screen[object]):
         if not self.playing:
             return 0.0
         if chart == "boundary":
-            return BOUNDARY_EVERY
-        cost = self.query_one(f"#chart-{chart}", Chart).render_seconds
-        # Textual's own drawing of a chart costs about as much again as plotext's.
-        return min(max(CURVES_EVERY, 2 * cost / UI_SHARE), 1.0)
+            interval = BOUNDARY_EVERY
+        else:
+            cost = self.query_one(f"#chart-{chart}", Chart).render_seconds
+            # Textual's own drawing of a chart costs about as much again as plotext's.
+            interval = min(max(CURVES_EVERY, 2 * cost / UI_SHARE), 1.0)
+        if getattr(self.app, "low_bandwidth", False):
+            # Over a slow link every redraw is bytes down the wire.
+            interval = max(interval, LOW_BANDWIDTH_EVERY)
+        return interval
 
     def _redraw(self) -> None:
         """Update the status line and draw at most one chart: a key pressed

@@ -1,0 +1,150 @@
+"""``micrograd-tutor serve``: the tutor in browsers, on this machine unless told otherwise."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tutor import cli, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+PATIENCE = 60.0  # seconds; a bound for a slow machine, never a measurement
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "home"
+    monkeypatch.setenv("MICROGRAD_TUTOR_HOME", str(folder))
+    return folder
+
+
+@pytest.fixture
+def servers(monkeypatch) -> list[dict]:
+    """textual-serve's Server, recorded instead of listening."""
+    made: list[dict] = []
+
+    class FakeServer:
+        def __init__(self, command: str, **options: object) -> None:
+            made.append({"command": command, **options})
+
+        def serve(self) -> None:
+            made[-1]["served"] = True
+
+    pytest.importorskip("textual_serve.server")
+    monkeypatch.setattr("textual_serve.server.Server", FakeServer)
+    return made
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("classroom.example.org", False),
+    ],
+)
+def test_only_loopback_addresses_count_as_this_machine(host, loopback):
+    assert serve.is_loopback(host) is loopback
+
+
+def test_serve_defaults_to_this_machine_only_and_runs_this_tutor(home, servers, capsys):
+    assert cli.main(["serve"]) == 0
+    [server] = servers
+    assert (server["host"], server["port"], server["served"]) == ("127.0.0.1", 8000, True)
+    assert server["command"].split()[-2:] == ["-m", "tutor"]
+    assert capsys.readouterr().err == ""
+
+
+def test_serving_beyond_this_machine_warns_on_stderr(home, servers, capsys):
+    assert cli.main(["serve", "--host", "0.0.0.0", "--port", "8123"]) == 0
+    assert (servers[0]["host"], servers[0]["port"]) == ("0.0.0.0", 8123)
+    err = capsys.readouterr().err
+    assert err.startswith("micrograd-tutor: warning:") and "0.0.0.0:8123" in err
+    assert "no password" in err
+
+
+def test_low_bandwidth_reaches_every_served_tutor(home, servers, monkeypatch):
+    assert cli.main(["--low-bandwidth", "serve"]) == 0
+    monkeypatch.setenv("MICROGRAD_TUTOR_LOW_BANDWIDTH", "1")
+    assert cli.main(["serve"]) == 0
+    assert [s["command"].endswith("-m tutor --low-bandwidth") for s in servers] == [True, True]
+
+
+def test_serve_help_warns_about_exposing_it(home, capsys):
+    assert cli.main(["serve", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "127.0.0.1" in out and "WARNING" in out and "no password" in out
+
+
+def test_without_textual_serve_one_line_says_how_to_install_it(home, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "textual_serve", None)  # import now fails
+    monkeypatch.setitem(sys.modules, "textual_serve.server", None)
+    assert cli.main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "micrograd-tutor[serve]" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv", [["serve", "--port", "0"], ["serve", "--port", "http"], ["--lesson", "2", "serve"]]
+)
+def test_a_bad_serve_command_line_gets_one_line_and_exit_code_2(argv, home, servers, capsys):
+    assert cli.main(argv) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    assert servers == []
+
+
+def free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    deadline = time.monotonic() + PATIENCE
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_serve_answers_a_browser_on_a_loopback_port(home):
+    pytest.importorskip("textual_serve")
+    port = free_loopback_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tutor", "serve", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        page = fetch(f"http://127.0.0.1:{port}/")
+    finally:
+        server.send_signal(signal.SIGTERM)  # textual-serve's own clean stop
+        try:
+            out, err = server.communicate(timeout=PATIENCE)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            out, err = server.communicate()
+    assert "<div>micrograd-tutor</div>" in page  # the name on the start button
+    assert f"ws://127.0.0.1:{port}/ws" in page  # where the page connects for its tutor
+    assert "Traceback" not in err
+    assert f"127.0.0.1:{port}" in out
