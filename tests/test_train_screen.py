@@ -626,9 +626,6 @@ async def test_inspect_opens_the_forward_pass_of_a_sample():
     app = LabApp(lab)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, lab)
-        if not callable(getattr(ExplorerScreen, "for_value", None)):
-            assert lab.check_action("inspect", ()) is False  # the key is off, not broken
-            pytest.skip("ExplorerScreen.for_value(root, title=...) is not there yet")
         await pilot.press("i")
         assert isinstance(app.screen, SamplePicker)
         await pilot.press("down", "down", "enter")

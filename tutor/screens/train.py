@@ -486,7 +486,7 @@ class TrainScreen(Screen[object]):
             stack = self.app.screen_stack
             return len(stack) > 1 and stack[-2].id != "_default"
         if action == "inspect":
-            return self.run is not None and _explorer_opens_values()
+            return self.run is not None
         return True
 
     def action_play_pause(self) -> None:
@@ -645,13 +645,6 @@ def _freeze_long_lived_objects() -> None:
         _frozen = True
         gc.collect()
         gc.freeze()
-
-
-def _explorer_opens_values() -> bool:
-    """Whether the graph explorer screen can show a graph made in code."""
-    from tutor.screens.explorer import ExplorerScreen
-
-    return callable(getattr(ExplorerScreen, "for_value", None))
 
 
 class SamplePicker(ModalScreen[int | None]):
