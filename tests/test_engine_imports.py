@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 FORBIDDEN = ("textual", "rich", "plotext", "sklearn", "tutor", "lessons")
@@ -40,3 +42,29 @@ def test_importing_the_engine_loads_no_ui_and_no_sklearn():
     report = json.loads(done.stdout)
     assert {"engine", "engine.value", "engine.nn"} <= set(report["imported"])
     assert [name for name in FORBIDDEN if name in report["loaded"]] == []
+
+
+def test_every_public_name_of_the_engine_resolves_and_loads_on_first_use():
+    """`from engine import X` works for every name in `__all__`, yet `import engine`
+    alone loads only the autograd scalar (the rest costs start-up time)."""
+    script = """
+import json, sys
+import engine
+before = sorted(m for m in sys.modules if m.startswith("engine"))
+found = {name: getattr(engine, name) is not None for name in engine.__all__}
+print(json.dumps({"before": before, "found": found, "dir": dir(engine)}))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    report = json.loads(done.stdout)
+    assert report["before"] == ["engine", "engine.value"]
+    assert all(report["found"].values()) and len(report["found"]) > 40
+    assert set(report["found"]) <= set(report["dir"])
+
+
+def test_a_name_the_engine_does_not_have_is_an_attribute_error():
+    import engine
+
+    with pytest.raises(AttributeError, match="no_such_thing"):
+        engine.no_such_thing  # noqa: B018

@@ -24,6 +24,7 @@ from tutor.widgets.step_panels import (
     ExerciseBox,
     SlopePanel,
     TrainPanel,
+    has_panel,
     train_lab_available,
 )
 
@@ -183,6 +184,28 @@ async def test_p_and_arrows_move_between_steps_and_set_the_position(home):
         assert screen.step_index == 2
         assert app.progress.position == ("backprop-by-hand", 2)
         assert not app.progress.step_done("backprop-by-hand", 1)  # skipped, not answered
+
+
+async def test_every_step_gets_the_layout_of_its_kind_going_forwards_and_back(home):
+    """The columns follow the step: a panel beside the text when the step has one,
+    the whole width for text alone, whichever step came before."""
+    lesson = get_lesson("gradient-descent")
+    kinds = [(step.kind, has_panel(step)) for step in lesson.steps]
+    # The walk crosses layouts both ways, including a question with a program and one without.
+    assert {("predict", True), ("predict", False), ("code", True), ("prose", False)} <= set(kinds)
+    app = make_app(home, lesson=lesson.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        order = [*range(len(kinds)), *reversed(range(len(kinds) - 1))]
+        for index in order:
+            await screen.show_step(index)
+            await pilot.pause()
+            kind, panel = kinds[index]
+            layout = {name for name in screen.classes if name.startswith(("-kind-", "-no-panel"))}
+            assert layout == {f"-kind-{kind}"} | (set() if panel else {"-no-panel"}), index
+            assert screen.query_one("#panel-area").display is panel
+            assert len(screen.query("#step-panel")) == int(panel)
 
 
 async def test_the_learner_resumes_where_they_were(home):

@@ -7,9 +7,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from engine import Value
+from tutor.widgets.footer import CompactFooter
 from tutor.widgets.graph_explorer import GraphExplorer
 
 __all__ = ["ExplorerScreen"]
@@ -48,7 +49,7 @@ class ExplorerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield GraphExplorer(self.source, root=self.root, id="explorer")
-        yield Footer(compact=True)
+        yield CompactFooter()
 
     def on_mount(self) -> None:
         self.query_one(GraphExplorer).focus()

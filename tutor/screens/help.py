@@ -11,11 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tutor.screens.explorer import ExplorerScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.screens.lessons_list import LessonsScreen, LessonTable
+from tutor.widgets.footer import CompactFooter
 from tutor.widgets.graph_explorer import GraphExplorer
 from tutor.widgets.step_panels import ChoiceList, NumberKeysInput, SlopeHInput, SlopeXInput
 
@@ -44,7 +45,7 @@ class HelpScreen(Screen[None]):
                 group = Static(self._table(rows), classes="help-group")
                 group.border_title = title
                 yield group
-        yield Footer(compact=True)
+        yield CompactFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Keys"

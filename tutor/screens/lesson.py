@@ -13,13 +13,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Header, Markdown, Static
 
 from lessons.checks import reach
 from lessons.model import STEP_KINDS, Lesson, Step
+from tutor.widgets.footer import CompactFooter
 from tutor.widgets.step_panels import (
     ExerciseBox,
     StepPanel,
+    has_panel,
     panel_for,
     train_lab_available,
 )
@@ -54,6 +56,15 @@ def label_bare_fences(markdown: str) -> str:
     return "\n".join(lines)
 
 
+_LAYOUT_CLASSES = frozenset({"-no-panel", *(f"-kind-{kind}" for kind in STEP_KINDS)})
+
+
+def _layout_classes(step: Step) -> frozenset[str]:
+    """The screen's classes for a step: the stylesheet sizes the two columns by the
+    kind of step, and gives the text the whole width when there is no panel."""
+    return frozenset({f"-kind-{step.kind}"} | (set() if has_panel(step) else {"-no-panel"}))
+
+
 class LessonScreen(Screen[None]):
     """Steps of one lesson; progress is saved on every move and every answer."""
 
@@ -75,9 +86,12 @@ class LessonScreen(Screen[None]):
     app: TutorApp  # type: ignore[assignment]
 
     def __init__(self, lesson: Lesson, step: int = 0) -> None:
-        super().__init__()
+        step = min(max(step, 0), len(lesson.steps) - 1)
+        # Classes known before mounting cost nothing; set afterwards, each one restyles
+        # the whole screen, which is most of what drawing the first step would cost.
+        super().__init__(classes=" ".join(_layout_classes(lesson.steps[step])))
         self.lesson = lesson
-        self.step_index = min(max(step, 0), len(lesson.steps) - 1)
+        self.step_index = step
         # Keys can arrive faster than a step is drawn: one step is drawn at a time.
         self._drawing = asyncio.Lock()
 
@@ -102,7 +116,7 @@ class LessonScreen(Screen[None]):
             yield Container(id="panel-area")
         # The palette key (ctrl+p) is on the lessons list and in help: here the
         # step's own keys need the whole width of an 80-column footer.
-        yield Footer(compact=True, show_command_palette=False)
+        yield CompactFooter(show_command_palette=False)
 
     async def on_mount(self) -> None:
         await self.show_step(self.step_index)
@@ -128,9 +142,10 @@ class LessonScreen(Screen[None]):
             self.progress.set_position(self.lesson.id, index)
         done = self.progress.step_done(self.lesson.id, index)
 
-        # The stylesheet sizes the two columns by the kind of step.
-        for kind in STEP_KINDS:
-            self.set_class(step.kind == kind, f"-kind-{kind}")
+        layout = _layout_classes(step)
+        if self.classes & _LAYOUT_CLASSES != layout:
+            # One change of classes, so the screen is restyled once.
+            self.set_classes((self.classes - _LAYOUT_CLASSES) | layout)
 
         self.query_one("#lesson-crumb", Static).update(
             Text(f"Lesson {self.lesson.number} · {self.lesson.title}")
@@ -150,7 +165,6 @@ class LessonScreen(Screen[None]):
         if not self.is_attached:
             return
         panel = panel_for(step)
-        self.set_class(panel is None, "-no-panel")
         if panel is not None:
             await self.query_one("#panel-area").mount(panel)
         if not self.is_attached:

@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from lessons.model import Lesson
+from tutor.widgets.footer import CompactFooter
 
 if TYPE_CHECKING:
     from tutor.app import TutorApp
@@ -50,7 +51,7 @@ class LessonsScreen(Screen[None]):
             yield LessonTable(id="lesson-table", cursor_type="row", zebra_stripes=True)
             yield Static(id="lesson-summary")
             yield Static(id="continue-hint")
-        yield Footer(compact=True)
+        yield CompactFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(LessonTable)

@@ -49,6 +49,7 @@ __all__ = [
     "SlopeXInput",
     "StepPanel",
     "TrainPanel",
+    "has_panel",
     "panel_for",
     "train_lab_available",
 ]
@@ -495,10 +496,12 @@ _PANELS: dict[str, type[StepPanel]] = {
 }
 
 
+def has_panel(step: Step) -> bool:
+    """Whether the step has a panel beside its text; not when it is all text (prose,
+    or a question with no program to show)."""
+    return step.kind in _PANELS and not (step.kind == "predict" and not step.source.strip())
+
+
 def panel_for(step: Step) -> StepPanel | None:
-    """The panel that shows this step; None when the step is all text (prose, or a
-    question with no program to show)."""
-    panel = _PANELS.get(step.kind)
-    if panel is None or (step.kind == "predict" and not step.source.strip()):
-        return None
-    return panel(step, id="step-panel")
+    """The panel that shows this step; None when it has none (see ``has_panel``)."""
+    return _PANELS[step.kind](step, id="step-panel") if has_panel(step) else None
