@@ -283,6 +283,20 @@ def _where(error: Any, offset: int) -> str:
     return f"Line {line}, column {error.col}: "
 
 
+_FROM_LINE = re.compile(r"\(from line (\d+)\)")
+
+
+def _in_learner_lines(message: str, offset: int) -> str:
+    """``message`` with its line references counted in the learner's own lines: a name
+    the exercise defined in its hidden first lines is "given", not "from line 9"."""
+
+    def renumber(match: re.Match[str]) -> str:
+        line = int(match.group(1))
+        return "(the exercise gives it)" if line <= offset else f"(from line {line - offset})"
+
+    return _FROM_LINE.sub(renumber, message) if offset else message
+
+
 def expression(judge: Callable[[Any], Feedback], *, before: str = "") -> Check:
     """Build the learner's program with the engine, then let ``judge`` decide.
 
@@ -301,7 +315,7 @@ def expression(judge: Callable[[Any], Feedback], *, before: str = "") -> Check:
         try:
             program = build(source)
         except ExpressionError as error:
-            return Feedback(False, _where(error, offset) + error.message)
+            return Feedback(False, _where(error, offset) + _in_learner_lines(error.message, offset))
         except MathError as error:
             return Feedback(False, f"That cannot be computed: {error}.")
         return judge(program)

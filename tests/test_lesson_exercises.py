@@ -418,6 +418,18 @@ def test_an_expression_in_x_is_told_that_x_is_given():
     assert ex.check("6*x + 4").message.startswith("At x = −3 yours gives −14, not −22.")
 
 
+def test_errors_in_an_exercise_with_given_lines_point_at_the_learners_own_lines():
+    """Lesson 7 defines n for the learner in lines they never see: a message names
+    their own lines, and calls a name from the hidden lines given, not "from line 9"."""
+    ex = lessons.get_lesson("tanh-from-exp").steps[2].exercise
+    assert ex.answer_kind == "expression"
+    given = ex.check("e = (2*n).exp(); n = 3").message
+    assert given.startswith("Line 1, column 18: `n` already has a value (the exercise gives it)")
+    own = ex.check("e = (2*n).exp()\ne = 1").message
+    assert own.startswith("Line 2, column 1: `e` already has a value (from line 1)")
+    assert ex.check("e = (2*n).exp(").message.startswith("Line 1, column 14:")
+
+
 def test_the_zero_grad_experiment_reports_the_numbers():
     step = lessons.get_lesson("gradient-descent").steps[5]
     feedback = step.exercise.check("It stops falling steadily and bounces")
