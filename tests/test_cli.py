@@ -30,6 +30,15 @@ def home(tmp_path, monkeypatch) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def utf8_terminal(monkeypatch) -> None:
+    """A UTF-8 locale, whatever the machine running the tests has: ASCII mode would
+    otherwise come on by itself under LANG=C. The ASCII tests set their own."""
+    for name in ("LC_ALL", "LC_CTYPE", "MICROGRAD_TUTOR_ASCII"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture
 def launched(monkeypatch) -> list[TutorApp]:
     """Apps that main() would run; they are recorded instead, to be driven by Pilot."""
@@ -47,9 +56,10 @@ def test_version(capsys, home):
 def test_help_names_every_flag_and_command(capsys, home):
     assert cli.main(["--help"]) == 0
     out = capsys.readouterr().out
-    for flag in ("--lesson", "--list", "--reset-progress", "--version", "--help", "playground"):
+    for flag in ("--lesson", "--list", "--reset-progress", "--version", "--help", "--ascii"):
         assert flag in out
-    assert "train" in out and "serve" in out
+    assert "playground" in out and "train" in out and "serve" in out
+    assert "MICROGRAD_TUTOR_ASCII" in out
 
 
 def test_list_numbers_every_lesson_and_ticks_completed_ones(capsys, home):
@@ -74,6 +84,43 @@ def test_list_on_an_ascii_terminal_prints_without_crashing(home):
     out.flush()
     lines = raw.getvalue().decode("ascii").splitlines()
     assert lines[1].startswith("*  2. Values and graphs")
+
+
+def test_list_in_ascii_mode_is_all_ascii(capsys, home):
+    ProgressStore(home).complete_lesson("backprop-by-hand")
+    assert cli.main(["--list", "--ascii"]) == 0
+    out = capsys.readouterr().out
+    assert out.isascii()
+    lines = out.splitlines()
+    assert lines[2].startswith("*  3. Backprop by hand")
+    assert " 9. Neuron -> Layer -> MLP" in lines[8]
+    # Spelled out before the columns are laid out, so they still line up.
+    assert len({line.index(" steps ") for line in lines}) == 1
+
+
+ASCII_CHOICES = [
+    # argv, environment, ASCII mode?
+    (["--lesson", "1"], {}, False),
+    (["--ascii", "--lesson", "1"], {}, True),
+    (["--ascii", "playground", "a = 2; b = a*a"], {}, True),
+    (["--lesson", "1"], {"MICROGRAD_TUTOR_ASCII": "1"}, True),
+    (["--lesson", "1"], {"LANG": "C"}, True),  # the locale cannot show line drawing
+    (["--lesson", "1"], {"LC_ALL": "en_US.ISO-8859-1"}, True),
+    (["--no-ascii", "--lesson", "1"], {"LANG": "C"}, False),
+    (["--lesson", "1"], {"LANG": "C", "MICROGRAD_TUTOR_ASCII": "0"}, False),
+    (["--no-ascii", "--lesson", "1"], {"MICROGRAD_TUTOR_ASCII": "yes"}, False),
+]
+
+
+@pytest.mark.parametrize(("argv", "env", "ascii"), ASCII_CHOICES)
+def test_ascii_mode_comes_from_the_flag_then_the_variable_then_the_locale(
+    argv, env, ascii, home, launched, monkeypatch
+):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert cli.main(argv) == 0
+    [app] = launched
+    assert app.ascii_only is ascii and app.has_class("-ascii") is ascii
 
 
 BAD_COMMAND_LINES = [

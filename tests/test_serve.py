@@ -65,7 +65,8 @@ def test_serve_defaults_to_this_machine_only_and_runs_this_tutor(home, servers, 
     assert cli.main(["serve"]) == 0
     [server] = servers
     assert (server["host"], server["port"], server["served"]) == ("127.0.0.1", 8000, True)
-    assert server["command"].split()[-2:] == ["-m", "tutor"]
+    # A browser draws every character: no ASCII fallback, whatever the server's locale.
+    assert server["command"].split()[-3:] == ["-m", "tutor", "--no-ascii"]
     assert capsys.readouterr().err == ""
 
 
@@ -81,7 +82,8 @@ def test_low_bandwidth_reaches_every_served_tutor(home, servers, monkeypatch):
     assert cli.main(["--low-bandwidth", "serve"]) == 0
     monkeypatch.setenv("MICROGRAD_TUTOR_LOW_BANDWIDTH", "1")
     assert cli.main(["serve"]) == 0
-    assert [s["command"].endswith("-m tutor --low-bandwidth") for s in servers] == [True, True]
+    ending = "-m tutor --no-ascii --low-bandwidth"
+    assert [s["command"].endswith(ending) for s in servers] == [True, True]
 
 
 def test_serve_help_warns_about_exposing_it(home, capsys):

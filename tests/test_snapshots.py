@@ -1,4 +1,5 @@
-"""Snapshots of the key screens at 80×24: the lessons list, a lesson mid-exercise, help.
+"""Snapshots of the key screens at 80×24: the lessons list, a lesson mid-exercise, help,
+and the playground without colour (NO_COLOR) and in ASCII mode (--ascii).
 
 Randomness is seeded and the cursor does not blink, so a snapshot changes only
 when what the learner sees changes. Update on purpose with
@@ -17,6 +18,7 @@ from lessons.registry import all_lessons
 from tutor.app import TutorApp
 
 SIZE = (80, 24)
+LECTURE = "a = 2.0; b = -3.0; c = 10.0; e = a*b; d = e + c; f = -2.0; L = d*f"
 
 
 @pytest.fixture(autouse=True)
@@ -69,3 +71,18 @@ def test_help(snap_compare, store):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_help)
+
+
+def test_playground_stepping_backward_with_no_color(snap_compare, store, monkeypatch):
+    """NO_COLOR: greys only. The node a step handles and the grads it changed must
+    still stand out (a grey bar; bold and underlined)."""
+    monkeypatch.setenv("NO_COLOR", "1")  # Textual reads it when the app is made
+    app = TutorApp(store, all_lessons(), playground=LECTURE)
+    assert app.no_color
+    assert snap_compare(app, press=["s", "s", "s"], terminal_size=SIZE)
+
+
+def test_playground_after_backward_in_ascii(snap_compare, store):
+    """ASCII mode (--ascii): borders, tree guides and the math in plain ASCII."""
+    app = TutorApp(store, all_lessons(), playground=LECTURE, ascii_only=True)
+    assert snap_compare(app, press=["b", "down", "down", "down"], terminal_size=SIZE)

@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import threading
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import events
@@ -18,11 +19,13 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.content import Content
+from textual.filter import LineFilter
 from textual.screen import Screen
 
 from engine.train import TrainConfig
 from lessons.model import Lesson
 from lessons.progress import ProgressStore
+from tutor.ascii_mode import ASCII_CLASS, ASCII_FILTER, ascii_key_display
 from tutor.commands import TutorCommands
 from tutor.screens.lesson import LessonScreen
 from tutor.widgets.too_small import is_too_small
@@ -85,6 +88,7 @@ class TutorApp(App[None]):
         playground: str | None = None,
         train: tuple[TrainConfig, bool] | None = None,
         low_bandwidth: bool = False,
+        ascii_only: bool = False,
     ) -> None:
         super().__init__()
         self.progress = progress
@@ -99,6 +103,11 @@ class TutorApp(App[None]):
         if self.low_bandwidth:
             # Every animation frame and cursor blink is bytes down the wire.
             self.animation_level = "none"
+        self.ascii_only = ascii_only
+        """Draw with ASCII characters only, for a terminal without line drawing
+        (see ``tutor.ascii_mode``): the stylesheet's ``-ascii`` rules, and a filter
+        that spells every line of the screen in ASCII."""
+        self.set_class(ascii_only, ASCII_CLASS)
         self.signal_code: int | None = None
         """The signal that ended the tutor (SIGHUP, SIGTERM), if one did."""
 
@@ -133,6 +142,14 @@ class TutorApp(App[None]):
         if title != self.title:
             sub_title = f"{title} · {sub_title}" if sub_title else title
         return super().format_title(self.title, sub_title)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        filters = super().get_line_filters()
+        return [*filters, ASCII_FILTER] if self.ascii_only else filters
+
+    def get_key_display(self, binding: Binding) -> str:
+        display = super().get_key_display(binding)
+        return ascii_key_display(display) if self.ascii_only else display
 
     # -- lessons ------------------------------------------------------------------------
 

@@ -7,6 +7,10 @@
     micrograd-tutor --reset-progress    forget all progress (asks first)
     micrograd-tutor --low-bandwidth     fewer redraws, for a slow link
                                         (or set MICROGRAD_TUTOR_LOW_BANDWIDTH=1)
+    micrograd-tutor --ascii             draw with ASCII only, for a terminal without
+                                        line drawing (or MICROGRAD_TUTOR_ASCII=1);
+                                        on by itself in a locale that is not UTF-8,
+                                        --no-ascii (MICROGRAD_TUTOR_ASCII=0) keeps it off
     micrograd-tutor serve               the tutor in web browsers, on this machine only
 
 Textual is imported only when the app is about to run, so the flags that just
@@ -79,6 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         default=None,
         help="for a slow link: no animation, fewer redraws (also MICROGRAD_TUTOR_LOW_BANDWIDTH=1)",
+    )
+    parser.add_argument(
+        "--ascii",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=(
+            "draw with ASCII characters only, for a terminal or font without line drawing; "
+            "the default is on in a locale that is not UTF-8, such as LANG=C "
+            "(also MICROGRAD_TUTOR_ASCII=1 or 0)"
+        ),
     )
     choice = parser.add_mutually_exclusive_group()
     choice.add_argument(
@@ -158,8 +172,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return serve(args.host, args.port, low_bandwidth=low_bandwidth)
         lessons = all_lessons()
+        from tutor.terminal import wants_ascii
+
+        ascii_only = wants_ascii(args.ascii)
         if args.list:
-            return _print_lessons(lessons, ProgressStore(), sys.stdout)
+            return _print_lessons(lessons, ProgressStore(), sys.stdout, ascii_only=ascii_only)
         if args.reset_progress:
             return _reset_progress(lessons, ProgressStore())
         if args.lesson is not None and _find(lessons, args.lesson) is None:
@@ -181,6 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             playground=getattr(args, "expression", None),
             train=train,
             low_bandwidth=low_bandwidth,
+            ascii_only=ascii_only,
         )
     except SystemExit as exit_:
         # argparse exits for --help, --version and errors; main() reports codes, it never exits.
@@ -229,15 +247,20 @@ def _printable(text: str, stream: TextIO) -> str:
         return text.encode("ascii", "replace").decode("ascii")
 
 
-def _print_lessons(lessons: list[Lesson], progress: ProgressStore, out: TextIO) -> int:
+def _print_lessons(
+    lessons: list[Lesson], progress: ProgressStore, out: TextIO, *, ascii_only: bool = False
+) -> int:
+    from tutor.terminal import ascii_text
+
     _print_notice(progress)
-    mark = "✓" if _printable("✓", out) == "✓" else "*"
-    width = max(len(lesson.title) for lesson in lessons)
-    for lesson in lessons:
+    mark = "✓" if not ascii_only and _printable("✓", out) == "✓" else "*"
+    titles = [ascii_text(lesson.title) if ascii_only else lesson.title for lesson in lessons]
+    width = max(map(len, titles))
+    for lesson, title in zip(lessons, titles, strict=True):
         done = mark if progress.lesson_done(lesson.id) else " "
         steps = len(progress.completed_steps(lesson.id) & set(range(len(lesson.steps))))
         line = (
-            f"{done} {lesson.number:>2}. {lesson.title:<{width}}  "
+            f"{done} {lesson.number:>2}. {title:<{width}}  "
             f"{steps}/{len(lesson.steps)} steps  ({lesson.id})"
         )
         print(_printable(line, out), file=out)
@@ -276,6 +299,7 @@ def _run_app(
     playground: str | None,
     train: tuple[TrainConfig, bool] | None = None,
     low_bandwidth: bool,
+    ascii_only: bool = False,
 ) -> int:
     from tutor.app import TutorApp
 
@@ -286,6 +310,7 @@ def _run_app(
         playground=playground,
         train=train,
         low_bandwidth=low_bandwidth,
+        ascii_only=ascii_only,
     )
     app.run()
     return app.return_code or EXIT_OK

@@ -37,8 +37,11 @@ def is_loopback(host: str) -> bool:
 
 
 def tutor_command(*, low_bandwidth: bool = False) -> str:
-    """The shell command textual-serve runs for each browser: this Python, this tutor."""
-    args = [sys.executable, "-m", "tutor"]
+    """The shell command textual-serve runs for each browser: this Python, this tutor.
+
+    A browser draws every character, so the tutor never falls back to ASCII there,
+    whatever the locale the server runs in (a container's is often C)."""
+    args = [sys.executable, "-m", "tutor", "--no-ascii"]
     if low_bandwidth:
         args.append("--low-bandwidth")
     return shlex.join(args)

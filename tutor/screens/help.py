@@ -13,6 +13,7 @@ from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from tutor.ascii_mode import ascii_key_display, in_ascii_mode
 from tutor.screens.explorer import ExplorerScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.screens.lessons_list import LessonsScreen, LessonTable
@@ -94,8 +95,9 @@ class HelpScreen(Screen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style=Style(bold=True, color=accent), no_wrap=True)
         table.add_column(ratio=1)
+        named = in_ascii_mode(self)  # the arrows written here, as the Footer names them
         for keys, text in rows:
-            table.add_row(keys, text)
+            table.add_row(ascii_key_display(keys) if named else keys, text)
         return table
 
     def action_close(self) -> None:

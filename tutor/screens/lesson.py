@@ -17,6 +17,7 @@ from textual.widgets import Header, Markdown, Static
 
 from lessons.checks import reach
 from lessons.model import STEP_KINDS, Lesson, Step
+from tutor.ascii_mode import in_ascii_mode
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.step_panels import (
     ExerciseBox,
@@ -198,7 +199,9 @@ class LessonScreen(Screen[None]):
             return  # a closing screen's header is already gone (Textual would query it)
         total = len(self.lesson.steps)
         done = len(self.progress.completed_steps(self.lesson.id) & set(range(total)))
-        mark = " ✓" if self.progress.lesson_done(self.lesson.id) else ""
+        # In ASCII both ✓ and · would be *, so the mark is spelled out there.
+        done_mark = " (done)" if in_ascii_mode(self) else " ✓"
+        mark = done_mark if self.progress.lesson_done(self.lesson.id) else ""
         self.sub_title = (
             f"Lesson {self.lesson.number}{mark} · step {self.step_index + 1} of {total}"
             f" · {done}/{total} done"

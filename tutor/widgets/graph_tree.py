@@ -30,6 +30,7 @@ from textual.widgets.tree import TreeNode
 
 from engine.graph import Graph
 from engine.value import Value
+from tutor.ascii_mode import ASCII_TREE_LINES, in_ascii_mode
 
 __all__ = ["NUMBER_WIDTH", "UNKNOWN_GRAD", "GraphRow", "GraphTree", "format_cell"]
 
@@ -142,6 +143,11 @@ class GraphTree(Tree[GraphRow]):
         self._number_width = NUMBER_WIDTH
         self._captions = True
         self._op_width = 1
+
+    def on_mount(self) -> None:
+        if in_ascii_mode(self):
+            # Textual picks bold or double guides for some rows; in ASCII they are all one.
+            self.LINES = dict.fromkeys(Tree.LINES, ASCII_TREE_LINES)
 
     # -- building
 

@@ -35,6 +35,7 @@ from textual.widgets.option_list import Option
 from engine.value import MathError
 from lessons.checks import parse_number
 from lessons.model import Exercise, Feedback, Step
+from tutor.ascii_mode import ascii_key_display, in_ascii_mode
 
 __all__ = [
     "AnswerInput",
@@ -392,7 +393,10 @@ class SlopePanel(StepPanel):
             fx = f"f(x) = {self.step.f(x):.6f}"
         except (MathError, ArithmeticError, ValueError):
             fx = "f(x) is undefined here"
-        keys = Text("↑/↓ change x or h · tab: the next box", style="dim")
+        hint = "↑/↓ change x or h · tab: the next box"
+        if in_ascii_mode(self):
+            hint = ascii_key_display(hint)  # the arrows as the Footer names them
+        keys = Text(hint, style="dim")
         table.update(Group(Text(fx), Text(""), grid, *self._zero_note(own_h), Text(""), keys))
 
     @staticmethod
