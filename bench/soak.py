@@ -59,11 +59,17 @@ async def soak(seed: int, keys_per_place: int, burst: int) -> tuple[bool, str]:
                         await fuzz.type_keys(pilot, keys)
                     if not app.is_running:
                         raise RuntimeError("the app stopped")
+            # Keys of the last burst can still be on their way (in the queue of a
+            # widget on a screen that has gone); let them land before the check.
+            await pilot.pause(0.5)
+            await pilot.pause()
             await fuzz.still_answers(app, pilot)
             await app.workers.wait_for_complete()
     except Exception as error:
         last = traceback.format_exception_only(type(error), error)[-1].strip()
-        return False, f"{where}: {last[:300]}\n    last keys: {sent[-40:]}"
+        frames = traceback.extract_tb(error.__traceback__)[-4:]
+        at = "\n".join(f"      {f.filename}:{f.lineno} in {f.name}" for f in frames)
+        return False, f"{where}: {last[:300]}\n    raised at:\n{at}\n    last keys: {sent[-40:]}"
     return True, f"{len(sent)} keys"
 
 

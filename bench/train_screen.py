@@ -13,7 +13,8 @@ micrograd's demo recipe (100 full-batch steps on 100 moons) and reports:
   arriving from the terminal, so it includes the app's redraw.
 
     .venv/bin/python bench/train_screen.py                 # both sizes
-    .venv/bin/python bench/train_screen.py --sizes 80x24 --gc-freeze
+    .venv/bin/python bench/train_screen.py --sizes 80x24 --no-gc-freeze
+    .venv/bin/python bench/train_screen.py --switch-interval 0.005  # Python's default
     .venv/bin/python bench/train_screen.py --micrograd     # also time micrograd 0.1.0
 
 The tutor is started with ``python -m tutor train --play`` when the command

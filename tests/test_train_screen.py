@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import random
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -27,6 +30,7 @@ from tutor.train_settings import (
     format_value,
     parse_value,
 )
+from tutor.widgets.header import TutorHeader
 from tutor.widgets.train_charts import (
     AccuracyPlot,
     BoundaryPlot,
@@ -39,6 +43,8 @@ from tutor.widgets.train_form import TrainForm
 STYLESHEET = Path(__file__).resolve().parent.parent / "tutor" / "tutor.tcss"
 SIZE = (80, 24)
 SMALL = TrainConfig(samples=40, steps=20)  # quick to train, still moons
+TINY = TrainConfig(samples=20, hidden=(4,), steps=100_000)  # steps in no time, for ever
+QUICK = TINY.replace(steps=15)  # ... and done in no time
 
 
 # -- settings as text ------------------------------------------------------------------
@@ -631,3 +637,120 @@ async def test_inspect_opens_the_forward_pass_of_a_sample():
         await pilot.press("down", "down", "enter")
         await settle(pilot, lambda: isinstance(app.screen, ExplorerScreen))
         assert not lab.playing
+
+
+# -- keys faster than the lab draws ------------------------------------------------------
+
+BURST_KEYS = [
+    *("space", "full_stop", "r", "1", "2", "3", "left", "right"),
+    *("f", "tab", "i", "down", "enter", "backspace", "5", "escape"),
+]
+KEY_CHARACTERS = {
+    "space": " ",
+    "full_stop": ".",
+    "tab": "\t",
+    "enter": "\r",
+    "backspace": "\x7f",
+    "escape": "\x1b",
+}
+
+
+def post_keys(app: App, keys: list[str]) -> None:
+    """Queue ``keys`` all at once, as a fast typist or a slow link delivers them."""
+    for key in keys:
+        character = KEY_CHARACTERS.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+
+
+@pytest.mark.parametrize("size", [SIZE, (120, 40)], ids=["80x24", "120x40"])
+async def test_bursts_of_keys_with_escape_among_them_leave_the_lab_cleanly(size):
+    """Keys queued faster than the lab draws (issue 7): the first can reach a lab
+    whose widgets are not mounted yet, those after escape one that is closing."""
+    rng = random.Random(f"20250607 {size}")
+    switch_interval = sys.getswitchinterval()
+    app = LabApp(TrainScreen(SMALL))
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot, app.lab)
+        labs = [app.lab]
+        for _ in range(8):
+            # Whatever the last burst left open goes without escape, as when the app
+            # moves elsewhere (the palette jumps to a lesson).
+            while len(app.screen_stack) > 2:
+                app.pop_screen()
+            lab = TrainScreen(QUICK, play=rng.random() < 0.5)
+            labs.append(lab)
+            app.push_screen(lab)
+            for _ in range(rng.randrange(4)):  # the keys come at any moment of its opening
+                await asyncio.sleep(rng.random() * 0.05)
+            keys = [rng.choice(BURST_KEYS) for _ in range(rng.randrange(3, 15))]
+            keys.insert(rng.randrange(len(keys) + 1), "escape")
+            post_keys(app, keys)  # none waits for the one before
+            await pilot.pause()
+            assert app.is_running, keys
+        while len(app.screen_stack) > 2:
+            app.pop_screen()
+        await pilot.pause()
+        assert not any(lab.is_open for lab in labs)
+        assert all(lab.driver is None or lab.driver._stopped.is_set() for lab in labs)
+        # ... and the app still answers: a new lab opens, trains and goes back with its run.
+        last = TrainScreen(SMALL, play=True)
+        app.push_screen(last, app.results.append)
+        run = await ready(pilot, last)
+        await settle(pilot, lambda: last.status == "finished")
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.results and app.results[-1] is run)
+        assert app.screen.id == "below"
+        await app.workers.wait_for_complete()
+        # The labs quicken thread switching while one is open, and only then.
+        assert sys.getswitchinterval() == switch_interval
+
+
+async def test_what_reaches_a_lab_after_it_has_closed_is_ignored():
+    """News, timers, callbacks after a refresh and keys can all outlive the lab;
+    each finds its widgets gone and must do nothing, without a NoMatches."""
+    lab = TrainScreen(TINY, play=True)
+    app = LabApp(lab)
+    async with app.run_test(size=SIZE) as pilot:
+        run = await ready(pilot, lab)
+        await settle(pilot, lambda: run.steps_done > 0)
+        await pilot.press("escape")
+        await settle(pilot, lambda: not lab.is_attached and app.screen.id == "below")
+        assert not lab.is_open and lab.driver._stopped.is_set()
+        lab._take_news()
+        lab._watch_points()
+        lab._boundary_resized()
+        lab._redraw()
+        lab._replot("boundary")
+        lab.watch_chart("boundary")
+        lab.watch_playing()
+        lab.key_escape(events.Key("escape", "\x1b"))
+        for action in ("back", "form", "play_pause", "step", "reset", "chart('boundary')"):
+            # Keys reach actions through the screen's bindings; a second escape in
+            # particular must not close the screen below.
+            assert not await app.run_action(action, lab)
+        await pilot.pause()
+        assert app.is_running and app.screen.id == "below"
+        assert app.results == [run]
+
+
+async def test_the_labs_header_shows_its_titles_and_outlives_its_widgets():
+    lab = TrainScreen(SMALL)
+    app = LabApp(lab)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, lab)
+        header = lab.query_one(TutorHeader)
+
+        def title() -> str:
+            return str(header.query_one("HeaderTitle", Static).render())
+
+        assert "Training lab" in title()
+        lab.sub_title = "moons"
+        app.title = "Tutor"
+        await pilot.pause()
+        assert "Training lab" in title() and "moons" in title()
+        await pilot.press("escape")
+        await settle(pilot, lambda: not lab.is_attached)
+        header._show_title()  # a title change reaching a header whose widgets are gone
+        app.title = "Tutor again"
+        await pilot.pause()
+        assert app.is_running and app.screen.id == "below"

@@ -19,6 +19,8 @@ import gc
 import sys
 import time
 from collections import deque
+from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 
 from textual import events, on, work
@@ -28,13 +30,15 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Select, Static, Tab, Tabs
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Select, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.data import Dataset, lecture_examples
 from engine.train import StepReport, TrainConfig, TrainingRun
 from lessons.model import Goal
 from tutor.train_driver import News, TrainDriver
+from tutor.widgets.header import TutorHeader
 from tutor.widgets.train_charts import (
     AccuracyPlot,
     BoundaryPlot,
@@ -61,6 +65,9 @@ a second; 5 look as live and leave the training more time)."""
 UI_SHARE = 0.2
 """At most about this share of the time goes to drawing curves: on a big
 terminal, where a chart costs more to draw, the curves are redrawn less often."""
+
+CHART_AFTER_STATUS = 1 / 30
+"""Seconds from a frame's status line to its chart: two frames at Textual's 60 a second."""
 
 BOUNDARY_EVERY = 1 / 2
 """Seconds between two redraws of the decision boundary, at least."""
@@ -142,7 +149,8 @@ class TrainScreen(Screen[object]):
         name: str | None = None,
         id: str | None = None,
     ) -> None:
-        super().__init__(name=name, id=id)
+        # Classes set before mounting cost nothing; each one set later restyles the screen.
+        super().__init__(name=name, id=id, classes="-chart-loss")  # the default chart
         self.config = config if config is not None else TrainConfig()
         self.goal = goal
         self._dataset_note, self._dataset = _dataset(dataset)
@@ -160,9 +168,36 @@ class TrainScreen(Screen[object]):
         self._last_drawn = dict.fromkeys(CHARTS, 0.0)
         self._stale: set[str] = set()  # charts whose data changed since they were drawn
         self._inspect_index = 0
-        self._switch_interval = sys.getswitchinterval()
+        self._quick_switching = False  # whether this lab holds the short GIL switch interval
         self._shown_status = ""
         self._shown_notice = ""
+        self._redraw_timer: Timer | None = None
+        self._replot_timer: Timer | None = None
+        self._composed = False  # set once its widgets are there to query
+        self._leaving = False  # set when the lab is left; news and timers then go unheard
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the lab can still be drawn on and answer.
+
+        Keys typed faster than the app draws are queued: the first can reach
+        the lab's bindings before its widgets are mounted, others arrive after
+        escape. News from the training thread, timers and callbacks after a
+        refresh also outlive the lab, and find it closing, its widgets removed
+        before it. Every one of them asks this first.
+        """
+        if not self._composed or self._leaving:
+            return False
+        return self.is_attached and not (self._closing or self._pruning)
+
+    def _after_refresh(self, callback: Callable[[], object]) -> None:
+        """``callback()`` after the next refresh, if the lab is still open then."""
+
+        def if_open() -> None:
+            if self.is_open:
+                callback()
+
+        self.call_after_refresh(if_open)
 
     # -- layout
 
@@ -172,7 +207,7 @@ class TrainScreen(Screen[object]):
         return self._dataset is None or self._dataset.n_features == 2
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TutorHeader()
         with Horizontal(id="train-body"):
             n_train = None if self._dataset is None else len(self._dataset.y_train)
             yield TrainForm(
@@ -204,6 +239,7 @@ class TrainScreen(Screen[object]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._composed = True
         titles = {"loss": "loss", "accuracy": "accuracy", "boundary": "decision boundary"}
         if not self.plane:
             titles["boundary"] = "scores of the examples"
@@ -214,26 +250,31 @@ class TrainScreen(Screen[object]):
         # Python hands the GIL between threads every 5 ms by default, and the UI
         # waits for it at every turn of its event loop, many turns per key; a
         # shorter interval answers keys quickly while the training thread computes.
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_INTERVAL)
+        self._quick_switching = True
+        _switch_quickly(True)
         self._start(self.config, play=self._play_at_start)
 
     def on_resize(self, event: events.Resize) -> None:
+        if not self.is_open:
+            return
         wide = event.size.width >= WIDE_AT[0] and event.size.height >= WIDE_AT[1]
         self.set_class(wide, "-wide")
-        self.call_after_refresh(self._watch_points)
+        self._after_refresh(self._watch_points)
 
     def watch_chart(self, chart: str) -> None:
-        for name in CHARTS:
-            self.set_class(name == chart, f"-chart-{name}")
+        if not self.is_open:
+            return
+        shown = (self.classes - {f"-chart-{name}" for name in CHARTS}) | {f"-chart-{chart}"}
+        if shown != self.classes:
+            self.set_classes(shown)  # one restyle of the screen, not one per class
         tabs = self.query_one(Tabs)
         if tabs.active != f"tab-{chart}":
             tabs.active = f"tab-{chart}"
-        self.call_after_refresh(self._watch_points)
+        self._after_refresh(self._watch_points)
         self._schedule_redraw()
 
     def watch_playing(self) -> None:
-        if self.is_mounted:
+        if self.is_open:
             self._show_status()  # at once: a key deserves an answer before the next redraw
 
     @on(Tabs.TabActivated, "#chart-tabs")
@@ -275,6 +316,8 @@ class TrainScreen(Screen[object]):
         """A training thread that failed (a bug, not a divergence) must not
         leave the lab saying "training" for ever."""
         worker = event.worker
+        if not self.is_open:
+            return
         if worker.group == "training" and event.state == WorkerState.ERROR:
             self.status, self.message = "failed", f"The training thread failed: {worker.error}"
             self.playing = False
@@ -287,7 +330,7 @@ class TrainScreen(Screen[object]):
 
     @on(NewsReady)
     def _take_news(self) -> None:
-        if self.driver is None:
+        if self.driver is None or not self.is_open:
             return
         news = self.driver.take_news()
         if news.run is not None:
@@ -315,7 +358,7 @@ class TrainScreen(Screen[object]):
         self.run = run
         self.query_one("#chart-boundary").show_dataset(run.dataset)
         self.query_one(TrainForm).show_run_config(run.config)
-        self.call_after_refresh(self._watch_points)
+        self._after_refresh(self._watch_points)
 
     def _status_changed(self, news: News) -> None:
         before = self.status
@@ -356,7 +399,7 @@ class TrainScreen(Screen[object]):
     def _watch_points(self) -> None:
         """Tell the training thread which points to keep scoring: the boundary's
         mesh while the boundary is on show, nothing otherwise."""
-        if self.driver is None or self.run is None:
+        if self.driver is None or self.run is None or not self.is_open:
             return
         chart = self.query_one("#chart-boundary")
         if not self._shows("boundary"):
@@ -369,6 +412,8 @@ class TrainScreen(Screen[object]):
 
     @on(BoundaryPlot.Resized)
     def _boundary_resized(self) -> None:
+        if not self.is_open:
+            return
         self._stale.add("boundary")
         self._watch_points()
         self._schedule_redraw()
@@ -376,12 +421,12 @@ class TrainScreen(Screen[object]):
     # -- drawing
 
     def _schedule_redraw(self) -> None:
-        if self._redraw_pending:
+        if self._redraw_pending or not self.is_open:
             return
         self._redraw_pending = True
         wait = self._last_tick + REDRAW_TICK - time.monotonic()
         if wait > 0:
-            self.set_timer(wait, self._redraw, name="train-redraw")
+            self._redraw_timer = self.set_timer(wait, self._redraw, name="train-redraw")
         else:
             self.call_later(self._redraw)  # (a timer of 0 s divides by zero in Textual)
 
@@ -393,7 +438,7 @@ class TrainScreen(Screen[object]):
             interval = BOUNDARY_EVERY
         else:
             cost = self.query_one(f"#chart-{chart}", Chart).render_seconds
-            # Textual's own drawing of a chart costs about as much again as plotext's.
+            # Textual puts the lines on the screen at about the cost of drawing them.
             interval = min(max(CURVES_EVERY, 2 * cost / UI_SHARE), 1.0)
         if getattr(self.app, "low_bandwidth", False):
             # Over a slow link every redraw is bytes down the wire.
@@ -401,23 +446,35 @@ class TrainScreen(Screen[object]):
         return interval
 
     def _redraw(self) -> None:
-        """Update the status line and draw at most one chart: a key pressed
+        """Update the status line, then draw at most one chart: a key pressed
         during a frame waits for it, so no frame draws everything at once."""
         self._redraw_pending = False
+        self._redraw_timer = None
+        if not self.is_open:
+            return
         now = time.monotonic()
         self._last_tick = now
         shown_stale = [name for name in CHARTS if name in self._stale and self._shows(name)]
         due = [name for name in shown_stale if now - self._last_drawn[name] >= self._interval(name)]
-        with self.app.batch_update():
-            self._show_status()
-            if due:
-                chart = min(due, key=self._last_drawn.__getitem__)  # the longest waiting
-                self._last_drawn[chart] = now
-                self._stale.discard(chart)
-                self.query_one(f"#chart-{chart}").replot()
-                shown_stale.remove(chart)
+        self._show_status()
+        if due:
+            chart = min(due, key=self._last_drawn.__getitem__)  # the longest waiting
+            self._last_drawn[chart] = now
+            self._stale.discard(chart)
+            shown_stale.remove(chart)
+            # In a frame of its own: Textual repaints the rectangle around all the
+            # changes of a frame, and the one around a chart and the status line
+            # is most of the screen (at 120×40 that doubled the cost of a frame).
+            self._replot_timer = self.set_timer(
+                CHART_AFTER_STATUS, partial(self._replot, chart), name="train-replot"
+            )
         if shown_stale:
             self._schedule_redraw()
+
+    def _replot(self, chart: str) -> None:
+        self._replot_timer = None
+        if self.is_open:
+            self.query_one(f"#chart-{chart}").replot()
 
     def _steps_per_second(self) -> float | None:
         times = [t for t in self._step_times if t >= self._step_times[-1] - 2.0]
@@ -481,6 +538,8 @@ class TrainScreen(Screen[object]):
     # -- actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.is_open:
+            return False
         if action == "back":
             # As in the playground: leave only to a screen of ours, not out of the app.
             stack = self.app.screen_stack
@@ -533,13 +592,13 @@ class TrainScreen(Screen[object]):
         form = self.query_one(TrainForm)
         if self.has_class("-form-hidden"):
             self.remove_class("-form-hidden")
-            self.call_after_refresh(form.focus_first_field)
+            self._after_refresh(form.focus_first_field)
         elif self.focused is not None and form in self.focused.ancestors:
             self.add_class("-form-hidden")
             self.query_one(Charts).focus()
         else:
             form.focus_first_field()
-        self.call_after_refresh(self._watch_points)
+        self._after_refresh(self._watch_points)
 
     def action_chart(self, chart: str) -> None:
         self.chart = chart
@@ -564,16 +623,23 @@ class TrainScreen(Screen[object]):
 
         inspection = news.inspection
         assert inspection is not None
+        if self.app.screen is not self:
+            return  # the learner has gone elsewhere meanwhile: no explorer over it
         x = self.run.dataset.X_train[inspection.index] if self.run else ()
         point = ", ".join(f"{v:.2f}" for v in x)
         title = f"sample {inspection.index + 1} ({point}) after {inspection.steps_done} steps"
         self.app.push_screen(ExplorerScreen.for_value(inspection.root, title=title))
 
     def action_back(self) -> None:
+        if not self.is_open or self.app.screen is not self:
+            return  # a second escape in a burst: the lab is already going
+        self._leave()
         self.dismiss(self.result())
 
     def key_escape(self, event: events.Key) -> None:
         """Escape in the form goes back to the charts rather than out of the lab."""
+        if not self.is_open:
+            return
         form = self.query_one(TrainForm)
         if any(select.expanded for select in form.query(Select)):
             return  # escape closes the open pick list first
@@ -589,17 +655,33 @@ class TrainScreen(Screen[object]):
             return self.run
         return None
 
-    def on_unmount(self) -> None:
-        """Leaving the lab ends the training thread (the step under way finishes)."""
+    def _leave(self) -> None:
+        """End the training thread (the step under way finishes) and stop
+        drawing; whatever is still queued for the lab is then ignored."""
+        if self._leaving:
+            return
+        self._leaving = True
+        for timer in (self._redraw_timer, self._replot_timer):
+            if timer is not None:
+                timer.stop()
+        self._redraw_timer = self._replot_timer = None
         if self.driver is not None:
             self.driver.stop()
         self.workers.cancel_group(self, "training")
-        sys.setswitchinterval(self._switch_interval)
+        if self._quick_switching:
+            self._quick_switching = False
+            _switch_quickly(False)
+
+    def on_unmount(self) -> None:
+        """However the lab is left (escape, or the app moving elsewhere)."""
+        self._leave()
 
     @on(TrainForm.Submitted)
     def _form_submitted(self, event: TrainForm.Submitted) -> None:
         """Training settings apply between two steps; data and model settings
         wait for r (the form says so beside each one)."""
+        if not self.is_open:
+            return
         run_config = self.run.config if self.run is not None else self.config
         live = {
             name: getattr(event.config, name)
@@ -624,6 +706,25 @@ def _dataset(dataset: str | Dataset) -> tuple[str, Dataset | None]:
         note, make = DATASETS[dataset]
         return note, make()
     raise ValueError(f"unknown dataset {dataset!r}: moons, or one of {', '.join(DATASETS)}")
+
+
+_quick_labs = 0  # labs open that want the short switch interval
+_switch_interval_before = sys.getswitchinterval()
+
+
+def _switch_quickly(on: bool) -> None:
+    """Set :data:`SWITCH_INTERVAL` while any lab is open, and Python's own again
+    after the last one closes (a new lab can open before the old one is gone)."""
+    global _quick_labs, _switch_interval_before
+    if on:
+        if _quick_labs == 0:
+            _switch_interval_before = sys.getswitchinterval()
+            sys.setswitchinterval(SWITCH_INTERVAL)
+        _quick_labs += 1
+    else:
+        _quick_labs -= 1
+        if _quick_labs == 0:
+            sys.setswitchinterval(_switch_interval_before)
 
 
 _frozen = False
@@ -688,12 +789,20 @@ class SamplePicker(ModalScreen[int | None]):
         x = ", ".join(f"{v:.3f}" for v in self.dataset.X_train[index])
         note.update(f"x = ({x})   label {self.dataset.y_train[index]:+g}")
 
+    @property
+    def is_open(self) -> bool:
+        """Whether the picker's widgets are still there (keys can outrun its closing)."""
+        return self.is_attached and not (self._closing or self._pruning)
+
     @on(Input.Changed)
     def _typed(self) -> None:
-        self._describe()
+        if self.is_open:
+            self._describe()
 
     @on(Input.Submitted)
     def _entered(self) -> None:
+        if not self.is_open or self.app.screen is not self:
+            return
         index = self._chosen()
         if index is None:
             self.app.bell()
@@ -701,6 +810,8 @@ class SamplePicker(ModalScreen[int | None]):
         self.dismiss(index)
 
     def action_move(self, delta: int) -> None:
+        if not self.is_open:
+            return
         n = len(self.dataset.y_train)
         index = self._chosen()
         index = (self.index if index is None else index) + delta
@@ -708,4 +819,5 @@ class SamplePicker(ModalScreen[int | None]):
         self.query_one(Input).value = str(self.index + 1)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.is_open and self.app.screen is self:
+            self.dismiss(None)

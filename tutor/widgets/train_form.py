@@ -189,20 +189,29 @@ class TrainForm(VerticalScroll):
 
     # -- events
 
+    @property
+    def is_open(self) -> bool:
+        """Whether the fields are still there: a change typed just before the lab
+        closed can arrive while they are being removed."""
+        return self.is_attached and not (self._closing or self._pruning)
+
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        self.check()
+        if self.is_open:
+            self.check()
 
     @on(Input.Submitted)
     def _entered(self, event: Input.Submitted) -> None:
         event.stop()
-        self._submit()
+        if self.is_open:
+            self._submit()
 
     @on(Select.Changed)
     def _picked(self, event: Select.Changed) -> None:
         event.stop()
-        self._submit()
+        if self.is_open:
+            self._submit()
 
     def _submit(self) -> None:
         if self.check():
