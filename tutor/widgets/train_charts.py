@@ -1,41 +1,33 @@
 """The training lab's charts: loss and accuracy per step, and the decision boundary.
 
-Each chart draws its picture cell by cell, straight into Textual's strips,
-once per change: a frame on the left and bottom with round-number ticks, and
-inside it the curves (half-cell blocks for the training data, dots for the
-test data) or the boundary's coloured regions with the points over them.
-``replot()`` redraws a chart from plain data (a :class:`TrainingHistory`, the
-latest scores); it runs on the UI thread only, and only as often as the
-screen asks (a few times a second while training), never per step.
-
-Why not a plotting library: every millisecond of drawing is a millisecond a
-key waits. plotext drew these charts, but built each as a string of escape
-codes that Rich then had to decode again: at 120×40 a curve cost ~8 ms of the
-UI thread and the boundary ~35 ms; drawn here, ~1 and ~2.
+Each chart is a textual-plotext ``PlotextPlot`` that owns its figure as
+``self.plt``. ``replot()`` redraws it from plain lists held in a
+:class:`TrainingHistory`; it runs on the UI thread only, and only as often as
+the screen asks (a few times a second while training), never per step.
 
 Everything reads without colour too: the two curves of a chart use different
-marks, the classes are ``o`` and ``x``, and the region the model calls +1 is
+markers, the classes are ``o`` and ``x``, and the region the model calls +1 is
 dotted while the −1 region is blank. Colours come from the stylesheet's
 component classes, so they follow the theme.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from rich.segment import Segment
+from rich.color import Color as RichColor
 from rich.style import Style
 from rich.table import Table
+from textual.app import RenderResult
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
-from textual.widget import Widget
 from textual.widgets import Static
+from textual_plotext import PlotextPlot
 
 from engine.data import Dataset
 from tutor.train_driver import Mesh, Scores, StepFigures
@@ -50,11 +42,7 @@ __all__ = [
     "nice_ticks",
 ]
 
-Cell = tuple[str, Style]
-
-QUADRANTS = " ▘▝▀▖▌▞▛▗▚▐▜▄▙▟█"
-"""A cell's four quarters as one character, indexed by the quarters set:
-1 upper left, 2 upper right, 4 lower left, 8 lower right."""
+Rgb = tuple[int, int, int]
 
 
 @dataclass
@@ -94,24 +82,26 @@ def _thin(xs: list[int], ys: list[float], most: int) -> tuple[list[int], list[fl
     return [x for x, _ in pairs], [y for _, y in pairs]
 
 
-class Chart(Widget):
-    """A picture drawn into strips by :meth:`draw`, once per change of data,
-    size or colours, and served line by line from there."""
+def _rgb(color: RichColor | None, fallback: Rgb) -> Rgb:
+    if color is None or color.is_default:
+        return fallback
+    triplet = color.get_truecolor()
+    return (triplet.red, triplet.green, triplet.blue)
 
-    DEFAULT_CSS = """
-    Chart {
-        width: 1fr;
-        height: 1fr;
-    }
-    """
+
+class Chart(PlotextPlot):
+    """A plot whose colours come from component classes in the stylesheet."""
 
     render_seconds = 0.0
     """CPU time the last drawing took, so the screen can pace redraws."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        # plotext's "clear" theme paints no background and uses the default
+        # colours: the widget's own, from the stylesheet. Far fewer colour changes
+        # to decode and to send to the terminal than a painted canvas.
+        self.theme = "clear"
         self._lines: list[Strip] | None = None
-        self._drawn_size = (0, 0)
 
     def replot(self) -> None:
         """The data changed: draw again at the next frame."""
@@ -121,130 +111,54 @@ class Chart(Widget):
         self._lines = None  # whatever changed (data, size, theme), draw anew
         return super().refresh(*regions, **kwargs)
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._lines = None  # the colours may have changed
-
-    def on_mount(self) -> None:
-        # A new theme means new colours for the lines and regions as well.
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.replot())
+    def render(self) -> RenderResult:
+        # The figure is made here rather than in replot(), so that its ticks and
+        # cells fit the size the chart has now (a chart that was hidden has none).
+        self.plt.clear_data()
+        self.plt.clear_figure()
+        if self.size.width > 2 and self.size.height > 2:
+            self.draw()
+        return super().render()
 
     def render_line(self, y: int) -> Strip:
-        """One line of the chart (Textual's line API)."""
-        size = (self.size.width, self.size.height)
-        if self._lines is None or self._drawn_size != size:
+        """One line of the chart (Textual's line API).
+
+        Textual would turn the plot's text into its own Content span by span,
+        which costs more than plotext itself; Rich renders the same lines several
+        times faster. They are made once per drawing and served from there.
+        """
+        if self._lines is None:
             began = time.thread_time()
-            width, height = size
-            lines = self.draw(width, height) if width > 2 and height > 2 else []
-            self._lines = lines
-            self._drawn_size = size
+            width, height = self.size
+            console = self.app.console
+            options = console.options.update_dimensions(width, height)
+            lines = console.render_lines(self.render(), options, pad=True)
+            # Unstyled cells take the widget's colours (and every segment then
+            # has a style, which Textual's filters, e.g. for NO_COLOR, rely on).
+            base = self.rich_style
+            self._lines = [Strip(line, width).apply_style(base) for line in lines]
             self.render_seconds = time.thread_time() - began
         if y < len(self._lines):
             return self._lines[y]
-        return Strip.blank(self.size.width, self.rich_style)
+        return Strip.blank(self.size.width)
 
-    def draw(self, width: int, height: int) -> list[Strip]:
-        """The chart's lines for this size, top first."""
+    def draw(self) -> None:
+        """Plot the data on ``self.plt`` for the current size."""
         raise NotImplementedError
 
-    def _style(self, name: str, fallback: Style) -> Style:
-        """The widget's style with a component class's over it (``fallback``'s
-        colours where the stylesheet gives none)."""
-        return self.rich_style + fallback + self.get_component_rich_style(name, default=Style())
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, default=Style())
 
-
-def _framed(
-    canvas: list[list[Segment]],
-    width: int,
-    style: Style,
-    label_width: int,
-    y_labels: dict[int, str],
-    x_labels: list[tuple[int, str]],
-) -> list[Strip]:
-    """The canvas (rows of segments, top row first) in a frame: ``y_labels``
-    (by canvas row, counted from the bottom) on the left, each with a tick, and
-    ``x_labels`` (by canvas column) under ticks on the bottom edge."""
-    rows = len(canvas)
-    cols = width - 2 - label_width
-    left = " " * label_width
-    lines = [_text_strip(0, f"{left}┌{'─' * cols}┐", width, style)]
-    edge = Segment("│", style)
-    for i, segments in enumerate(canvas):
-        label = y_labels.get(rows - 1 - i)
-        axis = f"{label.rjust(label_width)}┤" if label is not None else f"{left}│"
-        # Blank stretches of the canvas join the axis and the edge in one segment:
-        # each segment costs its own colour codes on the way to the terminal.
-        lines.append(Strip(Segment.simplify([Segment(axis, style), *segments, edge]), width))
-    bottom = ["─"] * cols
-    for c, _ in x_labels:
-        bottom[c] = "┬"
-    lines.append(_text_strip(0, f"{left}└{''.join(bottom)}┘", width, style))
-    under = [" "] * width
-    free_from = 0  # labels keep a space between them
-    for c, label in x_labels:
-        start = min(max(label_width + 1 + c - len(label) // 2, 0), width - len(label))
-        if start >= free_from:
-            under[start : start + len(label)] = label
-            free_from = start + len(label) + 1
-    lines.append(_text_strip(0, "".join(under), width, style))
-    return lines
-
-
-def _runs(cells: list[Cell]) -> list[Segment]:
-    """One segment for each run of cells alike in style."""
-    segments = []
-    start, n = 0, len(cells)
-    while start < n:
-        style = cells[start][1]
-        end = start + 1
-        while end < n and cells[end][1] is style:
-            end += 1
-        segments.append(Segment("".join(char for char, _ in cells[start:end]), style))
-        start = end
-    return segments
-
-
-def _text_strip(column: int, text: str, width: int, style: Style) -> Strip:
-    """A line of ``width`` cells with ``text`` from ``column`` on, cropped to fit."""
-    column = max(column, 0)
-    line = (" " * column + text)[:width]
-    return Strip([Segment(line.ljust(width), style)], width)
-
-
-def _write(row: list[Cell], column: int, text: str, style: Style) -> None:
-    """Put ``text`` on a canvas row from ``column`` on, as far as it fits."""
-    for i, char in enumerate(text, max(column, 0)):
-        if i < len(row):
-            row[i] = (char, style)
-
-
-def _line(x0: int, y0: int, x1: int, y1: int) -> list[tuple[int, int]]:
-    """The grid points from one point to another, one per step along the longer side."""
-    n = max(abs(x1 - x0), abs(y1 - y0))
-    if n == 0:
-        return [(x0, y0)]
-    return [(x0 + round((x1 - x0) * i / n), y0 + round((y1 - y0) * i / n)) for i in range(n + 1)]
-
-
-def _polyline(points: list[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Every grid point on the lines joining ``points`` in order."""
-    if len(points) == 1:
-        return set(points)
-    covered: set[tuple[int, int]] = set()
-    for (x0, y0), (x1, y1) in itertools.pairwise(points):
-        covered.update(_line(x0, y0, x1, y1))
-    return covered
+    def on_mount(self) -> None:
+        super().on_mount()
+        # A new theme means new colours for the lines and regions as well.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.replot())
 
 
 class _CurvePlot(Chart):
-    """Two curves over the steps: the training data in solid half-cell blocks,
-    the test data (when there is a split) in dots; the training curve is drawn
-    over the test curve, so where the two part, both show."""
+    """Two curves over the steps: a solid training line and a dotted test line."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"curve--train", "curve--test"}
-
-    LEGEND_AT = "top"
-    """Where the legend goes: where this chart's curves usually are not."""
 
     def __init__(self, history: TrainingHistory, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -253,75 +167,59 @@ class _CurvePlot(Chart):
     def series(self) -> tuple[list[float], list[float]]:
         raise NotImplementedError
 
+    LEGEND_AT = "top"
+    """Where the legend goes: where this chart's curves usually are not."""
+
+    def draw(self) -> None:
+        plt = self.plt
+        steps = self.history.steps
+        train, test = self.series()
+        most = max(self.size.width * 2, 20)
+        train_x, train_y = _thin(steps, train, most)
+        test_x, test_y = _thin(steps, test, most)
+        train_color = _rgb(self._style("curve--train").color, (80, 140, 220))
+        test_color = _rgb(self._style("curve--test").color, (230, 160, 60))
+        # The test curve first: where the two coincide the training curve shows,
+        # and where they part (the interesting bit) both do.
+        if test_y:
+            plt.plot(test_x, test_y, marker="•", color=test_color)
+        if train_y:
+            plt.plot(train_x, train_y, marker="hd", color=train_color)
+        # Half a step of room on either side keeps the last point inside the frame.
+        last = max(len(steps), 10)
+        plt.xlim(0.5, last + 0.5)
+        xt = [t for t in nice_ticks(1, last, max(2, self.size.width // 8)) if t >= 1]
+        plt.xticks(xt, [_tick_label(t) for t in xt])
+        low, high = self.y_range(train_y + test_y)
+        plt.ylim(low, high)
+        yt = nice_ticks(low, high, max(3, self.size.height // 2))
+        plt.yticks(yt, [self.y_label(t) for t in yt])
+        if test_y:
+            # plotext's own legend sits top left, right where a falling loss starts.
+            y = high if self.LEGEND_AT == "top" else low
+            plt.text(
+                "▀▀ train  • test",
+                last + 0.5,
+                y,
+                alignment="right",
+                color="default",
+                background="default",
+            )
+        if not steps:
+            plt.text(
+                "space trains · . takes a step",
+                (last + 1) / 2,
+                (low + high) / 2,
+                alignment="center",
+                color="default",
+                background="default",
+            )
+
     def y_range(self, ys: list[float]) -> tuple[float, float]:
         raise NotImplementedError
 
     def y_label(self, tick: float) -> str:
         return _tick_label(tick)
-
-    def draw(self, width: int, height: int) -> list[Strip]:
-        base = self.rich_style
-        train_style = self._style("curve--train", Style(color="rgb(80,140,220)"))
-        test_style = self._style("curve--test", Style(color="rgb(230,160,60)"))
-        steps = self.history.steps
-        train, test = self.series()
-        most = max(width * 2, 20)
-        train_x, train_y = _thin(steps, train, most)
-        test_x, test_y = _thin(steps, test, most)
-        # Half a step of room on either side keeps the last point inside the frame.
-        last = max(len(steps), 10)
-        x0, x1 = 0.5, last + 0.5
-        low, high = self.y_range(train_y + test_y)
-        y_ticks = nice_ticks(low, high, max(3, height // 2))
-        y_tick_labels = [self.y_label(t) for t in y_ticks]
-        label_width = max(len(label) for label in y_tick_labels)
-        cols, rows = width - 2 - label_width, height - 3
-        if cols < 2 or rows < 1:
-            return [Strip.blank(width, base)] * height
-
-        grid: list[list[Cell]] = [[(" ", base)] * cols for _ in range(rows)]  # bottom row first
-        # The test curve: a dot per cell it passes through.
-        dots = [
-            (_nearest(x, x0, x1, cols), _nearest(y, low, high, rows))
-            for x, y in zip(test_x, test_y, strict=True)
-        ]
-        for c, r in _polyline(dots) if dots else ():
-            grid[r][c] = ("•", test_style)
-        # The training curve, twice as fine: each cell holds 2 × 2 blocks.
-        blocks = [
-            (_nearest(x, x0, x1, 2 * cols), _nearest(y, low, high, 2 * rows))
-            for x, y in zip(train_x, train_y, strict=True)
-        ]
-        quarters: dict[tuple[int, int], int] = {}
-        for bx, by in _polyline(blocks) if blocks else ():
-            cell = (bx // 2, by // 2)
-            quarters[cell] = quarters.get(cell, 0) | (1 << ((0 if by % 2 else 2) + bx % 2))
-        for (c, r), bits in quarters.items():
-            grid[r][c] = (QUADRANTS[bits], train_style)
-
-        if test_y:
-            legend_row = grid[rows - 1] if self.LEGEND_AT == "top" else grid[0]
-            legend = [("▀▀", train_style), (" train  ", base), ("•", test_style), (" test", base)]
-            column = cols - sum(len(text) for text, _ in legend)
-            for text, style in legend:
-                _write(legend_row, column, text, style)
-                column += len(text)
-        if not steps:
-            hint = "space trains · . takes a step"
-            _write(grid[rows // 2], (cols - len(hint)) // 2, hint, base)
-
-        x_ticks = [t for t in nice_ticks(1, last, max(2, width // 8)) if t >= 1]
-        return _framed(
-            [_runs(row) for row in reversed(grid)],
-            width,
-            base,
-            label_width,
-            {
-                _nearest(t, low, high, rows): label
-                for t, label in zip(y_ticks, y_tick_labels, strict=True)
-            },
-            [(_nearest(t, x0, x1, cols), _tick_label(t)) for t in x_ticks],
-        )
 
 
 class LossPlot(_CurvePlot):
@@ -395,7 +293,7 @@ class BoundaryPlot(Chart):
         """The size changed, so the mesh to score (:attr:`BoundaryPlot.mesh`) did too."""
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # type: ignore[arg-type]
         self.dataset: Dataset | None = None
         self.scores: Scores | None = None
         self._limits = (-1.0, 1.0, -1.0, 1.0)
@@ -424,7 +322,7 @@ class BoundaryPlot(Chart):
         return xt, [_tick_label(t) for t in xt], yt, [_tick_label(t) for t in yt]
 
     def canvas_size(self) -> tuple[int, int]:
-        """Columns and rows of the drawing area inside the frame and the ticks."""
+        """Columns and rows of the drawing area inside plotext's frame and ticks."""
         _, _, _, ylabels = self._ticks()
         label_width = max((len(label) for label in ylabels), default=0)
         # A frame line on each side; the legend and a frame line above; below,
@@ -470,20 +368,21 @@ class BoundaryPlot(Chart):
 
     # -- drawing
 
-    def _cells(self, cols: int, rows: int) -> list[list[Cell]]:
-        """(character, style) for every canvas cell, bottom row first."""
+    def _cells(self, cols: int, rows: int) -> list[list[tuple[str, object, object, str]]]:
+        """(character, colour, background, style) for every canvas cell, bottom row first."""
         x0, x1, y0, y1 = self._limits
-        base = self.rich_style
-        positive = self._style(
-            "boundary--positive", Style(color="rgb(150,150,150)", bgcolor="rgb(30,50,90)")
-        )
-        negative = self._style("boundary--negative", Style(bgcolor="rgb(90,55,25)"))
-        grid = [[(" ", base)] * cols for _ in range(rows)]
+        positive = self._style("boundary--positive")
+        negative = self._style("boundary--negative")
+        pos_bg = _rgb(positive.bgcolor, (30, 50, 90))
+        neg_bg = _rgb(negative.bgcolor, (90, 55, 25))
+        dot_fg = _rgb(positive.color, (150, 150, 150))
+        blank: tuple[str, object, object, str] = (" ", None, None, "default")
+        grid = [[blank] * cols for _ in range(rows)]
         scores = self.scores
         if scores is not None and isinstance(scores.tag, Mesh) and scores.values:
             mesh = scores.tag
-            positive_cell = ("·", positive)
-            negative_cell = (" ", negative)
+            positive_cell = ("·", dot_fg, pos_bg, "default")
+            negative_cell = (" ", None, neg_bg, "default")
             # The mesh point nearest to each column and to each row, found once.
             mesh_col = [
                 _nearest(x0 + (x1 - x0) * c / (cols - 1), mesh.x0, mesh.x1, mesh.cols)
@@ -495,48 +394,51 @@ class BoundaryPlot(Chart):
                 grid[r] = [positive_cell if values[j] > 0 else negative_cell for j in mesh_col]
         data = self.dataset
         if data is not None:
-            plus = self._style("boundary--plus", Style(color="rgb(120,180,255)")).color
-            minus = self._style("boundary--minus", Style(color="rgb(255,170,80)")).color
-            # A point keeps the background of the region it is in; its own colour,
-            # and bold (training) or underlined (test), go over it.
-            marks: dict[tuple[int, bool, str], Style] = {}
-            under_mark: dict[int, Style] = {}  # a point's style -> its region's
-            emphasis = {"train": Style(bold=True), "test": Style(underline=True)}
-            sets = ((data.X_train, data.y_train, "train"), (data.X_test, data.y_test, "test"))
-            for points, labels, kind in sets:
+            plus = _rgb(self._style("boundary--plus").color, (120, 180, 255))
+            minus = _rgb(self._style("boundary--minus").color, (255, 170, 80))
+            sets = ((data.X_train, data.y_train, "bold"), (data.X_test, data.y_test, "underline"))
+            for points, labels, style in sets:
                 for (px, py), label in zip(points, labels, strict=True):
                     c = _nearest(px, x0, x1, cols)
                     r = _nearest(py, y0, y1, rows)
-                    region = grid[r][c][1]
-                    region = under_mark.get(id(region), region)  # two points, one cell
-                    key = (id(region), label > 0, kind)
-                    style = marks.get(key)
-                    if style is None:
-                        style = region + Style(color=plus if label > 0 else minus) + emphasis[kind]
-                        marks[key] = style
-                        under_mark[id(style)] = region
-                    grid[r][c] = ("o" if label > 0 else "x", style)
+                    _, _, background, _ = grid[r][c]
+                    mark, color = ("o", plus) if label > 0 else ("x", minus)
+                    grid[r][c] = (mark, color, background, style)
         return grid
 
-    def draw(self, width: int, height: int) -> list[Strip]:
-        base = self.rich_style
-        x0, x1, y0, y1 = self._limits
-        xt, xl, yt, yl = self._ticks()
-        label_width = max((len(label) for label in yl), default=0)
+    def draw(self) -> None:
+        plt = self.plt
         cols, rows = self.canvas_size()
-        if cols < 2 or rows < 2:
-            return [Strip.blank(width, base)] * height
-        legend = self.legend()
-        title = _text_strip(label_width + 1 + (cols - len(legend)) // 2, legend, width, base)
-        framed = _framed(
-            [_runs(row) for row in reversed(self._cells(cols, rows))],
-            width,
-            base,
-            label_width,
-            {_nearest(t, y0, y1, rows): label for t, label in zip(yt, yl, strict=True)},
-            [(_nearest(t, x0, x1, cols), label) for t, label in zip(xt, xl, strict=True)],
-        )
-        return [title, *framed]
+        x0, x1, y0, y1 = self._limits
+        if cols >= 2 and rows >= 2 and self.dataset is not None:
+            xs = [x0 + (x1 - x0) * c / (cols - 1) for c in range(cols)]
+            ys = [y0 + (y1 - y0) * r / (rows - 1) for r in range(rows)]
+            # plotext has no per-cell background for markers, but its text has one:
+            # each run of alike cells in a row becomes one piece of text.
+            for r, row in enumerate(self._cells(cols, rows)):
+                start = 0
+                while start < cols:
+                    end = start + 1
+                    while end < cols and row[end][1:] == row[start][1:]:
+                        end += 1
+                    _, color, background, style = row[start]
+                    text = "".join(cell[0] for cell in row[start:end])
+                    plt.text(
+                        text,
+                        xs[start],
+                        ys[r],
+                        color=color if color is not None else "default",
+                        background=background if background is not None else "default",
+                        style=style,
+                        alignment="left",
+                    )
+                    start = end
+        xt, xl, yt, yl = self._ticks()
+        plt.title(self.legend())
+        plt.xlim(x0, x1)
+        plt.ylim(y0, y1)
+        plt.xticks(xt, xl)
+        plt.yticks(yt, yl)
 
 
 def _nearest(v: float, start: float, stop: float, n: int) -> int:
