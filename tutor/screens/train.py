@@ -31,13 +31,14 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Select, Static, Tab, Tabs
+from textual.widgets import Input, Select, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.data import Dataset, lecture_examples
 from engine.train import StepReport, TrainConfig, TrainingRun
 from lessons.model import Goal
 from tutor.train_driver import News, TrainDriver
+from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
 from tutor.widgets.train_charts import (
     AccuracyPlot,
@@ -236,7 +237,7 @@ class TrainScreen(Screen[object]):
                         yield SampleScores(id="chart-boundary", classes="chart")
         yield Static(id="train-notice")
         yield Static(id="train-status")
-        yield Footer(compact=True)
+        yield CompactFooter()
 
     def on_mount(self) -> None:
         self._composed = True
