@@ -7,11 +7,11 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Header
 
 from engine import Value
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.graph_explorer import GraphExplorer
+from tutor.widgets.header import TutorHeader
 
 __all__ = ["ExplorerScreen"]
 
@@ -47,7 +47,7 @@ class ExplorerScreen(Screen[None]):
         return cls("", root=root, title=title)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TutorHeader()
         yield GraphExplorer(self.source, root=self.root, id="explorer")
         yield CompactFooter()
 

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from tutor.ascii_mode import ascii_key_display, in_ascii_mode
 from tutor.screens.explorer import ExplorerScreen
@@ -19,6 +19,7 @@ from tutor.screens.lesson import LessonScreen
 from tutor.screens.lessons_list import LessonsScreen, LessonTable
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.graph_explorer import GraphExplorer
+from tutor.widgets.header import TutorHeader
 from tutor.widgets.step_panels import ChoiceList, NumberKeysInput, SlopeHInput, SlopeXInput
 
 # Keys Textual itself provides, which no BINDINGS list of ours spells out.
@@ -40,7 +41,7 @@ class HelpScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TutorHeader()
         with VerticalScroll(id="help-scroll"), Grid(id="help-grid"):
             for title, rows in self._groups():
                 group = Static(self._table(rows), classes="help-group")

@@ -13,12 +13,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Header, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from lessons.checks import reach
 from lessons.model import STEP_KINDS, Lesson, Step
 from tutor.ascii_mode import in_ascii_mode
 from tutor.widgets.footer import CompactFooter
+from tutor.widgets.header import TutorHeader
 from tutor.widgets.step_panels import (
     ExerciseBox,
     StepPanel,
@@ -109,7 +110,7 @@ class LessonScreen(Screen[None]):
         return self.step_index == len(self.lesson.steps) - 1
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TutorHeader()
         with Horizontal(id="lesson-body"):
             with Vertical(id="reading"), VerticalScroll(id="prose"):
                 yield Static(id="lesson-crumb")

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from lessons.model import Lesson
 from tutor.widgets.footer import CompactFooter
+from tutor.widgets.header import TutorHeader
 
 if TYPE_CHECKING:
     from tutor.app import TutorApp
@@ -46,7 +47,7 @@ class LessonsScreen(Screen[None]):
     app: TutorApp  # type: ignore[assignment]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TutorHeader()
         with Vertical(id="lessons-body"):
             yield LessonTable(id="lesson-table", cursor_type="row", zebra_stripes=True)
             yield Static(id="lesson-summary")

@@ -222,6 +222,9 @@ class NodeDetail(VerticalScroll):
         self._draw()
 
     def _draw(self) -> None:
+        bodies = self.query("#node-detail-body")
+        if not bodies:
+            return  # keys outran the panel: it is being taken down, nothing to draw on
         width = self.scrollable_content_region.width
         if width:  # before the first layout there is no width to go by; a resize follows
             narrow = width < self.NARROW_BELOW
@@ -243,4 +246,4 @@ class NodeDetail(VerticalScroll):
             table.add_column()
             for heading, text in self._rows:
                 table.add_row(heading, text)
-        self.query_one("#node-detail-body", Static).update(table)
+        bodies.first(Static).update(table)
