@@ -186,6 +186,24 @@ async def test_p_and_arrows_move_between_steps_and_set_the_position(home):
         assert not app.progress.step_done("backprop-by-hand", 1)  # skipped, not answered
 
 
+async def test_a_key_that_reaches_a_lesson_before_its_widgets_does_nothing(home):
+    """Keys run from the app's task: over a slow link a burst can press n on a lesson
+    screen that is still mounting. It must not crash, and the screen then works."""
+    app = make_app(home, lesson="backprop-by-hand")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lesson = get_lesson("backprop-by-hand")
+        screen = LessonScreen(lesson, 0)
+        app.push_screen(screen)  # not awaited: the screen is on top, its widgets not yet
+        assert app.screen is screen
+        await app.run_action("screen.next")
+        await pilot.pause()
+        assert screen.step_index == 0
+        await pilot.press("right")  # step 1 is prose: nothing to type into
+        await pilot.pause()
+        assert screen.step_index == 1
+
+
 async def test_every_step_gets_the_layout_of_its_kind_going_forwards_and_back(home):
     """The columns follow the step: a panel beside the text when the step has one,
     the whole width for text alone, whichever step came before."""

@@ -96,6 +96,9 @@ class LessonScreen(Screen[None]):
         self.step_index = step
         # Keys can arrive faster than a step is drawn: one step is drawn at a time.
         self._drawing = asyncio.Lock()
+        # Bindings run from the app's task, so a key can reach this screen while its
+        # widgets are still being mounted: until they are, the step keys do nothing.
+        self._mounted = False
 
     @property
     def progress(self) -> ProgressStore:
@@ -121,6 +124,7 @@ class LessonScreen(Screen[None]):
         yield CompactFooter(show_command_palette=False)
 
     async def on_mount(self) -> None:
+        self._mounted = True
         await self.show_step(self.step_index)
 
     # -- showing a step ---------------------------------------------------------------
@@ -211,6 +215,8 @@ class LessonScreen(Screen[None]):
     # -- actions ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self._mounted and action in {"next", "previous", "hint", "train"}:
+            return False
         if action == "previous":
             return None if self.step_index == 0 else True
         if action == "hint":
