@@ -17,9 +17,12 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import ClassVar
 
 from rich.color import Color as RichColor
+from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from textual.app import RenderResult
@@ -129,18 +132,22 @@ class Chart(PlotextPlot):
         """
         if self._lines is None:
             began = time.thread_time()
-            width, height = self.size
-            console = self.app.console
-            options = console.options.update_dimensions(width, height)
-            lines = console.render_lines(self.render(), options, pad=True)
-            # Unstyled cells take the widget's colours (and every segment then
-            # has a style, which Textual's filters, e.g. for NO_COLOR, rely on).
-            base = self.rich_style
-            self._lines = [Strip(line, width).apply_style(base) for line in lines]
+            self._lines = self._render_lines()
             self.render_seconds = time.thread_time() - began
         if y < len(self._lines):
             return self._lines[y]
         return Strip.blank(self.size.width)
+
+    def _render_lines(self) -> list[Strip]:
+        """Every line of the chart as plotext draws it (see :meth:`draw`)."""
+        width, height = self.size
+        console = self.app.console
+        options = console.options.update_dimensions(width, height)
+        lines = console.render_lines(self.render(), options, pad=True)
+        # Unstyled cells take the widget's colours (and every segment then
+        # has a style, which Textual's filters, e.g. for NO_COLOR, rely on).
+        base = self.rich_style
+        return [Strip(line, width).apply_style(base) for line in lines]
 
     def draw(self) -> None:
         """Plot the data on ``self.plt`` for the current size."""
@@ -151,8 +158,11 @@ class Chart(PlotextPlot):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._theme_changed())
+
+    def _theme_changed(self) -> None:
         # A new theme means new colours for the lines and regions as well.
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.replot())
+        self.replot()
 
 
 class _CurvePlot(Chart):
@@ -269,6 +279,20 @@ def _tick_label(t: float) -> str:
     return f"{t:g}"
 
 
+_Cell = tuple[str, Style, RichColor | None]
+"""One cell of the boundary's canvas: its character, its style, and its region's background."""
+
+
+@dataclass
+class _Frame:
+    """plotext's drawing of a :class:`BoundaryPlot` without data, and what it was drawn for."""
+
+    key: tuple[object, ...]
+    lines: list[Strip]
+    edges: dict[int, tuple[list[Segment], list[Segment]]]
+    """For every line through the canvas: the segments left of it and right of it."""
+
+
 class BoundaryPlot(Chart):
     """The decision boundary: the model's score over a mesh, as coloured regions,
     with the points drawn over them.
@@ -277,6 +301,12 @@ class BoundaryPlot(Chart):
     widget's size) and passes the result to :meth:`show_scores`. Cells the model
     calls +1 are dotted and tinted one colour, the others blank and tinted
     another; the points are ``o`` (+1) and ``x`` (−1), test points underlined.
+
+    plotext draws the frame, the ticks and the legend, with no data; those lines
+    are kept until the size, the limits, the legend or the colours change. The
+    canvas inside the frame is painted cell by cell over them at every drawing:
+    plotext would need a piece of text for every run of alike cells, at ten times
+    the cost.
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -297,6 +327,7 @@ class BoundaryPlot(Chart):
         self.dataset: Dataset | None = None
         self.scores: Scores | None = None
         self._limits = (-1.0, 1.0, -1.0, 1.0)
+        self._frame: _Frame | None = None
 
     # -- what to score
 
@@ -321,18 +352,34 @@ class BoundaryPlot(Chart):
         yt = nice_ticks(y0, y1, max(2, self.size.height // 4))
         return xt, [_tick_label(t) for t in xt], yt, [_tick_label(t) for t in yt]
 
+    def _label_width(self) -> int:
+        """The width of the y labels, left of the frame."""
+        _, _, _, ylabels = self._ticks()
+        return max((len(label) for label in ylabels), default=0)
+
     def canvas_size(self) -> tuple[int, int]:
         """Columns and rows of the drawing area inside plotext's frame and ticks."""
-        _, _, _, ylabels = self._ticks()
-        label_width = max((len(label) for label in ylabels), default=0)
-        # A frame line on each side; the legend and a frame line above; below,
-        # a frame line and the row of x labels.
-        return self.size.width - 2 - label_width, self.size.height - 4
+        # A frame line on each side; above, the legend (when there is one: plotext
+        # leaves out the line of an empty title) and a frame line; below, a frame
+        # line and the row of x labels.
+        width = self.size.width - 2 - self._label_width()
+        return width, self.size.height - 3 - bool(self._legend(width))
+
+    def canvas_region(self) -> Region | None:
+        """Where the canvas is in this widget, or None while there is nothing to
+        draw on it (with no points, plotext draws no ticks and no canvas is painted)."""
+        cols, rows = self.canvas_size()
+        if self.dataset is None or cols < 2 or rows < 2:
+            return None
+        top = 1 + bool(self._legend(cols))  # the legend, then the frame's top line
+        return Region(self._label_width() + 1, top, cols, rows)  # after labels and frame
 
     def legend(self) -> str:
         """What the marks mean, as long as the width allows."""
+        return self._legend(self.size.width - 2 - self._label_width())
+
+    def _legend(self, width: int) -> str:
         tested = self.dataset is not None and bool(self.dataset.X_test)
-        width = self.canvas_size()[0]
         for legend in (
             "o class +1   x class −1   · the model says +1",
             "o +1   x −1   · model says +1",
@@ -368,21 +415,84 @@ class BoundaryPlot(Chart):
 
     # -- drawing
 
-    def _cells(self, cols: int, rows: int) -> list[list[tuple[str, object, object, str]]]:
-        """(character, colour, background, style) for every canvas cell, bottom row first."""
+    def draw(self) -> None:
+        """The frame, the ticks and the legend: no data (see :meth:`_render_lines`)."""
+        plt = self.plt
         x0, x1, y0, y1 = self._limits
+        if self.dataset is not None:
+            # plotext leaves out the ticks of axes with nothing on them: a blank in
+            # the canvas's corner (painted over like the rest) puts them in.
+            plt.text(" ", x0, y0, color="default", background="default")
+        xt, xl, yt, yl = self._ticks()
+        plt.title(self.legend())
+        plt.xlim(x0, x1)
+        plt.ylim(y0, y1)
+        plt.xticks(xt, xl)
+        plt.yticks(yt, yl)
+
+    def _render_lines(self) -> list[Strip]:
+        frame = self._framed()
+        region = self.canvas_region()
+        if region is None:
+            return frame.lines
+        width = self.size.width
+        lines = list(frame.lines)
+        # The grid's bottom row is the canvas's last line. A run of cells of one
+        # style is one segment, between the frame's segments left and right of it.
+        for r, row in enumerate(self._cells(region.width, region.height)):
+            y = region.bottom - 1 - r
+            left, right = frame.edges[y]
+            runs = [
+                Segment("".join(cell[0] for cell in run), style)
+                for style, run in groupby(row, key=itemgetter(1))
+            ]
+            lines[y] = Strip([*left, *runs, *right], width)
+        return lines
+
+    def _framed(self) -> _Frame:
+        """plotext's drawing of the frame, ticks and legend, made anew only when
+        one of them may look different."""
+        key = (
+            self.size,
+            self._limits,
+            self.dataset is None,
+            self.legend(),
+            self.rich_style,
+            self.theme,
+        )
+        frame = self._frame
+        if frame is None or frame.key != key:
+            lines = super()._render_lines()  # plotext, through self.draw()
+            edges: dict[int, tuple[list[Segment], list[Segment]]] = {}
+            region = self.canvas_region()
+            if region is not None:
+                cuts = [region.x, region.right, self.size.width]
+                for y in range(region.y, region.bottom):
+                    left, _, right = lines[y].divide(cuts)
+                    edges[y] = (list(left), list(right))
+            frame = self._frame = _Frame(key, lines, edges)
+        return frame
+
+    def _theme_changed(self) -> None:
+        self._frame = None  # (the key would notice too: the widget's colours change)
+        super()._theme_changed()
+
+    def _cells(self, cols: int, rows: int) -> list[list[_Cell]]:
+        """Every canvas cell, bottom row first."""
+        x0, x1, y0, y1 = self._limits
+        base = self.rich_style  # every cell has a style, the widget's at least
         positive = self._style("boundary--positive")
         negative = self._style("boundary--negative")
-        pos_bg = _rgb(positive.bgcolor, (30, 50, 90))
-        neg_bg = _rgb(negative.bgcolor, (90, 55, 25))
-        dot_fg = _rgb(positive.color, (150, 150, 150))
-        blank: tuple[str, object, object, str] = (" ", None, None, "default")
+        pos_bg = _color(positive.bgcolor, (30, 50, 90))
+        neg_bg = _color(negative.bgcolor, (90, 55, 25))
+        dot_fg = _color(positive.color, (150, 150, 150))
+        blank: _Cell = (" ", base, None)
         grid = [[blank] * cols for _ in range(rows)]
         scores = self.scores
         if scores is not None and isinstance(scores.tag, Mesh) and scores.values:
             mesh = scores.tag
-            positive_cell = ("·", dot_fg, pos_bg, "default")
-            negative_cell = (" ", None, neg_bg, "default")
+            positive_cell: _Cell = ("·", base + Style(color=dot_fg, bgcolor=pos_bg), pos_bg)
+            negative_cell: _Cell = (" ", base + Style(bgcolor=neg_bg), neg_bg)
             # The mesh point nearest to each column and to each row, found once.
             mesh_col = [
                 _nearest(x0 + (x1 - x0) * c / (cols - 1), mesh.x0, mesh.x1, mesh.cols)
@@ -394,51 +504,29 @@ class BoundaryPlot(Chart):
                 grid[r] = [positive_cell if values[j] > 0 else negative_cell for j in mesh_col]
         data = self.dataset
         if data is not None:
-            plus = _rgb(self._style("boundary--plus").color, (120, 180, 255))
-            minus = _rgb(self._style("boundary--minus").color, (255, 170, 80))
-            sets = ((data.X_train, data.y_train, "bold"), (data.X_test, data.y_test, "underline"))
-            for points, labels, style in sets:
+            plus = _color(self._style("boundary--plus").color, (120, 180, 255))
+            minus = _color(self._style("boundary--minus").color, (255, 170, 80))
+            marks: dict[tuple[str, RichColor | None, bool], _Cell] = {}
+            sets = ((data.X_train, data.y_train, True), (data.X_test, data.y_test, False))
+            for points, labels, train in sets:
                 for (px, py), label in zip(points, labels, strict=True):
                     c = _nearest(px, x0, x1, cols)
                     r = _nearest(py, y0, y1, rows)
-                    _, _, background, _ = grid[r][c]
+                    background = grid[r][c][2]
                     mark, color = ("o", plus) if label > 0 else ("x", minus)
-                    grid[r][c] = (mark, color, background, style)
+                    cell = marks.get((mark, background, train))
+                    if cell is None:
+                        # Train points bold, test points underlined, on the region's colour.
+                        style = Style(
+                            color=color, bgcolor=background, bold=train, underline=not train
+                        )
+                        cell = marks[mark, background, train] = (mark, base + style, background)
+                    grid[r][c] = cell
         return grid
 
-    def draw(self) -> None:
-        plt = self.plt
-        cols, rows = self.canvas_size()
-        x0, x1, y0, y1 = self._limits
-        if cols >= 2 and rows >= 2 and self.dataset is not None:
-            xs = [x0 + (x1 - x0) * c / (cols - 1) for c in range(cols)]
-            ys = [y0 + (y1 - y0) * r / (rows - 1) for r in range(rows)]
-            # plotext has no per-cell background for markers, but its text has one:
-            # each run of alike cells in a row becomes one piece of text.
-            for r, row in enumerate(self._cells(cols, rows)):
-                start = 0
-                while start < cols:
-                    end = start + 1
-                    while end < cols and row[end][1:] == row[start][1:]:
-                        end += 1
-                    _, color, background, style = row[start]
-                    text = "".join(cell[0] for cell in row[start:end])
-                    plt.text(
-                        text,
-                        xs[start],
-                        ys[r],
-                        color=color if color is not None else "default",
-                        background=background if background is not None else "default",
-                        style=style,
-                        alignment="left",
-                    )
-                    start = end
-        xt, xl, yt, yl = self._ticks()
-        plt.title(self.legend())
-        plt.xlim(x0, x1)
-        plt.ylim(y0, y1)
-        plt.xticks(xt, xl)
-        plt.yticks(yt, yl)
+
+def _color(color: RichColor | None, fallback: Rgb) -> RichColor:
+    return RichColor.from_rgb(*_rgb(color, fallback))
 
 
 def _nearest(v: float, start: float, stop: float, n: int) -> int:
