@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import io
 import re
 import subprocess
@@ -216,6 +218,34 @@ async def test_no_flags_start_at_lesson_1_the_first_time(home, launched):
     screen = await _first_screen(launched[0])
     assert isinstance(screen, LessonScreen)
     assert (screen.lesson.number, screen.step_index) == (1, 0)
+
+
+def test_start_up_runs_without_the_cycle_collector_until_the_first_frame(home, monkeypatch):
+    """Collecting while start-up makes its long-lived objects only costs time; but the
+    collector must be back once the learner sees the app, and after main() whatever
+    happens, or a long session (or the test process) would never free a cycle."""
+    seen: list[tuple[str, bool]] = []
+
+    def run(app: TutorApp, *args: object, **kwargs: object) -> None:
+        seen.append(("before the app", gc.isenabled()))
+
+        async def first_frame() -> None:
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.pause()
+                seen.append(("first frame", gc.isenabled()))
+
+        asyncio.run(first_frame())
+
+    monkeypatch.setattr(TutorApp, "run", run)
+    try:
+        assert cli.main([]) == 0
+        assert seen == [("before the app", False), ("first frame", True)]
+        monkeypatch.setattr(TutorApp, "run", lambda *args, **kwargs: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            cli.main([])
+        assert gc.isenabled()
+    finally:
+        gc.enable()
 
 
 async def test_no_flags_resume_where_the_learner_left_off(home, launched):

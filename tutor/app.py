@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import threading
@@ -135,6 +136,15 @@ class TutorApp(App[None]):
         if notice:
             self.notify(notice, title="About your progress", severity="warning", timeout=20)
         self._fit_to(self.size)
+        self.call_after_refresh(self._started)
+
+    def _started(self) -> None:
+        """The first screen is painted. If start-up ran without the cycle collector
+        (``micrograd-tutor`` turns it off), turn it on, first moving everything made so
+        far, nearly all of it alive until the app ends, where the collector never scans."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """Every header starts with micrograd-tutor; a screen's own title (Playground,

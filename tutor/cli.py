@@ -20,6 +20,7 @@ print something answer at once.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -171,6 +172,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tutor.serve import serve
 
             return serve(args.host, args.port, low_bandwidth=low_bandwidth)
+        # Start-up makes a few hundred thousand objects that live as long as the app,
+        # and the cycle collector would scan them again and again while they are made:
+        # about a tenth of the time to the first screen. It stays off until that screen
+        # is painted (TutorApp turns it back on), and is on again here whatever happens.
+        gc.disable()
         lessons = all_lessons()
         from tutor.terminal import wants_ascii
 
@@ -211,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # sure Python's own flush at exit does not complain about it either.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    finally:
+        gc.enable()
 
 
 def low_bandwidth_from_env() -> bool:
