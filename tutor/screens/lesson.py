@@ -20,6 +20,7 @@ from lessons.model import STEP_KINDS, Lesson, Step
 from tutor.ascii_mode import in_ascii_mode
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
+from tutor.widgets.lesson_text import LessonText
 from tutor.widgets.step_panels import (
     ExerciseBox,
     StepPanel,
@@ -117,7 +118,7 @@ class LessonScreen(Screen[None]):
         with Horizontal(id="lesson-body"):
             with Vertical(id="reading"), VerticalScroll(id="prose"):
                 yield Static(id="lesson-crumb")
-                yield Markdown(id="prose-text")
+                yield LessonText(id="prose-text")
             yield Container(id="panel-area")
         # The palette key (ctrl+p) is on the lessons list and in help: here the
         # step's own keys need the whole width of an 80-column footer.

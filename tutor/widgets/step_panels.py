@@ -36,6 +36,7 @@ from engine.value import MathError
 from lessons.checks import parse_number
 from lessons.model import Exercise, Feedback, Step
 from tutor.ascii_mode import ascii_key_display, in_ascii_mode
+from tutor.widgets.lesson_text import LessonText
 
 __all__ = [
     "AnswerInput",
@@ -155,7 +156,7 @@ class ExerciseBox(Vertical):
     # Prompts, hints, feedback and explanations are short Markdown: `code`, *emphasis*.
 
     def compose(self) -> ComposeResult:
-        yield Markdown(self.exercise.prompt, classes="exercise-prompt")
+        yield LessonText(self.exercise.prompt, classes="exercise-prompt")
         kind = self.exercise.answer_kind
         if kind == "choice":
             yield ChoiceList(self.exercise.choices, id="answer")
@@ -163,9 +164,9 @@ class ExerciseBox(Vertical):
             yield AnswerInput(
                 numeric=kind == "number", placeholder=self.exercise.placeholder, id="answer"
             )
-        yield Markdown(id="feedback")
-        yield Markdown(id="hints")
-        yield Markdown(id="explanation")
+        yield LessonText(id="feedback")
+        yield LessonText(id="hints")
+        yield LessonText(id="explanation")
 
     def on_mount(self) -> None:
         self._show_feedback()
@@ -434,7 +435,7 @@ class CodePanel(StepPanel):
                 ),
                 id="code",
             )
-        yield Markdown(f"**Look for:** {self.step.look_for}", id="look-for")
+        yield LessonText(f"**Look for:** {self.step.look_for}", id="look-for")
 
     def focus_default(self) -> None:
         scroll = self.query("#code-scroll")
