@@ -7,8 +7,9 @@ Each run forks a child on a fresh 80×24 pseudo-terminal, starts the tutor with
 an empty progress folder, and reads its output until the header's title
 appears: that is the first frame a learner sees. Then it presses ctrl+q and
 checks the exit code. The same is done for a bare Textual app with a Header,
-so the figure can be read against what Textual itself costs on this machine.
-Goal: a median of at most 0.6 s on a 2-core machine.
+so the figure can be read against what Textual itself costs on this machine;
+the two take turns, run by run, so that a machine whose speed drifts (a shared
+VM) affects both alike. Goal: a median of at most 0.6 s on a 2-core machine.
 
 Python caches compiled modules (``__pycache__``) after the first start, so
 every start after the first one skips compiling. The timed runs follow one
@@ -115,29 +116,42 @@ def _wait(pid: int, fd: int) -> int:
     return -9
 
 
-def measure(name: str, argv: list[str], runs: int, *, bytecode_cache: bool) -> float:
-    times, cpus = [], []
+def start_once(name: str, argv: list[str], *, bytecode_cache: bool) -> tuple[float, float | None]:
+    """One start on a fresh pseudo-terminal with an empty progress folder."""
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(os.environ, TERM="xterm-256color", MICROGRAD_TUTOR_HOME=home)
+        env.pop("NO_COLOR", None)
+        if bytecode_cache:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+        else:  # an empty cache that stays empty: every module is compiled
+            env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=home)
+        elapsed, cpu, code = time_to_first_frame(argv, env)
+    if code != 0:
+        raise RuntimeError(f"{name} exited with {code} after ctrl+q")
+    return elapsed, cpu
+
+
+def measure(programs: dict[str, list[str]], runs: int, *, bytecode_cache: bool) -> list[float]:
+    """The median time of each program. The programs take turns, run by run, so
+    that a machine that slows down or speeds up meanwhile affects them alike."""
+    times: dict[str, list[float]] = {name: [] for name in programs}
+    cpus: dict[str, list[float]] = {name: [] for name in programs}
     for run in range(runs + 1):
-        with tempfile.TemporaryDirectory() as home:
-            env = dict(os.environ, TERM="xterm-256color", MICROGRAD_TUTOR_HOME=home)
-            env.pop("NO_COLOR", None)
-            if bytecode_cache:
-                env.pop("PYTHONDONTWRITEBYTECODE", None)
-            else:  # an empty cache that stays empty: every module is compiled
-                env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=home)
-            elapsed, cpu, code = time_to_first_frame(argv, env)
-        if code != 0:
-            raise RuntimeError(f"{name} exited with {code} after ctrl+q")
-        if run == 0:
-            continue  # the warm-up: it fills the bytecode cache and the OS's file cache
-        times.append(elapsed)
-        if cpu is not None:
-            cpus.append(cpu)
-    median = statistics.median(times)
-    figures = " ".join(f"{t:.3f}" for t in times)
-    cpu_note = f"   (CPU {statistics.median(cpus):.2f} s)" if cpus else ""
-    print(f"{name:<16} median {median:.3f} s{cpu_note}   runs: {figures}")
-    return median
+        for name, argv in programs.items():
+            elapsed, cpu = start_once(name, argv, bytecode_cache=bytecode_cache)
+            if run == 0:
+                continue  # the warm-up: it fills the bytecode cache and the OS's file cache
+            times[name].append(elapsed)
+            if cpu is not None:
+                cpus[name].append(cpu)
+    medians = []
+    for name in programs:
+        median = statistics.median(times[name])
+        figures = " ".join(f"{t:.3f}" for t in times[name])
+        cpu_note = f"   (CPU {statistics.median(cpus[name]):.2f} s)" if cpus[name] else ""
+        print(f"{name:<16} median {median:.3f} s{cpu_note}   runs: {figures}")
+        medians.append(median)
+    return medians
 
 
 def main() -> int:
@@ -152,12 +166,15 @@ def main() -> int:
     python = sys.executable
     cache = "without" if args.no_bytecode_cache else "with"
     print(
-        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {args.runs} runs each "
-        f"after a warm-up, {cache} the bytecode cache"
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {args.runs} runs each, "
+        f"taking turns, after a warm-up, {cache} the bytecode cache"
     )
     cached = not args.no_bytecode_cache
-    bare = measure("bare Textual", [python, "-c", BARE_APP], args.runs, bytecode_cache=cached)
-    tutor = measure("micrograd-tutor", [python, "-m", "tutor"], args.runs, bytecode_cache=cached)
+    programs = {
+        "bare Textual": [python, "-c", BARE_APP],
+        "micrograd-tutor": [python, "-m", "tutor"],
+    }
+    bare, tutor = measure(programs, args.runs, bytecode_cache=cached)
     print(f"tutor − bare     {tutor - bare:+.3f} s   (goal: tutor ≤ 0.600 s)")
     return 0
 
