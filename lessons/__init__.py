@@ -25,7 +25,7 @@ from lessons.model import (
     Step,
     Train,
 )
-from lessons.progress import ProgressStore
+from lessons.progress import ProgressStore, learner_home, learner_slug
 from lessons.registry import all_lessons, get_lesson
 
 __all__ = [
@@ -46,4 +46,6 @@ __all__ = [
     "Train",
     "all_lessons",
     "get_lesson",
+    "learner_home",
+    "learner_slug",
 ]

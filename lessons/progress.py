@@ -14,6 +14,10 @@ learner's progress is the one thing the tutor must not lose:
   deleted; a location that cannot be written is used read-only. Either way
   the learner is told once, through ``take_notice()``, and nothing raises.
 
+Several learners can share one home (a classroom on one server, one account):
+each named learner's progress lives apart, in ``learners/<name>/`` under it
+(see :func:`learner_home`).
+
 The file looks like this (schema 1)::
 
     {"schema": 1,
@@ -31,6 +35,7 @@ import contextlib
 import json
 import os
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -41,12 +46,22 @@ try:  # POSIX; elsewhere two tutors may race, and the merge still limits the dam
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["MAX_BYTES", "SCHEMA", "ProgressStore", "default_home"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_NAME",
+    "SCHEMA",
+    "ProgressStore",
+    "default_home",
+    "learner_home",
+    "learner_slug",
+]
 
 SCHEMA = 1
 MAX_BYTES = 1_000_000  # a real progress file is a few kilobytes
 FILENAME = "progress.json"
 ENV_HOME = "MICROGRAD_TUTOR_HOME"
+LEARNERS = "learners"
+MAX_NAME = 40
 
 
 def default_home() -> Path:
@@ -57,6 +72,34 @@ def default_home() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("micrograd-tutor", appauthor=False))
+
+
+def learner_slug(name: str) -> str | None:
+    """The folder name for a learner's name: lower case, letters and digits joined
+    by dashes ("Ana María" → "ana-maría"), at most MAX_NAME characters; None when
+    the name has no letter or digit. Nothing else survives, so no name can reach
+    outside the learners' folder ("../x" → "x")."""
+    words: list[str] = []
+    word = ""
+    for char in unicodedata.normalize("NFKC", name).casefold():
+        if char.isalnum():
+            word += char
+        elif word:
+            words.append(word)
+            word = ""
+    if word:
+        words.append(word)
+    slug = "-".join(words)[:MAX_NAME].strip("-")
+    return slug or None
+
+
+def learner_home(name: str, home: Path | str | None = None) -> Path:
+    """The folder of one named learner's progress, under ``home`` (default_home()
+    when not given). Raises ValueError for a name with no letter or digit."""
+    slug = learner_slug(name)
+    if slug is None:
+        raise ValueError(f"{name!r} has no letter or digit to name a learner by")
+    return (Path(home) if home is not None else default_home()) / LEARNERS / slug
 
 
 @dataclass

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.widgets import DataTable, Header
+from textual.widgets import DataTable, Header, Input, Static
 
 from lessons.progress import ProgressStore
 from lessons.registry import all_lessons
 from tutor.app import TutorApp
 from tutor.screens.help import HelpScreen
+from tutor.screens.learner import LearnerScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.screens.lessons_list import LessonsScreen, LessonTable
 from tutor.screens.too_small import TooSmallScreen
@@ -107,6 +108,71 @@ async def test_ctrl_p_offers_go_to_lesson_commands(home):
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
         assert app.screen.lesson.number == 5
+
+
+async def name_the_learner(pilot, name: str) -> None:
+    box = pilot.app.screen.query_one("#learner-name", Input)
+    box.value = ""
+    await pilot.press(*name, "enter")
+    await pilot.pause()
+
+
+def problem_shown(app: TutorApp) -> str:
+    return str(app.screen.query_one("#learner-problem", Static).render())
+
+
+async def test_a_shared_tutor_asks_who_is_learning_and_keeps_each_apart(home):
+    """serve's tabs all run as one account: each learner's progress under their name."""
+    app = TutorApp(ProgressStore(home), all_lessons(), ask_learner=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Type a name" in problem_shown(app)
+        await name_the_learner(pilot, "../")
+        assert "letter or a digit" in problem_shown(app)
+        assert isinstance(app.screen, LearnerScreen)
+        await name_the_learner(pilot, "Ana")
+        assert isinstance(app.screen, LessonScreen)
+        assert (app.screen.lesson.number, app.screen.step_index) == (1, 0)
+        await pilot.press("n", "n")
+        await pilot.pause()
+    assert ProgressStore(home / "learners" / "ana").position == ("derivative-as-slope", 2)
+    assert not (home / "progress.json").exists()
+
+    app = TutorApp(ProgressStore(home), all_lessons(), ask_learner=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await name_the_learner(pilot, " ana ")  # the same learner, typed loosely
+        assert (app.screen.lesson.number, app.screen.step_index) == (1, 2)
+        assert app.learner == "ana"
+
+    app = TutorApp(ProgressStore(home), all_lessons(), ask_learner=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await name_the_learner(pilot, "Bob")
+        assert (app.screen.lesson.number, app.screen.step_index) == (1, 0)
+
+
+async def test_before_a_name_nothing_is_saved_and_no_lesson_is_offered(home):
+    app = TutorApp(ProgressStore(home), all_lessons(), ask_learner=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"lesson 5")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, LessonScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not (home / "progress.json").exists() and not (home / "learners").exists()
 
 
 async def test_help_lists_every_key_grouped_by_screen(home):

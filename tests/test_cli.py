@@ -58,7 +58,8 @@ def test_version(capsys, home):
 def test_help_names_every_flag_and_command(capsys, home):
     assert cli.main(["--help"]) == 0
     out = capsys.readouterr().out
-    for flag in ("--lesson", "--list", "--reset-progress", "--version", "--help", "--ascii"):
+    flags = ("--lesson", "--list", "--reset-progress", "--version", "--help", "--ascii")
+    for flag in (*flags, "--learner", "--ask-learner"):
         assert flag in out
     assert "playground" in out and "train" in out and "serve" in out
     assert "MICROGRAD_TUTOR_ASCII" in out
@@ -76,6 +77,23 @@ def test_list_numbers_every_lesson_and_ticks_completed_ones(capsys, home):
         assert f"{lesson.number:>2}. {lesson.title}" in line
         assert line.startswith("✓") == (lesson.id == "backprop-by-hand")
     assert f"1/{len(lessons[0].steps)} steps" in lines[0]
+
+
+def test_learner_keeps_a_named_learners_progress_apart(capsys, home, launched):
+    ProgressStore(home).complete_lesson("backprop-by-hand")  # the account's own progress
+    ana = ProgressStore(home / "learners" / "ana")
+    ana.complete_lesson("chain-rule")
+    assert cli.main(["--list", "--learner", "Ana"]) == 0
+    ticked = [line for line in capsys.readouterr().out.splitlines() if line.startswith("✓")]
+    assert len(ticked) == 1 and "(chain-rule)" in ticked[0]
+    assert cli.main(["--learner", "Ana"]) == 0
+    assert launched[0].progress.home == home / "learners" / "ana"
+    assert not launched[0].waiting_for_learner
+
+
+def test_ask_learner_starts_the_app_waiting_for_a_name(home, launched):
+    assert cli.main(["--ask-learner"]) == 0
+    assert launched[0].waiting_for_learner and launched[0].progress.home == home
 
 
 def test_list_on_an_ascii_terminal_prints_without_crashing(home):
@@ -144,6 +162,11 @@ BAD_COMMAND_LINES = [
     ["playground", "a = -1; b = a.log()"],
     ["--lesson", "3", "playground", "a = 1"],
     ["playground", "a = 1", "extra"],
+    ["--learner", "../"],
+    ["--learner", ""],
+    ["--learner", "ana", "--ask-learner"],
+    ["--ask-learner", "--list"],
+    ["--ask-learner", "--reset-progress"],
 ]
 
 

@@ -12,8 +12,18 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from lessons.progress import MAX_BYTES, SCHEMA, ProgressStore, default_home
+from lessons.progress import (
+    MAX_BYTES,
+    MAX_NAME,
+    SCHEMA,
+    ProgressStore,
+    default_home,
+    learner_home,
+    learner_slug,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -441,3 +451,50 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     assert all(store.attempts("shared", step) == 1 for step in range(40))
     assert store.completed_lessons() == {"only-0", "only-1"}
     assert _aside(home) == [] and _leftover_temporaries(home) == []
+
+
+# -- several learners, one home ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Ana", "ana"),
+        ("  Ana María ", "ana-maría"),
+        ("ANA", "ana"),
+        ("José_Pérez 2", "josé-pérez-2"),
+        ("李雷", "李雷"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("C:\\Users\\x", "c-users-x"),
+        ("a" * 100, "a" * MAX_NAME),
+        ("", None),
+        ("  ", None),
+        ("../", None),
+        ("·—·", None),
+    ],
+)
+def test_a_learner_name_becomes_one_safe_folder_name(name, slug):
+    assert learner_slug(name) == slug
+
+
+@given(st.text(max_size=80))
+def test_no_name_reaches_outside_the_learners_folder(name):
+    slug = learner_slug(name)
+    if slug is None:
+        with pytest.raises(ValueError):
+            learner_home(name, "/home/class")
+        return
+    assert 0 < len(slug) <= MAX_NAME and "/" not in slug and "\\" not in slug
+    assert slug not in (".", "..") and not slug.startswith("-")
+    assert learner_home(name, "/home/class") == Path("/home/class/learners") / slug
+
+
+def test_each_learner_keeps_their_own_progress_under_one_home(tmp_path):
+    ana = ProgressStore(learner_home("Ana", tmp_path))
+    ana.complete_step("chain-rule", 0)
+    ana.set_position("chain-rule", 1)
+    bob = ProgressStore(learner_home("bob", tmp_path))
+    assert bob.position is None and not bob.step_done("chain-rule", 0)
+    again = ProgressStore(learner_home(" ana ", tmp_path))  # the same learner, typed loosely
+    assert again.position == ("chain-rule", 1)
+    assert not (tmp_path / "progress.json").exists()  # the account's own file is untouched

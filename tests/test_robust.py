@@ -111,6 +111,15 @@ async def training_lab(app: TutorApp, pilot: Pilot) -> None:
     app.open_lab(TrainConfig(samples=30, hidden=(4,), steps=15), play=True)
 
 
+async def learner_name(app: TutorApp, pilot: Pilot) -> None:
+    from tutor.screens.learner import LearnerScreen
+
+    # As a tutor that serve starts: nothing saved and no lessons until a name is given.
+    app.show_lessons()
+    app.waiting_for_learner = True
+    app.push_screen(LearnerScreen())
+
+
 # One of each kind of step and of answer box, and every other screen.
 PLACES: list[Place] = [
     lessons_list,
@@ -127,6 +136,7 @@ PLACES: list[Place] = [
     playground_editor,
     help_screen,
     training_lab,
+    learner_name,
 ]
 
 
@@ -174,7 +184,15 @@ SIZES = [(20, 6), (40, 12), (59, 19), (60, 20), (80, 24), (120, 40), (250, 80)]
 
 async def test_every_screen_survives_every_size_and_comes_back(home):
     app = make_app(home)
-    places = [lessons_list, lesson_step(2, 1), lesson_step(1, 1), playground, help_screen]
+    places = [
+        lessons_list,
+        lesson_step(2, 1),
+        lesson_step(1, 1),
+        playground,
+        help_screen,
+        training_lab,
+        learner_name,
+    ]
     async with app.run_test(size=SIZE) as pilot:
         for place in places:
             await place(app, pilot)

@@ -66,7 +66,8 @@ def test_serve_defaults_to_this_machine_only_and_runs_this_tutor(home, servers, 
     [server] = servers
     assert (server["host"], server["port"], server["served"]) == ("127.0.0.1", 8000, True)
     # A browser draws every character: no ASCII fallback, whatever the server's locale.
-    assert server["command"].split()[-3:] == ["-m", "tutor", "--no-ascii"]
+    # Every tab runs as this account, so each asks who is learning.
+    assert server["command"].split()[-4:] == ["-m", "tutor", "--no-ascii", "--ask-learner"]
     assert capsys.readouterr().err == ""
 
 
@@ -82,7 +83,7 @@ def test_low_bandwidth_reaches_every_served_tutor(home, servers, monkeypatch):
     assert cli.main(["--low-bandwidth", "serve"]) == 0
     monkeypatch.setenv("MICROGRAD_TUTOR_LOW_BANDWIDTH", "1")
     assert cli.main(["serve"]) == 0
-    ending = "-m tutor --no-ascii --low-bandwidth"
+    ending = "-m tutor --no-ascii --ask-learner --low-bandwidth"
     assert [s["command"].endswith(ending) for s in servers] == [True, True]
 
 
@@ -90,6 +91,7 @@ def test_serve_help_warns_about_exposing_it(home, capsys):
     assert cli.main(["serve", "--help"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "127.0.0.1" in out and "WARNING" in out and "no password" in out
+    assert "asks the learner's name" in out
 
 
 def test_without_textual_serve_one_line_says_how_to_install_it(home, monkeypatch, capsys):

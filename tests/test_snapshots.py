@@ -1,5 +1,6 @@
 """Snapshots of the key screens at 80×24: the lessons list, a lesson mid-exercise, help,
-and the playground without colour (NO_COLOR) and in ASCII mode (--ascii).
+and the playground without colour (NO_COLOR) and in ASCII mode (--ascii), and the
+name a shared tutor asks for first.
 
 Randomness is seeded and the cursor does not blink, so a snapshot changes only
 when what the learner sees changes. Update on purpose with
@@ -86,3 +87,16 @@ def test_playground_after_backward_in_ascii(snap_compare, store):
     """ASCII mode (--ascii): borders, tree guides and the math in plain ASCII."""
     app = TutorApp(store, all_lessons(), playground=LECTURE, ascii_only=True)
     assert snap_compare(app, press=["b", "down", "down", "down"], terminal_size=SIZE)
+
+
+def test_a_shared_tutor_asking_who_is_learning(snap_compare, store):
+    """serve: every tab asks for a name first; a name with no letter is refused inline."""
+    app = TutorApp(store, all_lessons(), ask_learner=True)
+
+    async def refuse_a_name(pilot):
+        await pilot.pause()  # the app has drawn its first screen
+        still_cursors(pilot.app)
+        await pilot.press(*"../", "enter")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=refuse_a_name)

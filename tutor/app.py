@@ -25,7 +25,7 @@ from textual.screen import Screen
 
 from engine.train import TrainConfig
 from lessons.model import Lesson
-from lessons.progress import ProgressStore
+from lessons.progress import ProgressStore, learner_home
 from tutor.ascii_mode import ASCII_CLASS, ASCII_FILTER, ascii_key_display
 from tutor.commands import TutorCommands
 from tutor.screens.lesson import LessonScreen
@@ -90,9 +90,15 @@ class TutorApp(App[None]):
         train: tuple[TrainConfig, bool] | None = None,
         low_bandwidth: bool = False,
         ascii_only: bool = False,
+        ask_learner: bool = False,
     ) -> None:
         super().__init__()
         self.progress = progress
+        self.learner: str | None = None
+        """Whose progress this is, once named on the first screen (``ask_learner``)."""
+        self.waiting_for_learner = ask_learner
+        """Several learners share this tutor (serve): ask a name first, and save
+        nothing until then; that learner's progress is then under ``progress.home``."""
         self.lessons = lessons
         self._start_lesson = lesson
         self._start_playground = playground
@@ -115,6 +121,13 @@ class TutorApp(App[None]):
     def get_default_screen(self) -> Screen:
         """The first screen is the one the learner asked for; the lessons list is
         made only when it is first shown, which keeps start-up quick."""
+        if self.waiting_for_learner:
+            from tutor.screens.learner import LearnerScreen
+
+            return LearnerScreen()
+        return self._start_screen()
+
+    def _start_screen(self) -> Screen:
         if self._start_playground is not None or self._start_train is not None:
             # Under the playground or the lab lies the lessons list, so escape leads somewhere.
             from tutor.screens.lessons_list import LessonsScreen
@@ -128,6 +141,14 @@ class TutorApp(App[None]):
     def on_mount(self) -> None:
         if not self.is_headless:
             self._catch_hang_ups()
+        if not self.waiting_for_learner:
+            self._open_start()
+        self._fit_to(self.size)
+        self.call_after_refresh(self._started)
+
+    def _open_start(self) -> None:
+        """What the command line asked to open over the first screen, and any news
+        about the progress file."""
         if self._start_playground is not None:
             self.push_screen(self._playground_screen(self._start_playground))
         elif self._start_train is not None:
@@ -135,8 +156,20 @@ class TutorApp(App[None]):
         notice = self.progress.take_notice()
         if notice:
             self.notify(notice, title="About your progress", severity="warning", timeout=20)
+
+    def learn_as(self, name: str) -> None:
+        """From now on this is ``name``'s tutor: their progress, and where they left off.
+
+        The name's screen stays at the bottom of the stack, out of reach."""
+        self.progress = ProgressStore(learner_home(name, self.progress.home))
+        self.learner = name
+        self.waiting_for_learner = False
+        returning = self.progress.position is not None
+        self.push_screen(self._start_screen())
+        self._open_start()
+        greeting = f"Welcome back, {name}." if returning else f"Hello, {name}."
+        self.notify(f"{greeting} Your progress is saved under this name.", timeout=6)
         self._fit_to(self.size)
-        self.call_after_refresh(self._started)
 
     def _started(self) -> None:
         """The first screen is painted. If start-up ran without the cycle collector
@@ -262,8 +295,10 @@ class TutorApp(App[None]):
     # -- saving and quitting -------------------------------------------------------------
 
     def save_progress(self) -> bool:
-        """Write progress now; the one place every way of leaving goes through."""
-        return self.progress.save()
+        """Write progress now; the one place every way of leaving goes through.
+
+        Before a learner is named there is nothing of theirs to save."""
+        return True if self.waiting_for_learner else self.progress.save()
 
     async def action_quit(self) -> None:
         self.save_progress()

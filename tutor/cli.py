@@ -5,6 +5,7 @@
     micrograd-tutor --list              print the lessons, ✓ for completed ones
     micrograd-tutor playground "EXPR"   explore the graph of an expression
     micrograd-tutor --reset-progress    forget all progress (asks first)
+    micrograd-tutor --learner NAME      keep NAME's progress apart (a shared account)
     micrograd-tutor --low-bandwidth     fewer redraws, for a slow link
                                         (or set MICROGRAD_TUTOR_LOW_BANDWIDTH=1)
     micrograd-tutor --ascii             draw with ASCII only, for a terminal without
@@ -28,7 +29,7 @@ from typing import NoReturn, TextIO
 
 from engine.train import TrainConfig
 from lessons.model import Lesson
-from lessons.progress import ProgressStore
+from lessons.progress import ProgressStore, learner_home, learner_slug
 from lessons.registry import all_lessons
 from tutor.serve import DEFAULT_HOST, DEFAULT_PORT
 from tutor.train_settings import add_arguments as add_train_arguments
@@ -95,6 +96,21 @@ def build_parser() -> argparse.ArgumentParser:
             "(also MICROGRAD_TUTOR_ASCII=1 or 0)"
         ),
     )
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument(
+        "--learner",
+        metavar="NAME",
+        type=_learner,
+        help=(
+            "keep this learner's progress apart from others sharing the account "
+            "(each name has its own)"
+        ),
+    )
+    who.add_argument(
+        "--ask-learner",
+        action="store_true",
+        help="ask the learner's name first, then keep their progress under it (serve does)",
+    )
     choice = parser.add_mutually_exclusive_group()
     choice.add_argument(
         "--lesson", metavar="N", help="open lesson N (its number, or its name from --list)"
@@ -137,8 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             f"WARNING: anyone who can reach the address gets a tutor running as you on this "
             f"machine, with no password. The default host {DEFAULT_HOST} keeps it to this "
-            "machine; use --host 0.0.0.0 only on a network you trust. All tabs share one "
-            "progress file."
+            "machine; use --host 0.0.0.0 only on a network you trust. Each tab asks the "
+            "learner's name first and keeps their progress under it."
         ),
     )
     serve.add_argument(
@@ -150,6 +166,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
     )
     return parser
+
+
+def _learner(text: str) -> str:
+    if learner_slug(text) is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a name: it needs a letter or digit")
+    return text
+
+
+def _progress(learner: str | None) -> ProgressStore:
+    """The progress store of ``learner``, or of the account when no name is given."""
+    return ProgressStore(learner_home(learner) if learner is not None else None)
 
 
 def _port(text: str) -> int:
@@ -181,10 +208,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tutor.terminal import wants_ascii
 
         ascii_only = wants_ascii(args.ascii)
+        if args.ask_learner and (args.list or args.reset_progress):
+            parser.error("--ask-learner is for the app; name the learner with --learner NAME")
         if args.list:
-            return _print_lessons(lessons, ProgressStore(), sys.stdout, ascii_only=ascii_only)
+            progress = _progress(args.learner)
+            return _print_lessons(lessons, progress, sys.stdout, ascii_only=ascii_only)
         if args.reset_progress:
-            return _reset_progress(lessons, ProgressStore())
+            return _reset_progress(lessons, _progress(args.learner))
         if args.lesson is not None and _find(lessons, args.lesson) is None:
             numbers = f"{lessons[0].number}–{lessons[-1].number}"
             parser.error(f"no lesson {args.lesson!r}: lessons are {numbers} (see --list)")
@@ -205,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             train=train,
             low_bandwidth=low_bandwidth,
             ascii_only=ascii_only,
+            learner=args.learner,
+            ask_learner=args.ask_learner,
         )
     except SystemExit as exit_:
         # argparse exits for --help, --version and errors; main() reports codes, it never exits.
@@ -308,17 +340,20 @@ def _run_app(
     train: tuple[TrainConfig, bool] | None = None,
     low_bandwidth: bool,
     ascii_only: bool = False,
+    learner: str | None = None,
+    ask_learner: bool = False,
 ) -> int:
     from tutor.app import TutorApp
 
     app = TutorApp(
-        ProgressStore(),
+        _progress(learner),
         lessons,
         lesson=lesson,
         playground=playground,
         train=train,
         low_bandwidth=low_bandwidth,
         ascii_only=ascii_only,
+        ask_learner=ask_learner,
     )
     app.run()
     return app.return_code or EXIT_OK

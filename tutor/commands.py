@@ -17,6 +17,8 @@ class TutorCommands(Provider):
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app: TutorApp = self.app  # type: ignore[assignment]
+        if app.waiting_for_learner:  # no lesson before the learner has said who they are
+            return [("Help: every key", app.action_help, "All the keys, grouped by screen")]
         commands: list[tuple[str, Callable[[], object], str]] = [
             (
                 f"Go to lesson {lesson.number}: {lesson.title}",

@@ -40,8 +40,10 @@ def tutor_command(*, low_bandwidth: bool = False) -> str:
     """The shell command textual-serve runs for each browser: this Python, this tutor.
 
     A browser draws every character, so the tutor never falls back to ASCII there,
-    whatever the locale the server runs in (a container's is often C)."""
-    args = [sys.executable, "-m", "tutor", "--no-ascii"]
+    whatever the locale the server runs in (a container's is often C). Every tab
+    runs as the one account that serves, so each asks who is learning, and keeps
+    that learner's progress apart."""
+    args = [sys.executable, "-m", "tutor", "--no-ascii", "--ask-learner"]
     if low_bandwidth:
         args.append("--low-bandwidth")
     return shlex.join(args)
