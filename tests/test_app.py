@@ -96,16 +96,21 @@ async def test_lessons_list_shows_progress_and_opens_any_lesson(home):
         assert (app.screen.lesson.number, app.screen.step_index) == (4, 0)
 
 
+async def pick_from_the_palette(pilot, search: str) -> None:
+    """ctrl+p, type ``search``, let the matches come, and take the first with enter."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CommandPalette)
+    await pilot.press(*search)
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def test_ctrl_p_offers_go_to_lesson_commands(home):
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        assert isinstance(app.screen, CommandPalette)
-        await pilot.press(*"lesson 5")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause()
+        await pick_from_the_palette(pilot, "lesson 5")
         assert isinstance(app.screen, LessonScreen)
         assert app.screen.lesson.number == 5
 
@@ -159,13 +164,7 @@ async def test_before_a_name_nothing_is_saved_and_no_lesson_is_offered(home):
     app = TutorApp(ProgressStore(home), all_lessons(), ask_learner=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        assert isinstance(app.screen, CommandPalette)
-        await pilot.press(*"lesson 5")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause()
+        await pick_from_the_palette(pilot, "lesson 5")
         assert not isinstance(app.screen, LessonScreen)
         await pilot.press("escape")
         await pilot.pause()
