@@ -25,7 +25,7 @@ from lessons.model import (
     Step,
     Train,
 )
-from lessons.progress import ProgressStore, learner_home, learner_slug
+from lessons.progress import ProgressStore, learner_home, learner_homes, learner_slug
 from lessons.registry import all_lessons, get_lesson
 
 __all__ = [
@@ -47,5 +47,6 @@ __all__ = [
     "all_lessons",
     "get_lesson",
     "learner_home",
+    "learner_homes",
     "learner_slug",
 ]

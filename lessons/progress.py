@@ -47,12 +47,14 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 __all__ = [
+    "LEARNERS",
     "MAX_BYTES",
     "MAX_NAME",
     "SCHEMA",
     "ProgressStore",
     "default_home",
     "learner_home",
+    "learner_homes",
     "learner_slug",
 ]
 
@@ -91,6 +93,16 @@ def learner_slug(name: str) -> str | None:
         words.append(word)
     slug = "-".join(words)[:MAX_NAME].strip("-")
     return slug or None
+
+
+def learner_homes(home: Path | str | None = None) -> list[Path]:
+    """The folders of the named learners who keep progress under ``home``
+    (default_home() when not given), by name."""
+    folder = (Path(home) if home is not None else default_home()) / LEARNERS
+    try:
+        return sorted(entry for entry in folder.iterdir() if (entry / FILENAME).is_file())
+    except OSError:  # no learners yet, or a folder that cannot be read
+        return []
 
 
 def learner_home(name: str, home: Path | str | None = None) -> Path:

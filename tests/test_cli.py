@@ -61,7 +61,7 @@ def test_help_names_every_flag_and_command(capsys, home):
     flags = ("--lesson", "--list", "--reset-progress", "--version", "--help", "--ascii")
     for flag in (*flags, "--learner", "--ask-learner"):
         assert flag in out
-    assert "playground" in out and "train" in out and "serve" in out
+    assert "playground" in out and "train" in out and "serve" in out and "learners" in out
     assert "MICROGRAD_TUTOR_ASCII" in out
 
 
@@ -89,6 +89,28 @@ def test_learner_keeps_a_named_learners_progress_apart(capsys, home, launched):
     assert cli.main(["--learner", "Ana"]) == 0
     assert launched[0].progress.home == home / "learners" / "ana"
     assert not launched[0].waiting_for_learner
+
+
+def test_learners_tells_a_teacher_how_far_each_learner_has_got(capsys, home):
+    assert cli.main(["learners"]) == 0
+    assert capsys.readouterr().out.startswith("No learners yet")
+    ana = ProgressStore(home / "learners" / "ana-maría")
+    for step in range(6):
+        ana.complete_step("derivative-as-slope", step)
+    ana.complete_lesson("derivative-as-slope")
+    ana.set_position("values-and-graphs", 2)
+    ProgressStore(home / "learners" / "bob").save()
+    ProgressStore(home).complete_lesson("chain-rule")  # the account's own: not a learner
+    lessons = all_lessons()
+    steps = sum(len(lesson.steps) for lesson in lessons)
+    assert cli.main(["learners"]) == 0
+    lines = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
+    assert lines == [
+        f"ana-maría 1/{len(lessons)} lessons 6/{steps} steps at lesson 2, step 3",
+        f"bob 0/{len(lessons)} lessons 0/{steps} steps not started",
+    ]
+    assert cli.main(["--ascii", "learners"]) == 0
+    assert capsys.readouterr().out.split()[0] == "ana-maria"
 
 
 def test_ask_learner_starts_the_app_waiting_for_a_name(home, launched):
@@ -167,6 +189,10 @@ BAD_COMMAND_LINES = [
     ["--learner", "ana", "--ask-learner"],
     ["--ask-learner", "--list"],
     ["--ask-learner", "--reset-progress"],
+    ["--learner", "ana", "learners"],
+    ["--ask-learner", "serve"],
+    ["--lesson", "3", "learners"],
+    ["learners", "ana"],
 ]
 
 

@@ -6,6 +6,7 @@
     micrograd-tutor playground "EXPR"   explore the graph of an expression
     micrograd-tutor --reset-progress    forget all progress (asks first)
     micrograd-tutor --learner NAME      keep NAME's progress apart (a shared account)
+    micrograd-tutor learners            list those learners and how far each has got
     micrograd-tutor --low-bandwidth     fewer redraws, for a slow link
                                         (or set MICROGRAD_TUTOR_LOW_BANDWIDTH=1)
     micrograd-tutor --ascii             draw with ASCII only, for a terminal without
@@ -29,7 +30,14 @@ from typing import NoReturn, TextIO
 
 from engine.train import TrainConfig
 from lessons.model import Lesson
-from lessons.progress import ProgressStore, learner_home, learner_slug
+from lessons.progress import (
+    LEARNERS,
+    ProgressStore,
+    default_home,
+    learner_home,
+    learner_homes,
+    learner_slug,
+)
 from lessons.registry import all_lessons
 from tutor.serve import DEFAULT_HOST, DEFAULT_PORT
 from tutor.train_settings import add_arguments as add_train_arguments
@@ -143,6 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     add_train_arguments(train)
+    commands.add_parser(
+        "learners",
+        help="list the learners who keep progress here, and how far each has got",
+        description=(
+            "For a teacher: list the learners whose progress is kept apart under the "
+            "progress folder (serve's tabs, --learner NAME), with what each has done."
+        ),
+    )
     serve = commands.add_parser(
         "serve",
         help="serve the tutor to web browsers (needs the 'serve' extra)",
@@ -194,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(
                 f"{args.command} cannot be combined with --lesson, --list or --reset-progress"
             )
+        if args.command in ("serve", "learners") and (args.learner or args.ask_learner):
+            parser.error(f"{args.command} cannot be combined with --learner or --ask-learner")
         low_bandwidth = args.low_bandwidth or low_bandwidth_from_env()
         if args.command == "serve":
             from tutor.serve import serve
@@ -208,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tutor.terminal import wants_ascii
 
         ascii_only = wants_ascii(args.ascii)
+        if args.command == "learners":
+            return _print_learners(lessons, sys.stdout, ascii_only=ascii_only)
         if args.ask_learner and (args.list or args.reset_progress):
             parser.error("--ask-learner is for the app; name the learner with --learner NAME")
         if args.list:
@@ -303,6 +323,39 @@ def _print_lessons(
             f"{done} {lesson.number:>2}. {title:<{width}}  "
             f"{steps}/{len(lesson.steps)} steps  ({lesson.id})"
         )
+        print(_printable(line, out), file=out)
+    return EXIT_OK
+
+
+def _print_learners(lessons: list[Lesson], out: TextIO, *, ascii_only: bool = False) -> int:
+    """Each named learner: lessons and steps done, and where they were last."""
+    from tutor.terminal import ascii_text
+
+    home = default_home()
+    folders = learner_homes(home)
+    if not folders:
+        where = home / LEARNERS
+        print(f"No learners yet: serve's tabs and --learner NAME keep progress in {where}.")
+        return EXIT_OK
+    names = [ascii_text(folder.name) if ascii_only else folder.name for folder in folders]
+    width = max(map(len, names))
+    numbers = {lesson.id: lesson for lesson in lessons}
+    total = sum(len(lesson.steps) for lesson in lessons)
+    for folder, name in zip(folders, names, strict=True):
+        progress = ProgressStore(folder)
+        _print_notice(progress)
+        done = sum(progress.lesson_done(lesson.id) for lesson in lessons)
+        steps = sum(
+            len(progress.completed_steps(lesson.id) & set(range(len(lesson.steps))))
+            for lesson in lessons
+        )
+        where = "not started"
+        if progress.position is not None and progress.position[0] in numbers:
+            lesson = numbers[progress.position[0]]
+            step = min(progress.position[1], len(lesson.steps) - 1) + 1
+            where = f"at lesson {lesson.number}, step {step}"
+        figures = f"{done:>2}/{len(lessons)} lessons  {steps:>3}/{total} steps"
+        line = f"{name:<{width}}  {figures}  {where}"
         print(_printable(line, out), file=out)
     return EXIT_OK
 
