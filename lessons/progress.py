@@ -95,10 +95,14 @@ def learner_slug(name: str) -> str | None:
     return slug or None
 
 
+def _learners_folder(home: Path | str | None) -> Path:
+    return (Path(home) if home is not None else default_home()) / LEARNERS
+
+
 def learner_homes(home: Path | str | None = None) -> list[Path]:
     """The folders of the named learners who keep progress under ``home``
     (default_home() when not given), by name."""
-    folder = (Path(home) if home is not None else default_home()) / LEARNERS
+    folder = _learners_folder(home)
     try:
         return sorted(entry for entry in folder.iterdir() if (entry / FILENAME).is_file())
     except OSError:  # no learners yet, or a folder that cannot be read
@@ -111,7 +115,7 @@ def learner_home(name: str, home: Path | str | None = None) -> Path:
     slug = learner_slug(name)
     if slug is None:
         raise ValueError(f"{name!r} has no letter or digit to name a learner by")
-    return (Path(home) if home is not None else default_home()) / LEARNERS / slug
+    return _learners_folder(home) / slug
 
 
 @dataclass

@@ -151,12 +151,20 @@ async def test_a_shared_tutor_asks_who_is_learning_and_keeps_each_apart(home):
         await pilot.pause()
         await name_the_learner(pilot, " ana ")  # the same learner, typed loosely
         assert (app.screen.lesson.number, app.screen.step_index) == (1, 2)
-        assert app.learner == "ana"
+        assert app.progress.home == home / "learners" / "ana"
 
     app = TutorApp(ProgressStore(home), all_lessons(), ask_learner=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await name_the_learner(pilot, "Bob")
+        box = app.screen.query_one("#learner-name", Input)
+        box.value = "Bob"
+        await box.action_submit()
+        await box.action_submit()  # Enter twice in one burst: Bob is named once
+        await pilot.pause()
+        assert [type(screen).__name__ for screen in app.screen_stack] == [
+            "LearnerScreen",
+            "LessonScreen",
+        ]
         assert (app.screen.lesson.number, app.screen.step_index) == (1, 0)
 
 

@@ -94,8 +94,6 @@ class TutorApp(App[None]):
     ) -> None:
         super().__init__()
         self.progress = progress
-        self.learner: str | None = None
-        """Whose progress this is, once named on the first screen (``ask_learner``)."""
         self.waiting_for_learner = ask_learner
         """Several learners share this tutor (serve): ask a name first, and save
         nothing until then; that learner's progress is then under ``progress.home``."""
@@ -162,7 +160,6 @@ class TutorApp(App[None]):
 
         The name's screen stays at the bottom of the stack, out of reach."""
         self.progress = ProgressStore(learner_home(name, self.progress.home))
-        self.learner = name
         self.waiting_for_learner = False
         returning = self.progress.position is not None
         self.push_screen(self._start_screen())

@@ -44,6 +44,8 @@ class LearnerScreen(Screen[None]):
 
     @on(Input.Submitted, "#learner-name")
     def _named(self, event: Input.Submitted) -> None:
+        if not self.app.waiting_for_learner:
+            return  # a second Enter in the same burst: the learner is named already
         name = event.value.strip()
         if learner_slug(name) is None:
             problem = "Type a name first." if not name else "A name needs a letter or a digit."
