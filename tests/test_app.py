@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.binding import Binding
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Header, Input, Static
 
 from lessons.progress import ProgressStore
@@ -180,6 +180,24 @@ async def test_before_a_name_nothing_is_saved_and_no_lesson_is_offered(home):
         await pilot.pause()
     assert app.return_code == 0
     assert not (home / "progress.json").exists() and not (home / "learners").exists()
+
+
+async def test_commands_that_arrive_as_the_palette_closes_are_dropped(home):
+    """Seen under load in the key fuzz: the palette's search finished after its
+    widgets had gone but while it was still the active screen, and showing the
+    results failed on the missing list."""
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        await palette.query_one(CommandList).remove()  # as closing does
+        palette._list_visible = not palette._list_visible  # what late results set
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
 
 
 async def test_help_lists_every_key_grouped_by_screen(home):

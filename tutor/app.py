@@ -18,7 +18,7 @@ from typing import ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.content import Content
 from textual.filter import LineFilter
 from textual.screen import Screen
@@ -49,7 +49,8 @@ class TutorCommandPalette(CommandPalette):
       slow link) reach the list before it has been laid out, and it looks up a line
       that does not exist yet. Such a key is dropped: there was nothing to page through.
     * Commands still being gathered when the palette closes are shown in it anyway,
-      after its widgets have gone. They are dropped: nobody can see them any more.
+      after its widgets have gone (the palette can still be the active screen while
+      they go). They are dropped: nobody can see them any more.
     """
 
     def _action_command_list(self, action: str) -> None:
@@ -66,6 +67,10 @@ class TutorCommandPalette(CommandPalette):
     async def _watch__show_busy(self) -> None:
         if self.is_active:
             await super()._watch__show_busy()
+
+    def _watch__list_visible(self) -> None:
+        if self.query(CommandList):
+            super()._watch__list_visible()
 
 
 class TutorApp(App[None]):
