@@ -182,13 +182,30 @@ async def test_before_a_name_nothing_is_saved_and_no_lesson_is_offered(home):
     assert not (home / "progress.json").exists() and not (home / "learners").exists()
 
 
-async def test_commands_that_arrive_as_the_palette_closes_are_dropped(home):
-    """Seen under load in the key fuzz: the palette's search finished after its
-    widgets had gone but while it was still the active screen, and showing the
-    results failed on the missing list."""
+def open_the_palette(app: TutorApp) -> None:
+    app.action_command_palette()
+
+
+def open_the_theme_palette(app: TutorApp) -> None:
+    app.search_themes()  # what the palette's "Change theme" command does
+
+
+def open_a_list_of_commands(app: TutorApp) -> None:
+    app.search_commands([("Show the lessons", app.show_lessons)])
+
+
+@pytest.mark.parametrize(
+    "open_palette",
+    [open_the_palette, open_the_theme_palette, open_a_list_of_commands],
+    ids=lambda open_palette: open_palette.__name__,
+)
+async def test_commands_that_arrive_as_the_palette_closes_are_dropped(home, open_palette):
+    """Seen under load in the key fuzz, first in the palette and then in the theme
+    palette it opens: the search finished after the palette's widgets had gone but while
+    it was still the active screen, and showing the results failed on the missing list."""
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p")
+        open_palette(app)
         await pilot.pause()
         palette = app.screen
         assert isinstance(palette, CommandPalette)

@@ -18,10 +18,12 @@ from typing import ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandList, CommandListItem, CommandPalette, SimpleProvider
 from textual.content import Content
 from textual.filter import LineFilter
 from textual.screen import Screen
+from textual.theme import ThemeProvider
+from textual.widget import AwaitMount
 
 from engine.train import TrainConfig
 from lessons.model import Lesson
@@ -287,6 +289,22 @@ class TutorApp(App[None]):
             isinstance(screen, CommandPalette) for screen in self.screen_stack
         ):
             self.push_screen(TutorCommandPalette())
+
+    def search_themes(self) -> None:
+        # The palette's "Change theme" command opens a second palette: it needs the same
+        # repairs as the first (the key fuzz crashed a plain one under load).
+        self.push_screen(
+            TutorCommandPalette(providers=[ThemeProvider], placeholder="Search for themes…")
+        )
+
+    def search_commands(
+        self, commands: Sequence[CommandListItem], placeholder: str = "Search for commands…"
+    ) -> AwaitMount:
+        return self.push_screen(
+            TutorCommandPalette(
+                providers=[SimpleProvider(self.screen, commands)], placeholder=placeholder
+            )
+        )
 
     def action_help(self) -> None:
         from tutor.screens.help import HelpScreen
