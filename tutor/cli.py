@@ -335,7 +335,8 @@ def _print_learners(lessons: list[Lesson], out: TextIO, *, ascii_only: bool = Fa
     folders = learner_homes(home)
     if not folders:
         where = home / LEARNERS
-        print(f"No learners yet: serve's tabs and --learner NAME keep progress in {where}.")
+        line = f"No learners yet: serve's tabs and --learner NAME keep progress in {where}."
+        print(_printable(line, out), file=out)
         return EXIT_OK
     names = [ascii_text(folder.name) if ascii_only else folder.name for folder in folders]
     width = max(map(len, names))
