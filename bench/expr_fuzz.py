@@ -1,4 +1,4 @@
-"""How long engine.expr.build takes on its worst inputs (the issue asks for < 0.1 s each).
+"""How long lessons.expr.build takes on its worst inputs (the issue asks for < 0.1 s each).
 
     .venv/bin/python bench/expr_fuzz.py [random samples per kind, default 20000]
 
@@ -14,7 +14,7 @@ import string
 import sys
 import time
 
-from engine.expr import MAX_CHARS, ExpressionError, build
+from lessons.expr import MAX_CHARS, ExpressionError, build
 
 LIMIT_SECONDS = 0.1
 

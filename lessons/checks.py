@@ -7,7 +7,7 @@ never drift from what the engine really does.
 
 Nothing here uses ``eval``: numbers are read with a regular expression and
 ``float``, fractions are split on ``/``, expressions go through
-``engine.expr.build``.
+``lessons.expr.build``.
 """
 
 from __future__ import annotations
@@ -213,8 +213,8 @@ def _pick(options: tuple[str, ...], answer: object) -> str | None:
 
 
 def build(source: str) -> Any:
-    """``engine.expr.build(source)``: the Program (values by name, output)."""
-    from engine.expr import build as build_program
+    """``lessons.expr.build(source)``: the Program (values by name, output)."""
+    from lessons.expr import build as build_program
 
     return build_program(source)
 
@@ -253,7 +253,7 @@ def function_of_x(
     one of ``xs``. The tutor supplies ``x``; the learner writes only the
     expression (``6*x - 4``) or a few lines ending in it."""
     points = tuple(float(x) for x in xs)
-    from engine.expr import ExpressionError
+    from lessons.expr import ExpressionError
 
     def check(answer: object) -> Feedback:
         if not isinstance(answer, str) or not answer.strip():
@@ -304,7 +304,7 @@ def expression(judge: Callable[[Any], Feedback], *, before: str = "") -> Check:
     exercise provides); error positions are reported in the learner's lines.
     A syntax or math error becomes a 'not yet' that says where and why.
     """
-    from engine.expr import ExpressionError
+    from lessons.expr import ExpressionError
 
     offset = before.count("\n") + 1 if before else 0
 

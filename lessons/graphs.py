@@ -1,4 +1,4 @@
-"""The lecture's graphs, written in engine.expr's little language.
+"""The lecture's graphs, written in lessons.expr's little language.
 
 Several lessons come back to the same graphs, so they are written once here.
 Each is the text a learner could type into the graph explorer.

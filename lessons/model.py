@@ -60,7 +60,7 @@ class Exercise:
     ``answer`` is depends on ``answer_kind``:
 
     * ``"number"``: the text the learner typed (``"-4"``, ``"−4"``, ``"2/3"``).
-    * ``"expression"``: the text of an engine.expr program.
+    * ``"expression"``: the text of an lessons.expr program.
     * ``"choice"``: one of ``choices``, as text (its 1-based number also works).
     * ``"action"``: what the learner finished. For a backprop walk, the
       ``BackpropStepper`` (or the text ``"done"``); for training, the
@@ -197,7 +197,7 @@ class Prose(Step):
 
 @dataclass(frozen=True, kw_only=True)
 class ExpressionStep(Step):
-    """A preset engine.expr program shown in the graph explorer."""
+    """A preset lessons.expr program shown in the graph explorer."""
 
     kind: ClassVar[str] = "expression"
     source: str
@@ -226,7 +226,7 @@ class Predict(Step):
 class Slope(Step):
     """Vary h and watch (f(x+h) − f(x))/h approach the derivative at ``x``.
 
-    ``function`` is an expression in ``x`` (engine.expr syntax, right-hand
+    ``function`` is an expression in ``x`` (lessons.expr syntax, right-hand
     side only), such as ``3*x**2 - 4*x + 5``.
     """
 

@@ -1,4 +1,4 @@
-"""engine.expr: a learner's text becomes a labelled Value graph, and never reaches eval."""
+"""lessons.expr: a learner's text becomes a labelled Value graph, and never reaches eval."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.expr import (
+from engine.value import MathError, Value, topological_order
+from lessons.expr import (
     MAX_CHARS,
     MAX_DEPTH,
     MAX_OPERATIONS,
@@ -21,7 +22,6 @@ from engine.expr import (
     build,
     format_error,
 )
-from engine.value import MathError, Value, topological_order
 
 LECTURE = "a = 2.0; b = -3.0; c = 10.0; e = a*b; d = e + c; f = -2.0; L = d * f"
 
@@ -622,9 +622,9 @@ def test_the_source_of_engine_expr_has_no_eval_exec_or_compile_call():
     import re
     from pathlib import Path
 
-    import engine.expr
+    import lessons.expr.builder
 
-    code = Path(engine.expr.__file__).read_text(encoding="utf-8")
+    code = Path(lessons.expr.builder.__file__).read_text(encoding="utf-8")
     assert not re.search(r"(^|[^.\w])(eval|exec|compile)\(", code)
 
 
@@ -769,7 +769,7 @@ class NotFinite(Exception):
 
 def reference(tree, values: dict[str, Value]):
     """The same expression with Python's own operators on Values (numbers stay plain until
-    an operation needs them, and two plain numbers make a node, as in engine.expr)."""
+    an operation needs them, and two plain numbers make a node, as in lessons.expr)."""
     kind = tree[0]
     if kind == "name":
         return values[tree[1]]

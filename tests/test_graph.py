@@ -1,4 +1,4 @@
-"""engine.graph: the graph as data, the stepper, re-evaluation and DOT export."""
+"""lessons.explain: the graph as data, the stepper, re-evaluation and DOT export."""
 
 from __future__ import annotations
 
@@ -15,7 +15,17 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from engine.graph import (
+from engine.value import (
+    DivisionByZeroError,
+    FloatOverflowError,
+    MathError,
+    UndefinedMathError,
+    Value,
+    dot,
+    sum_values,
+    topological_order,
+)
+from lessons.explain import (
     BackpropStepper,
     Graph,
     SlopeUndefinedError,
@@ -26,16 +36,6 @@ from engine.graph import (
     numerical_slope,
     to_dot,
     zero_grads,
-)
-from engine.value import (
-    DivisionByZeroError,
-    FloatOverflowError,
-    MathError,
-    UndefinedMathError,
-    Value,
-    dot,
-    sum_values,
-    topological_order,
 )
 
 REPO = Path(__file__).resolve().parent.parent

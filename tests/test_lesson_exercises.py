@@ -18,10 +18,10 @@ import pytest
 
 import lessons
 from engine.data import lecture_examples
-from engine.expr import build
-from engine.graph import BackpropStepper
 from engine.losses import mse_loss
 from engine.nn import MLP
+from lessons.explain import BackpropStepper
+from lessons.expr import build
 from lessons.model import BackpropWalk, Train
 
 # -- independent arithmetic --------------------------------------------------------------

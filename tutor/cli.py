@@ -286,8 +286,8 @@ def _find(lessons: list[Lesson], key: str) -> Lesson | None:
 
 def _expression_problem(source: str) -> str | None:
     """Why ``source`` does not build (one line), or None when it does."""
-    from engine.expr import ExpressionError, build
     from engine.value import MathError
+    from lessons.expr import ExpressionError, build
 
     try:
         build(source)

@@ -164,10 +164,10 @@ that rounding does not. That is why gradient checks use h near 1e-5
         ),
         CodeReading(
             title="The tutor's own check",
-            target="engine.graph:Graph.numerical_slope",
+            target="lessons.explain.graph:Graph.numerical_slope",
             text="""\
-The engine ships this check. It re-runs the recorded graph with one
-leaf nudged both ways — the graph itself is not changed.
+The tutor ships this check, beside the engine in `lessons/explain/`. It
+re-runs the recorded graph with one leaf nudged both ways — the graph itself is not changed.
 """,
             look_for="""\
 - `x + h` and `x - h`: the graph re-run forward with the leaf nudged

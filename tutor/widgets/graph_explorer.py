@@ -26,9 +26,9 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static, TextArea, Tree
 
-from engine.expr import ExpressionError, Program, build, format_error
-from engine.graph import BackpropStep, BackpropStepper, Graph
 from engine.value import Value
+from lessons.explain import BackpropStep, BackpropStepper, Graph
+from lessons.expr import ExpressionError, Program, build, format_error
 from tutor.widgets.graph_tree import GraphRow, GraphTree
 from tutor.widgets.node_detail import BackwardState, NodeDetail
 
@@ -49,7 +49,7 @@ def next_export_paths(folder: Path, stem: str = "graph") -> tuple[Path, Path]:
 class GraphExplorer(Widget):
     """An expression's computation graph, explored with the keyboard.
 
-    ``program`` is the engine.expr Program on show (None until one builds);
+    ``program`` is the lessons.expr Program on show (None until one builds);
     ``load(source)`` replaces it. Posts :class:`GraphExplorer.GraphBuilt` when a
     new expression builds and :class:`GraphExplorer.BackwardFinished` when a
     backward pass over it has completed, by ``b`` or by the last ``s``.

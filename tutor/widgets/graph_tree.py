@@ -28,8 +28,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from engine.graph import Graph
 from engine.value import Value
+from lessons.explain import Graph
 from tutor.ascii_mode import ASCII_TREE_LINES, in_ascii_mode
 
 __all__ = ["NUMBER_WIDTH", "UNKNOWN_GRAD", "GraphRow", "GraphTree", "format_cell"]

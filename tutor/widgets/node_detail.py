@@ -21,8 +21,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from engine.graph import BackpropStep, Graph, SlopeUndefinedError, format_number
 from engine.value import Value
+from lessons.explain import BackpropStep, Graph, SlopeUndefinedError, format_number
 from tutor.widgets.graph_tree import UNKNOWN_GRAD, format_cell
 
 __all__ = ["BackwardState", "NodeDetail", "describe_node"]
