@@ -66,6 +66,22 @@ class Value:
 """
 
 
+@pytest.fixture(autouse=True)
+def no_children_left():
+    """After every test, no process of ours is left running or waiting to be reaped."""
+    yield
+    me = str(os.getpid())
+    left = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == me:
+            left.append((stat.parent.name, fields[0]))
+    assert not left, f"processes left behind (pid, state): {left}"
+
+
 def workspace(tmp_path: Path, engine: str = ENGINE, init: str = "") -> Path:
     package = tmp_path / "ws" / "mygrad"
     package.mkdir(parents=True)
@@ -453,6 +469,14 @@ def test_cancel_kills_a_running_check_promptly(tmp_path):
     assert done.status == "killed"
     assert done.message == "This check was stopped before it finished."
     assert returned_at - set_at[0] < 0.25, f"took {returned_at - set_at[0]:.3f} s"
+
+
+def test_a_check_cancelled_before_it_starts_ends_at_once(tmp_path):
+    cancel = threading.Event()
+    cancel.set()
+    started = time.monotonic()
+    done = call(workspace(tmp_path), cancel=cancel)
+    assert done.status == "killed" and time.monotonic() - started < 0.2
 
 
 def test_the_process_group_is_killed_with_grandchildren_in_it(tmp_path):

@@ -26,6 +26,8 @@ limits and the hook stop the accidents a learner makes (a loop that never ends, 
 that eats the memory, a stray ``print`` flood, ``sys.exit()``); the parent's wall-clock
 timeout, process-group kill and capped reads keep the tutor safe from the rest.
 
+``RLIMIT_NPROC`` counts threads too, so (except as root) a check cannot start a thread.
+
 Only the standard library is imported before the limits are set, and everything the
 harness needs is imported before the workspace goes on ``sys.path``, so a learner's
 ``json.py`` cannot stand in for ours.

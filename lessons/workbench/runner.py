@@ -28,6 +28,10 @@ The parent here
   Lines before the last are ``hello`` (the limits the child set) and ``event`` (progress,
   passed to ``on_event``); the final line holds the result or the learner's error.
 
+The child's limits and audit hook are defence in depth against a learner's accidents, not a
+sandbox (``child.py`` says what they cannot stop); what keeps the tutor safe is that the
+learner's code runs in another process, which this module times, caps and kills.
+
 POSIX only (Linux, macOS): it relies on ``pass_fds``, sessions and ``killpg``.
 """
 
