@@ -546,8 +546,8 @@ def test_the_channel_fd_is_moved_high_and_the_original_closed(tmp_path):
 
 
 def test_signal_name_words_cover_the_usual_crashes():
-    from lessons.workbench.runner import _signalled
+    from lessons.workbench.failures import signalled
 
-    assert _signalled(signal.SIGABRT, DEFAULT_LIMITS)[3].endswith("an abort (SIGABRT).")
-    assert _signalled(signal.SIGKILL, DEFAULT_LIMITS)[0] == "crashed"
-    assert _signalled(signal.SIGXCPU, DEFAULT_LIMITS)[0] == "timeout"
+    assert signalled(signal.SIGABRT, DEFAULT_LIMITS)[3].endswith("an abort (SIGABRT).")
+    assert signalled(signal.SIGKILL, DEFAULT_LIMITS)[0] == "crashed"
+    assert signalled(signal.SIGXCPU, DEFAULT_LIMITS)[0] == "timeout"

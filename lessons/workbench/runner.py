@@ -57,13 +57,18 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import lessons
+from lessons.workbench.failures import (
+    error_message,
+    seconds_text,
+    signalled,
+    size_text,
+)
 
 __all__ = ["DEFAULT_LIMITS", "ChildResult", "LearnerError", "Limits", "run_probe"]
 
 CHILD_SCRIPT = Path(__file__).resolve().with_name("child.py")
 PROJECT_ROOT = Path(lessons.__file__).resolve().parent.parent
 RESULT_LINE_CAP = 4 << 20  # one line of the result channel; longer lines are dropped
-RECURSION_LIMIT = 1000  # set by the child; named here for the learner's message
 
 _POLL_SECONDS = 0.05  # how often the wait looks at cancel and the clock
 _DRAIN_SECONDS = 0.2  # how long to read leftovers once the child has gone
@@ -421,7 +426,7 @@ class _ChildRun:
         if self.cut:
             text += (
                 f"\n[… output cut: {self.cut:,} more bytes after the first "
-                f"{_size(self.limits.output_bytes)} were not kept]\n"
+                f"{size_text(self.limits.output_bytes)} were not kept]\n"
             )
         return text
 
@@ -439,7 +444,7 @@ def _result(run: _ChildRun, channel: _Channel, limits: Limits) -> ChildResult:
     status, result, error, message = _judge(run, channel, limits)
     if status == "ok" and run.cut:
         message = (
-            f"Your code printed more than {_size(limits.output_bytes)}; "
+            f"Your code printed more than {size_text(limits.output_bytes)}; "
             "only the first part of its output is shown."
         )
     return ChildResult(
@@ -465,7 +470,7 @@ def _judge(
             "timeout",
             None,
             None,
-            f"Your code ran for more than {_seconds(limits.wall_seconds)} and was stopped. "
+            f"Your code ran for more than {seconds_text(limits.wall_seconds)} and was stopped. "
             "Is there a loop that never ends? (A long training run may need fewer steps.)",
         )
     final = channel.final
@@ -473,10 +478,10 @@ def _judge(
         return "ok", final["result"], None, ""
     if final is not None and isinstance(final.get("error"), dict):
         error = _learner_error(final["error"])
-        return "error", None, error, _error_message(error, final, limits)
+        return "error", None, error, error_message(error, final, limits)
     code = run.returncode
     if code is not None and code < 0:
-        return _signalled(-code, limits)
+        return signalled(-code, limits)
     if run.line_too_long:
         return "no-result", None, None, "The check's answer was too large to send back."
     if channel.hello is None and code:
@@ -512,112 +517,3 @@ def _learner_error(data: dict) -> LearnerError:
         code=text_or_none(data.get("code")),
         traceback=frames,
     )
-
-
-_SYNTAX_KINDS = {"SyntaxError", "IndentationError", "TabError"}
-
-
-def _error_message(error: LearnerError, final: dict, limits: Limits) -> str:
-    details = final.get("error", {})
-    where = f"{error.file}, line {error.line}: " if error.file and error.line else ""
-    refused = [str(what) for what in final.get("refused") or []]
-    if error.kind == "PermissionError" and error.message.startswith("workbench:") and refused:
-        return _refusal_message(refused[-1])
-    if error.kind in _SYNTAX_KINDS:
-        return f"{where}Python cannot read this line ({error.kind}: {error.message})."
-    if error.kind == "RecursionError":
-        return (
-            f"{where}Your code went more than {RECURSION_LIMIT} calls deep and was stopped "
-            "(RecursionError). Does a function call itself without end, or does a recursive "
-            "walk meet a very deep graph?"
-        )
-    if error.kind == "MemoryError":
-        return (
-            f"Your code tried to use more than {_size(limits.memory_bytes)} of memory "
-            "and was stopped."
-        )
-    if error.kind == "SystemExit":
-        code = details.get("exit_code")
-        said = f" (with code {code})" if code not in (None, 0) else ""
-        return f"Your code called sys.exit(){said}; the check needs it to return instead."
-    if error.kind == "KeyboardInterrupt":
-        return "Your code raised KeyboardInterrupt; the check needs it to return instead."
-    if details.get("file_too_large"):
-        return (
-            f"{where}Your code tried to write a file bigger than {_size(limits.file_bytes)} "
-            "and was stopped."
-        )
-    return f"{where}{error.kind}: {error.message}" if error.message else f"{where}{error.kind}"
-
-
-def _refusal_message(what: str) -> str:
-    if what == "socket":
-        return "Your code tried to use the network, which a check does not allow."
-    if what.startswith("writing ") or "outside" in what:
-        return (
-            "Your code tried to change files outside your workspace, which a check does not allow."
-        )
-    if what.startswith("resource."):
-        return "Your code tried to change the check's limits, which a check does not allow."
-    if what.startswith("ctypes "):
-        return (
-            f"Your code tried to call a system function through ctypes ({what[7:]}), "
-            "which a check does not allow."
-        )
-    if what in ("os.kill", "os.killpg"):
-        return "Your code tried to signal another process, which a check does not allow."
-    return f"Your code tried to start another process ({what}), which a check does not allow."
-
-
-_SIGNAL_WORDS = {
-    "SIGSEGV": "a segmentation fault (it touched memory it may not)",
-    "SIGBUS": "a bus error (a bad memory access)",
-    "SIGABRT": "an abort",
-    "SIGFPE": "an arithmetic fault",
-    "SIGILL": "an illegal instruction",
-    "SIGTERM": "a request to terminate",
-    "SIGPIPE": "a broken pipe",
-}
-
-
-def _signalled(number: int, limits: Limits) -> tuple[str, None, None, str]:
-    try:
-        name = signal.Signals(number).name
-    except ValueError:
-        name = f"signal {number}"
-    if name == "SIGXCPU":
-        return (
-            "timeout",
-            None,
-            None,
-            f"Your code used more than {_seconds(limits.cpu_seconds)} of processor time "
-            "and was stopped. Is there a loop that never ends?",
-        )
-    if name == "SIGKILL":
-        return (
-            "crashed",
-            None,
-            None,
-            "Python running your code was killed by the system (SIGKILL), "
-            "often because the computer ran out of memory.",
-        )
-    if name == "SIGXFSZ":
-        return (
-            "crashed",
-            None,
-            None,
-            f"Your code wrote a file bigger than {_size(limits.file_bytes)} and was stopped.",
-        )
-    words = _SIGNAL_WORDS.get(name, "a signal")
-    return "crashed", None, None, f"Python running your code crashed with {words} ({name})."
-
-
-def _size(n: int) -> str:
-    for unit, shift in (("GB", 30), ("MB", 20), ("KB", 10)):
-        if n >= 1 << shift and n % (1 << shift) == 0:
-            return f"{n >> shift} {unit}"
-    return f"{n:,} bytes"
-
-
-def _seconds(s: float) -> str:
-    return f"{s:g} second" + ("" if s == 1 else "s")
