@@ -7,31 +7,33 @@ step-by-step backprop, numerical slopes and Graphviz DOT.
     for depth, row in graph.tree().rows():
         ...
 
-Nothing here draws anything; the tutor's widgets show what these compute.
+The graph may be made of ``engine.Value``s or of any Value-like objects (a
+learner's own micrograd). Nothing here draws anything; the tutor's widgets
+show what these compute.
 """
 
 from lessons.explain.graph import (
-    BackpropStep,
-    BackpropStepper,
     Contribution,
-    GradChange,
     Graph,
     NodeDetail,
     OperandRule,
     SlopeUndefinedError,
-    TreeNode,
     display_name,
     evaluate,
-    format_number,
     node_detail,
     numerical_slope,
     to_dot,
     zero_grads,
 )
+from lessons.explain.nodes import CannotReplayError
+from lessons.explain.rules import format_number
+from lessons.explain.stepper import BackpropStep, BackpropStepper, GradChange
+from lessons.explain.tree import TreeNode
 
 __all__ = [
     "BackpropStep",
     "BackpropStepper",
+    "CannotReplayError",
     "Contribution",
     "GradChange",
     "Graph",
