@@ -5,12 +5,17 @@ methods build nodes with it, the trainer scores points with it without a
 graph, and the tutor's graph tools re-run or explain a recorded graph with it,
 so the three can never disagree about what ``tanh`` or ``**`` means.
 
-Every op is two plain functions of floats:
+Every op is two plain functions of floats, ``tanh`` and ``d_tanh`` say:
 
-* ``forward(*x)`` -- the node's data from its operands' data, in operand
-  order. A power also takes its exponent: ``power(x, k)``.
-* ``local(out, *x)`` -- one local derivative per operand, ∂out/∂operand,
-  given the output ``out`` as well (tanh's slope is ``1 - out**2``).
+* the forward one gives the node's data from its operands' data. A power also
+  takes its exponent, ``power(x, k)``; ``sum`` and ``dot`` take their operands
+  grouped, ``dot(w, x, b)``.
+* the ``d_`` one gives one local derivative per operand, ∂out/∂operand, given
+  the output ``out`` as well (tanh's slope is ``1 - out**2``).
+
+``OPS`` lists them by the symbol a node's ``_op`` holds; each entry's
+``forward(*x)`` and ``local(out, *x)`` take the operands' data one by one, in
+operand order, so a tool can run any node without knowing its op.
 
 Math with no real, finite answer raises a ``MathError`` with the same message
 wherever the op is run.
