@@ -111,8 +111,9 @@ def _quotes(line: str, n: int, col: int) -> ExpressionError:
 
 _SYMBOLS = "**= //= >>= <<= ... ** // << >> <= >= == != -> := += -= *= /= %= @= &= |= ^="
 # Longest first, so that `**=` is read before `**`, and `**` before `*`.
-_OPERATORS = sorted([*_SYMBOLS.split(), *"+-*/%@&|^~<>()[]{},:;.="], key=len, reverse=True)
-_OPERATOR_STARTS = {operator[0] for operator in _OPERATORS}
+_OPERATORS: dict[str, list[str]] = {}
+for _symbol in sorted([*_SYMBOLS.split(), *"+-*/%@&|^~<>()[]{},:;.="], key=len, reverse=True):
+    _OPERATORS.setdefault(_symbol[0], []).append(_symbol)
 # A number may touch one of these words, as in `1if x else 2`; any other letter after a
 # number is a mistake.
 _WORDS_AFTER_NUMBERS = {"and", "else", "for", "if", "in", "is", "not", "or"}
@@ -247,8 +248,8 @@ def tokens(lines: list[str]) -> Iterator[Token]:
                     end += 1
                 yield Token("name", code[i:end], (n, i))
                 i = end
-            elif ch in _OPERATOR_STARTS and (
-                operator := next((op for op in _OPERATORS if code.startswith(op, i)), None)
+            elif ch in _OPERATORS and (
+                operator := next((op for op in _OPERATORS[ch] if code.startswith(op, i)), None)
             ):
                 depth += operator in CLOSING
                 depth -= operator in OPENING
