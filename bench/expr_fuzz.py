@@ -51,6 +51,15 @@ WORST_CASES = {
     "syntax error at the end": "a=1\nb=a" + "+a" * 1990 + "*",
     "4,000-letter name": "x" * MAX_CHARS,
     "math error after 999 ops": "a=1\nb=a" + "+a" * 998 + "\nc=b.log()-(a-1).log()",
+    # Syntax errors whose explanation once took quadratic time (issue #17).
+    "`(` 3,996 letters `) b`": "(" + "a" * (MAX_CHARS - 4) + ") b",
+    "3,999 zeros then 1": "0" * (MAX_CHARS - 1) + "1",
+    "3,999 digits then a letter": "1" * (MAX_CHARS - 1) + "a",
+    "3,996-digit number, 2 names": "x = " + "1" * (MAX_CHARS - 8) + "a b",
+    "1,000-term sum left open": "a=1\nb=a" + "+a" * 995 + "+",
+    "4,000 `.` and names": "a" + ".a" * ((MAX_CHARS - 2) // 2) + ".",
+    "1,990 names side by side": "a " * 1999,
+    "1,333 `1 =`": "1 =" * 1333,
 }
 
 
@@ -80,11 +89,14 @@ def random_text(rng: random.Random) -> str:
 def main() -> None:
     samples = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     print(f"{'input':32} {'chars':>10} {'best of 3':>10}  outcome")
-    slowest = 0.0
+    timed = []
     for name, source in WORST_CASES.items():
         seconds, outcome = best_of_three(source)
-        slowest = max(slowest, seconds)
+        timed.append((seconds, name))
         print(f"{name:32} {len(source):>10,} {seconds * 1000:>8.2f}ms  {outcome}")
+    worst = ", ".join(f"{name} {seconds * 1000:.2f}ms" for seconds, name in sorted(timed)[-3:])
+    print(f"worst crafted inputs: {worst}")
+    slowest = max(timed)[0]
     rng = random.Random(1337)
     for kind, make in (("token soup", random_soup), ("random text", random_text)):
         times = sorted(best_of_three(make(rng))[0] for _ in range(samples))

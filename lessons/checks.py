@@ -18,6 +18,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from engine.value import MathError, Value
+from lessons.expr import ExpressionError, Program
+from lessons.expr import build as build_program
+from lessons.functions import function_slope, function_value
 from lessons.model import Feedback, Goal
 
 __all__ = [
@@ -212,11 +215,10 @@ def _pick(options: tuple[str, ...], answer: object) -> str | None:
 # -- expressions --------------------------------------------------------------
 
 
-def build(source: str) -> Any:
-    """``lessons.expr.build(source)``: the Program (values by name, output)."""
-    from lessons.expr import build as build_program
-
-    return build_program(source)
+def build(source: str, **given: Any) -> Program:
+    """``lessons.expr.build``: the Program (values by name, output). ``inputs=`` and
+    ``prelude=`` give names before the learner's text, as an exercise does."""
+    return build_program(source, **given)
 
 
 def grads(source: str) -> dict[str, Value]:
@@ -225,18 +227,6 @@ def grads(source: str) -> dict[str, Value]:
     program = build(source)
     program.output.backward()
     return dict(program.values)
-
-
-def function_value(function: str, x: float) -> float:
-    """The value of an expression in ``x`` (right-hand side only) at ``x``."""
-    return build(f"x = {float(x)!r}\ny = {function}").output.data
-
-
-def function_slope(function: str, x: float) -> float:
-    """The derivative of an expression in ``x`` at ``x``, by ``backward()``."""
-    program = build(f"x = {float(x)!r}\ny = {function}")
-    program.output.backward()
-    return program.values["x"].grad
 
 
 _DEFINES_X = re.compile(r"(^|;)\s*x\s*=(?!=)", re.MULTILINE)
@@ -253,7 +243,6 @@ def function_of_x(
     one of ``xs``. The tutor supplies ``x``; the learner writes only the
     expression (``6*x - 4``) or a few lines ending in it."""
     points = tuple(float(x) for x in xs)
-    from lessons.expr import ExpressionError
 
     def check(answer: object) -> Feedback:
         if not isinstance(answer, str) or not answer.strip():
@@ -264,9 +253,9 @@ def function_of_x(
             )
         for x in points:
             try:
-                got = build(f"x = {x!r}\n{answer}").output.data
+                got = function_value(answer, x)
             except ExpressionError as error:
-                return Feedback(False, _where(error, offset=1) + error.message)
+                return Feedback(False, _where(error) + error.message)
             expected = target(x)
             if not math.isclose(got, expected, rel_tol=tol, abs_tol=tol):
                 return Feedback(
@@ -278,44 +267,31 @@ def function_of_x(
     return check
 
 
-def _where(error: Any, offset: int) -> str:
-    line = max(1, error.line - offset)
-    return f"Line {line}, column {error.col}: "
+def _where(error: ExpressionError) -> str:
+    return f"Line {error.line}, column {error.col}: "
 
 
-_FROM_LINE = re.compile(r"\(from line (\d+)\)")
-
-
-def _in_learner_lines(message: str, offset: int) -> str:
-    """``message`` with its line references counted in the learner's own lines: a name
-    the exercise defined in its hidden first lines is "given", not "from line 9"."""
-
-    def renumber(match: re.Match[str]) -> str:
-        line = int(match.group(1))
-        return "(the exercise gives it)" if line <= offset else f"(from line {line - offset})"
-
-    return _FROM_LINE.sub(renumber, message) if offset else message
-
-
-def expression(judge: Callable[[Any], Feedback], *, before: str = "") -> Check:
+def expression(
+    judge: Callable[[Program], Feedback],
+    *,
+    prelude: str = "",
+    inputs: Mapping[str, float] | None = None,
+) -> Check:
     """Build the learner's program with the engine, then let ``judge`` decide.
 
-    ``before`` is lines placed ahead of the learner's text (definitions the
-    exercise provides); error positions are reported in the learner's lines.
-    A syntax or math error becomes a 'not yet' that says where and why.
+    ``prelude`` is hidden lines built ahead of the learner's text and ``inputs``
+    names given numbers (what the exercise provides); errors name the learner's
+    own lines and columns. A syntax or math error becomes a 'not yet' that says
+    where and why.
     """
-    from lessons.expr import ExpressionError
-
-    offset = before.count("\n") + 1 if before else 0
 
     def check(answer: object) -> Feedback:
         if not isinstance(answer, str) or not answer.strip():
             return Feedback(False, "Type an expression, like y = 3*x - 1.")
-        source = f"{before}\n{answer}" if before else answer
         try:
-            program = build(source)
+            program = build(answer, inputs=inputs, prelude=prelude)
         except ExpressionError as error:
-            return Feedback(False, _where(error, offset) + _in_learner_lines(error.message, offset))
+            return Feedback(False, _where(error) + error.message)
         except MathError as error:
             return Feedback(False, f"That cannot be computed: {error}.")
         return judge(program)

@@ -1,24 +1,27 @@
-"""lessons.expr: a learner's text becomes a labelled Value graph, and never reaches eval."""
+"""lessons.expr: a learner's text becomes a labelled Value graph, and never reaches eval.
+
+The refusals are in test_expr_refusals, the syntax explanations in test_expr_syntax, names an
+exercise gives in test_expr_given, and the fuzzing in test_expr_fuzz.
+"""
 
 from __future__ import annotations
 
 import ast
 import builtins
 import math
-import operator
+import re
+from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from engine.value import MathError, Value, topological_order
+import lessons.expr
+from engine.value import Value, topological_order
 from lessons.expr import (
     MAX_CHARS,
     MAX_DEPTH,
     MAX_OPERATIONS,
     MAX_STATEMENTS,
     ExpressionError,
-    Program,
     build,
     format_error,
 )
@@ -185,318 +188,6 @@ def test_the_graph_has_no_nodes_beyond_the_program():
     assert len(nodes) == 4  # x, x*x, the constant 1, and +
 
 
-# -- refusals: one per category, with message and position ------------------------------------
-
-REFUSALS = [
-    # (category, source, words in the message, line, column)
-    (
-        "undefined name",
-        "d = q * 2",
-        "`q` is not defined yet — define it on an earlier line, like `q = 1.0`",
-        1,
-        5,
-    ),
-    ("defined later", "d = q * 2\nq = 1.0", "gets its value on line 2", 1, 5),
-    ("defined later on the line", "d = q * 2; q = 1", "later on this line", 1, 5),
-    ("python builtin", "b = print", "`print` is not defined — it belongs to Python", 1, 5),
-    ("dunder builtin", "__import__", "belongs to Python", 1, 1),
-    ("function used as a name", "x = 1.0; y = tanh", "`tanh` is a function — call it", 1, 14),
-    ("floor division", "a = 1\nb = a // 2", "`//` is not an operation a Value has — use `/`", 2, 7),
-    ("modulo", "a = 1; a % 2", "`%` is not an operation a Value has", 1, 10),
-    ("matrix product", "a = 1; a @ a", "`@` is not an operation a Value has — to multiply", 1, 10),
-    ("xor for power", "a = 1; a ^ 2", "for a power, use `**`", 1, 10),
-    ("shift", "a = 1; a << 2", "`<<` is not an operation a Value has", 1, 10),
-    ("not", "a = 1; not a", "`not` is not an operation a Value has", 1, 8),
-    ("invert", "a = 1; ~a", "`~` is not an operation a Value has — for a negative, use `-`", 1, 8),
-    ("dunder attribute", "a = 1; a.__class__", "`__class__` reaches into Python's insides", 1, 10),
-    ("dunder attribute chain", "a = 1; a.__class__.__bases__", "`__class__` reaches", 1, 10),
-    ("dunder method call", "a = 1; a.__init__()", "`__init__` reaches", 1, 10),
-    (
-        "unknown method",
-        "x = 1; x.foo()",
-        "`.foo` is not something a Value has — the methods are",
-        1,
-        10,
-    ),
-    (
-        "method without brackets",
-        "x = 1; y = x.tanh",
-        "`.tanh` needs brackets to run, like `x.tanh()`",
-        1,
-        14,
-    ),
-    ("data attribute", "x = 1; y = x.data", "`.data` is shown by the tutor", 1, 14),
-    ("backward", "x = 1; x.backward()", "`backward()` is run by the tutor", 1, 10),
-    ("import", "import os", "imports are not allowed here", 1, 1),
-    ("from import", "from math import exp", "imports are not allowed here", 1, 1),
-    ("def", "def f(): pass", "`def` is not part of this little language", 1, 1),
-    ("class", "class A: pass", "`class` is not part of this little language", 1, 1),
-    ("for loop", "for x in y: pass", "`for` blocks are not part", 1, 1),
-    ("while loop", "while 1: pass", "`while` blocks are not part", 1, 1),
-    ("with", "with a: pass", "`with` blocks are not part", 1, 1),
-    ("del", "a = 1\ndel a", "`del` is not part of this little language", 2, 1),
-    ("pass", "pass", "`pass` is not part", 1, 1),
-    ("assert", "assert 1", "`assert` is not part", 1, 1),
-    ("raise", "raise x", "`raise` is not part", 1, 1),
-    ("global", "global a", "`global` is not part", 1, 1),
-    ("await", "await x", "`await` is not part", 1, 1),
-    ("yield", "yield x", "`yield` is not part", 1, 1),
-    ("lambda", "f = lambda x: x", "`lambda` makes a function, not a Value", 1, 5),
-    ("list comprehension", "a = [x for x in y]", "comprehensions", 1, 8),
-    ("generator", "a = sum(x for x in y)", "`sum(...)` is not available", 1, 5),
-    ("generator inside a function", "a = tanh(x for x in y)", "comprehensions", 1, 12),
-    ("dict comprehension", "a = {x: x for x in y}", "comprehensions", 1, 11),
-    ("subscript", "a = 1; a[0]", "square brackets `[...]` pick items", 1, 9),
-    ("list", "a = [1, 2]", "lists and other collections", 1, 5),
-    ("dict", "a = {1: 2}", "lists and other collections", 1, 5),
-    ("tuple", "a = 1, 2", "a comma makes a tuple", 1, 6),
-    (
-        "keyword argument",
-        "a = 1; b = tanh(x=a)",
-        "`tanh` takes just a value, without `x=` — write `tanh(a)`",
-        1,
-        17,
-    ),
-    ("double-star argument", "a = tanh(**k)", "`**` cannot be used here", 1, 10),
-    ("star argument", "a = tanh(*k)", "`*` cannot spread values here", 1, 10),
-    ("two arguments", "a = 1; b = tanh(a, a)", "`tanh` takes one value", 1, 20),
-    ("no argument", "a = tanh()", "`tanh()` needs a value in its brackets", 1, 5),
-    (
-        "method with an argument",
-        "x = 1; x.tanh(2)",
-        "`.tanh()` takes nothing in its brackets",
-        1,
-        15,
-    ),
-    ("module prefix", "x = 1; math.exp(x)", "`math.` is not needed — write `exp(...)`", 1, 8),
-    (
-        "unknown function",
-        "x = 1; sqrt(x)",
-        "`sqrt(...)` is not available — the functions are tanh",
-        1,
-        8,
-    ),
-    ("calling a value", "a = 1; a(2)", "`a` is a Value, not a function — to multiply", 1, 8),
-    ("calling a number", "a = 1; 2(a)", "`2` is not a function — to multiply, put `*`", 1, 9),
-    ("f-string", 'a = f"{b}"', "f-strings make text, not Values", 1, 5),
-    ("string", "a = '2'", "text in quotes is not a number", 1, 5),
-    ("prefixed string", "a = rb'2'", "text in quotes is not a number", 1, 5),
-    ("walrus", "a = (b := 2)", "`:=` is not available", 1, 8),
-    ("augmented assignment", "a = 1; a += 1", "`+=` changes `a` in place", 1, 10),
-    ("tuple assignment", "a, b = 1, 2", "give each name its own statement", 1, 1),
-    ("chained assignment", "a = b = 1", "one `=` per statement", 1, 5),
-    (
-        "attribute assignment",
-        "a = 1\na.data = 5",
-        "the left side of `=` must be one new name",
-        2,
-        1,
-    ),
-    ("annotation", "a: float = 1", "a type annotation is not needed", 1, 2),
-    ("equality", "a = 1; a == 2", "to give `a` a value, use one `=`: `a = 2`", 1, 10),
-    ("comparison", "a = 1; b = 2; a < b", "`<` compares values and gives True or False", 1, 17),
-    ("boolean operator", "a = 1; b = a and a", "`and` works on True and False", 1, 14),
-    ("conditional", "a = 1; b = 1 if a else 2", "`... if ... else ...` is not part", 1, 14),
-    ("starred", "*b", "`*` needs a value on its left", 1, 1),
-    ("boolean", "a = True", "`True` is not a number", 1, 5),
-    ("none", "a = None", "`None` is not a number", 1, 5),
-    ("imaginary", "a = 2j", "`2j` is an imaginary number", 1, 5),
-    ("ellipsis", "a = ...", "`...` is not a number", 1, 5),
-    ("number too large", "a = 1e999", "`1e999` is too large for a float", 1, 5),
-    ("integer too large", "a = 1" + "0" * 400, "is too large for a float", 1, 5),
-    (
-        "value as exponent",
-        "x = 2; y = 3; z = x ** y",
-        "the exponent must be a plain number like 2 or 0.5 — `y` is a Value",
-        1,
-        24,
-    ),
-    ("calculated exponent", "x = 2; z = x ** (1/2)", "`1/2` is a calculation", 1, 18),
-    (
-        "huge exponent tower",
-        "x = 9**9**9**9",
-        "the exponent must be a plain number like 2 or 0.5 — `9**9**9` is a calculation",
-        1,
-        8,
-    ),
-    ("reassignment", "a = 1\na = a + 1", "`a` already has a value (from line 1)", 2, 1),
-    ("alias", "a = 1; b = a", "`b = a` only gives `a` a second name", 1, 12),
-    ("function name as a name", "tanh = 1", "`tanh` is the name of a function", 1, 1),
-    ("typographic minus", "a = −2", "typographic minus sign — type the plain `-`", 1, 5),
-    ("times sign", "a = 2 × 3", "type `*` to multiply", 1, 7),
-    ("non-breaking space", "a =\u00a02", "non-breaking space", 1, 4),
-    ("NUL byte", "a = 1\0", "NUL character", 1, 6),
-    ("NUL byte in a comment", "a = 1  # \0", "NUL character", 1, 10),
-    ("control character", "a = 1\x1b[0m", "invisible or unusual character (U+001B)", 1, 6),
-    ("surrogate", "a = 1 # \ud800", "(U+D800)", 1, 9),
-    ("byte order mark", "\ufeffa = 1", "(U+FEFF)", 1, 1),
-]
-
-
-@pytest.mark.parametrize(
-    ("source", "words", "line", "col"),
-    [case[1:] for case in REFUSALS],
-    ids=[case[0] for case in REFUSALS],
-)
-def test_refusal(source, words, line, col):
-    err = refusal(source)
-    assert words in err.message
-    assert (err.line, err.col) == (line, col)
-
-
-SYNTAX_ERRORS = [
-    ("missing operand", "a *", "`a *` needs something after `*`", 1, 3),
-    ("missing operand after a name", "a = 1; c = a *", "`a *` needs something after `*`", 1, 14),
-    ("missing power", "x = 2; y = x **", "`x **` needs something after `**`", 1, 14),
-    (
-        "missing operand before a bracket",
-        "a = 1; b = (a -)",
-        "`a -` needs something after `-`",
-        1,
-        15,
-    ),
-    (
-        "missing operand across lines",
-        "a = 1; b = (a *\n)",
-        "`a *` needs something after `*`",
-        1,
-        15,
-    ),
-    ("missing value after =", "a =", "`a =` needs something after `=`", 1, 3),
-    ("missing left operand", "a = / 2", "`/` needs a value on its left", 1, 5),
-    ("unclosed bracket", "a = tanh(2.0", "this `(` is never closed — add a `)`", 1, 9),
-    ("stray closing bracket", "a = 2.0)", "this `)` has no `(` before it", 1, 8),
-    (
-        "mismatched brackets",
-        "a = (2.0]",
-        "this `]` does not match the `(` on line 1, column 5",
-        1,
-        9,
-    ),
-    ("assigning to a number", "1 = a", "the left side of `=` must be one new name", 1, 1),
-    ("assigning to an expression", "a + b = c", "the left side of `=` must be one new name", 1, 1),
-    (
-        "side by side",
-        "a = 1; b = a a",
-        "two values side by side — put an operator between them",
-        1,
-        14,
-    ),
-    ("function without brackets", "x = tanh 2", "`tanh` needs its value in brackets", 1, 10),
-    (
-        "number run into a name",
-        "a = 2a",
-        "`2a` runs a number into a name — put `*` between them, like `2 * a`",
-        1,
-        5,
-    ),
-    ("method on an integer", "x = 2.exp()", "write `exp(2.0)` or `(2.0).exp()`", 1, 5),
-    ("dot without a method", "x = 1; y = x.", "a `.` needs a method after it", 1, 13),
-    (
-        "reserved word as a name",
-        "lambda = 0.1",
-        "`lambda` is a word Python keeps for itself — pick another name, like `lam`",
-        1,
-        1,
-    ),
-    ("True as a name", "True = 1", "`True` is a word Python keeps for itself", 1, 1),
-    ("if with =", "a = 1\nif a = 2", "`if` blocks are not part", 2, 1),
-    ("if block", "a = 1\nif a:\n  b = 2", "`if` blocks are not part", 2, 1),
-    ("backslash at the end", "a = 1 \\", "a `\\` joins a line to the next one", 1, 7),
-    ("unknown symbol", "a = 1; a $ a", "`$` is not part of an expression", 1, 10),
-    ("extra semicolon", "a = 1;;", "remove this extra `;`", 1, 7),
-    ("question mark", "a = 1; a ? 2", "`?` is not part of an expression", 1, 10),
-    ("invalid character", "a = 1 ∑ 2", "`∑` is not part of an expression — delete it", 1, 7),
-]
-
-
-@pytest.mark.parametrize(
-    ("source", "words", "line", "col"),
-    [case[1:] for case in SYNTAX_ERRORS],
-    ids=[case[0] for case in SYNTAX_ERRORS],
-)
-def test_syntax_error_explained(source, words, line, col):
-    err = refusal(source)
-    assert words in err.message
-    assert (err.line, err.col) == (line, col)
-
-
-MATH_ERRORS = [
-    ("exp overflow", "x = exp(1000.0)", "exp(1000.0) is too large for a float", 1, 5),
-    (
-        "exp overflow as a method",
-        "x = 1000.0; y = x.exp()",
-        "exp(1000.0) is too large for a float",
-        1,
-        19,
-    ),
-    (
-        "log of a negative",
-        "a = -1; b = log(a)",
-        "log(-1.0) is undefined — log needs a number greater than 0",
-        1,
-        13,
-    ),
-    ("log of zero", "a = 0; b = a.log()", "log(0.0) is undefined", 1, 14),
-    (
-        "fractional power of a negative",
-        "a = -8; b = a ** 0.5",
-        "(-8.0) ** 0.5 has no real value",
-        1,
-        15,
-    ),
-    ("division by zero", "a = 0; b = 1 / a", "1 / 0.0 divides by zero", 1, 14),
-    ("division by a zero number", "a = 2; b = a / 0", "2.0 / 0 divides by zero", 1, 14),
-    (
-        "negative power of zero",
-        "a = 0; b = a ** -1",
-        "divides by zero (a negative power of 0)",
-        1,
-        14,
-    ),
-    ("power overflow", "a = 10; b = a ** 400", "10.0 ** 400 is too large for a float", 1, 15),
-    ("product overflow", "a = 1e200; b = a * a", "1e+200 * 1e+200 is too large for a float", 1, 18),
-    ("sum overflow", "a = 1.7e308; b = a + a", "is too large for a float", 1, 20),
-    ("quotient overflow", "a = 1e-310; b = 1 / a", "1 / 1e-310 is too large for a float", 1, 19),
-    ("error in a later line", "a = 1\nb = a - 1\nc = a / b", "1.0 / 0.0 divides by zero", 3, 7),
-]
-
-
-@pytest.mark.parametrize(
-    ("source", "words", "line", "col"),
-    [case[1:] for case in MATH_ERRORS],
-    ids=[case[0] for case in MATH_ERRORS],
-)
-def test_math_errors_become_expression_errors_at_the_operation(source, words, line, col):
-    err = refusal(source)
-    assert words in err.message
-    assert (err.line, err.col) == (line, col)
-
-
-@pytest.mark.parametrize(
-    "source", ["", "   ", "\n\n\t\n", "# only a comment", "  # two\n# comments"]
-)
-def test_an_empty_box_asks_for_an_expression(source):
-    err = refusal(source)
-    assert err.message == "Type an expression, like `a = 2.0; b = a * 3`"
-    assert (err.line, err.col) == (1, 1)
-
-
-def test_the_error_is_a_value_error_with_position_in_its_text():
-    err = refusal("d = q * 2")
-    assert isinstance(err, ValueError)
-    assert str(err).startswith("line 1, column 5: `q` is not defined yet")
-
-
-def test_positions_count_characters_not_bytes_and_include_indentation():
-    err = refusal("α = 2.0; β = α * q")
-    assert (err.line, err.col) == (1, 18)
-    err = refusal("a = 1\n    b = a // 2")
-    assert (err.line, err.col) == (2, 11)
-    err = refusal("a = 1\r\nb = q")
-    assert (err.line, err.col) == (2, 5)
-
-
 # -- limits -----------------------------------------------------------------------------------
 
 
@@ -618,14 +309,18 @@ def test_building_never_calls_eval_or_exec_and_compiles_only_to_a_syntax_tree(mo
     assert compiled  # the text was parsed, never run
 
 
-def test_the_source_of_engine_expr_has_no_eval_exec_or_compile_call():
-    import re
-    from pathlib import Path
+def test_the_source_of_lessons_expr_has_no_eval_exec_or_compile_call():
+    folder = Path(lessons.expr.__file__).parent
+    files = sorted(folder.glob("*.py"))
+    assert {path.name for path in files} >= {"builder.py", "checker.py", "syntax.py"}
+    for path in files:
+        code = path.read_text(encoding="utf-8")
+        assert not re.search(r"(^|[^.\w])(eval|exec|compile)\(", code), path.name
 
-    import lessons.expr.builder
 
-    code = Path(lessons.expr.builder.__file__).read_text(encoding="utf-8")
-    assert not re.search(r"(^|[^.\w])(eval|exec|compile)\(", code)
+def test_no_file_of_the_builder_is_longer_than_600_lines():
+    for path in Path(lessons.expr.__file__).parent.glob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 600, path.name
 
 
 # -- format_error -----------------------------------------------------------------------------
@@ -659,161 +354,3 @@ def test_format_error_for_an_empty_box_is_the_message():
     assert format_error("", refusal("")) == (
         "line 1, column 1: Type an expression, like `a = 2.0; b = a * 3`"
     )
-
-
-# -- fuzzing: any text gives a Program or an ExpressionError, never anything else -------------
-
-
-def check_outcome(source: str) -> Program | ExpressionError:
-    """Build ``source``; whatever happens must be a well-formed Program or ExpressionError."""
-    try:
-        program = build(source)
-    except ExpressionError as err:
-        lines = source[: MAX_CHARS + 1].replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        assert err.message
-        assert 1 <= err.line <= len(lines)
-        assert 1 <= err.col <= len(lines[err.line - 1]) + 1
-        assert err.message in format_error(source, err)
-        return err
-    assert isinstance(program.output, Value) and math.isfinite(program.output.data)
-    assert program.leaves == tuple(n for n, v in program.values.items() if v._op == "")
-    assert program.computed == tuple(n for n, v in program.values.items() if v._op != "")
-    for name, value in program.values.items():
-        assert value.label == name and math.isfinite(value.data)
-    return program
-
-
-GRAMMAR = [
-    "a", "b", "x1", "L", "2", "-3.0", "1e-3", "0.5", "10", " ", " ", "\n", ";",
-    "+", "-", "*", "/", "**", "(", ")", "=", " = ", "a = ", "b = a * ", "x1 = ",
-    ".tanh()", ".exp()", ".relu()", ".log()", ".sigmoid()",
-    "tanh(", "exp(", "relu(", "log(", "sigmoid(", "# note\n",
-]  # fmt: skip
-JUNK = [
-    "//", "%", "@", "^", "~", "[", "]", "{", "}", ",", ":", ":=", "==", "<", "!", "$", "?",
-    "lambda", "lambda:", "import os", "from", "__class__", ".__dict__", "__import__", "'",
-    '"', 'f"', "\\", "\0", "\t", "\r", "\x1b", "#", "if ", "for x in ", "def ", "+=", "2j",
-    "0x", "...", "True", "None", "print", "await ", "yield ", "not ", "and", "is", "*",
-    "9**9**9**9", "9" * 400, "1e999", "(" * 60, ")" * 60, "-" * 60, ".tanh()" * 60, "2.",
-    "−", "×", "\u00a0", "\ufeff", "é", "α", "∑", "a.b", ".data", "x=", "=>", "\x0c",
-]  # fmt: skip
-
-token_soup = st.lists(
-    st.one_of(st.sampled_from(GRAMMAR), st.sampled_from(JUNK), st.text(max_size=3)),
-    max_size=80,
-).map("".join)
-
-
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(max_size=400))
-def test_fuzz_arbitrary_text(source):
-    check_outcome(source)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(exclude_categories=()), max_size=60))
-def test_fuzz_any_characters_including_surrogates(source):
-    check_outcome(source)
-
-
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(token_soup)
-def test_fuzz_token_soup_from_the_grammar_and_junk(source):
-    check_outcome(source)
-
-
-# -- fuzzing against Value itself: the text means what Python's operators on Values mean ------
-
-NAMES = {"a": 0.5, "b": -1.5, "c": 2.0}
-
-
-def expressions() -> st.SearchStrategy:
-    leaves = st.one_of(
-        st.sampled_from(sorted(NAMES)).map(lambda n: ("name", n)),
-        st.sampled_from(["2", "0.5", "3.0", "1e-3", "-1.5", "4"]).map(lambda t: ("number", t)),
-    )
-
-    def extend(inner):
-        return st.one_of(
-            st.tuples(st.just("binary"), inner, st.sampled_from("+-*/"), inner),
-            st.tuples(st.just("power"), inner, st.sampled_from(["2", "3", "-1", "0.5", "-2"])),
-            st.tuples(
-                st.just("call"),
-                st.sampled_from(sorted(["tanh", "exp", "relu", "log", "sigmoid"])),
-                inner,
-                st.booleans(),
-            ),
-            st.tuples(st.just("negate"), inner),
-        )
-
-    return st.recursive(leaves, extend, max_leaves=10)
-
-
-def render(tree) -> str:
-    kind = tree[0]
-    if kind in ("name", "number"):
-        return tree[1]
-    if kind == "binary":
-        return f"({render(tree[1])} {tree[2]} {render(tree[3])})"
-    if kind == "power":
-        return f"({render(tree[1])}) ** {tree[2]}"
-    if kind == "call":
-        _, name, inner, as_method = tree
-        return f"({render(inner)}).{name}()" if as_method else f"{name}({render(inner)})"
-    return f"-({render(tree[1])})"
-
-
-class NotFinite(Exception):
-    pass
-
-
-def reference(tree, values: dict[str, Value]):
-    """The same expression with Python's own operators on Values (numbers stay plain until
-    an operation needs them, and two plain numbers make a node, as in lessons.expr)."""
-    kind = tree[0]
-    if kind == "name":
-        return values[tree[1]]
-    if kind == "number":
-        return float(tree[1]) if "." in tree[1] or "e" in tree[1] else int(tree[1])
-    if kind == "negate":
-        inner = reference(tree[1], values)
-        out = -inner
-    elif kind == "power":
-        base = reference(tree[1], values)
-        base = base if isinstance(base, Value) else Value(base)
-        exponent = float(tree[2]) if "." in tree[2] else int(tree[2])
-        out = base**exponent
-    elif kind == "call":
-        inner = reference(tree[2], values)
-        out = getattr(inner if isinstance(inner, Value) else Value(inner), tree[1])()
-    else:
-        left, right = reference(tree[1], values), reference(tree[3], values)
-        if not isinstance(left, Value) and not isinstance(right, Value):
-            left = Value(left)
-        symbol = tree[2]
-        out = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}[
-            symbol
-        ](left, right)
-    if isinstance(out, Value) and not math.isfinite(out.data):
-        raise NotFinite
-    return out
-
-
-@settings(max_examples=300, deadline=None)
-@given(expressions())
-def test_fuzz_built_graphs_match_the_same_operations_on_values(tree):
-    source = "; ".join(f"{n} = {v}" for n, v in NAMES.items()) + "; " + render(tree)
-    expected_values = {n: Value(v, label=n) for n, v in NAMES.items()}
-    try:
-        expected = reference(tree, expected_values)
-    except (MathError, NotFinite):
-        refusal(source)
-        return
-    program = build(source)
-    expected = expected if isinstance(expected, Value) else Value(expected)
-    assert program.output.data == expected.data
-    program.output.backward()
-    expected.backward()
-    for name in NAMES:
-        got, want = program.values[name].grad, expected_values[name].grad
-        assert got == want or (math.isnan(got) and math.isnan(want))

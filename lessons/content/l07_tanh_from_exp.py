@@ -97,7 +97,7 @@ several statements on one line with `;` between them.
 """,
             exercise=Exercise(
                 prompt="Define o from n with exp, so that o = tanh(n).",
-                check=checks.expression(_judge_tanh, before=NEURON_N),
+                check=checks.expression(_judge_tanh, prelude=NEURON_N),
                 hints=(
                     "Start with e = (2*n).exp() and a ; after it.",
                     "e = (2*n).exp(); o = (e - 1)/(e + 1)",
