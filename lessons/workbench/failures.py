@@ -5,10 +5,8 @@ beyond the exception's name, which the learner will meet again in Python."""
 from __future__ import annotations
 
 import signal
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from lessons.workbench.runner import LearnerError, Limits
+from lessons.workbench.results import LearnerError, Limits
 
 __all__ = ["RECURSION_LIMIT", "error_message", "seconds_text", "signalled", "size_text"]
 

@@ -53,7 +53,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import lessons
@@ -63,6 +63,7 @@ from lessons.workbench.failures import (
     signalled,
     size_text,
 )
+from lessons.workbench.results import DEFAULT_LIMITS, ChildResult, LearnerError, Limits
 
 __all__ = ["DEFAULT_LIMITS", "ChildResult", "LearnerError", "Limits", "run_probe"]
 
@@ -75,42 +76,6 @@ _DRAIN_SECONDS = 0.2  # how long to read leftovers once the child has gone
 
 _log = logging.getLogger(__name__)
 _notes_said: set[str] = set()
-
-
-@dataclass(frozen=True)
-class Limits:
-    cpu_seconds: int = 10
-    memory_bytes: int = 1 << 30
-    file_bytes: int = 8 << 20
-    open_files: int = 64
-    wall_seconds: float = 10.0
-    output_bytes: int = 64 * 1024
-
-
-DEFAULT_LIMITS = Limits()
-
-
-@dataclass(frozen=True)
-class LearnerError:
-    kind: str  # the exception's class name: "SyntaxError", "ModuleNotFoundError", "SystemExit"…
-    message: str  # exception text
-    file: str | None  # path relative to the workspace, when the error is in the learner's files
-    line: int | None
-    code: str | None  # the offending line of their code
-    traceback: list[tuple[str, int, str]]  # (file, line, function) frames inside the workspace
-
-
-@dataclass(frozen=True)
-class ChildResult:
-    status: str  # "ok" | "error" | "timeout" | "killed" | "crashed" | "no-result"
-    result: dict | None  # the JSON the probe returned, when status == "ok"
-    error: LearnerError | None  # when the learner's code raised / failed to import
-    output: str  # learner's stdout+stderr, capped (with a note when cut)
-    output_cut: int  # bytes dropped
-    seconds: float
-    limits_applied: bool
-    message: str  # one plain sentence for the learner when status != "ok"
-    limits_note: str = ""  # which limits could not be set or do not bind here, if any
 
 
 def run_probe(
