@@ -24,6 +24,7 @@ from engine.train import TrainingRun
 from lessons.explain import BackpropStepper
 from lessons.expr import build
 from lessons.model import BackpropWalk, Train
+from tutor.train_driver import named_dataset
 
 # -- independent arithmetic --------------------------------------------------------------
 
@@ -122,9 +123,7 @@ def bounces() -> bool:
 
 def run_for(step: Train) -> TrainingRun:
     """A fresh run of the step's settings on its data, as the training lab makes it."""
-    return TrainingRun(
-        step.config, dataset=lecture_examples() if step.dataset == "lecture" else None
-    )
+    return TrainingRun(step.config, dataset=named_dataset(step.dataset)[1])
 
 
 def walked(step: BackpropWalk, *, finish: bool = True, tamper: bool = False):

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 import lessons
-from engine.data import lecture_examples
 from engine.train import TrainConfig, TrainingRun
 from lessons import checks
 from lessons.explain import BackpropStepper
@@ -34,6 +33,7 @@ from lessons.model import (
     Train,
 )
 from lessons.registry import _refuse_duplicates
+from tutor.train_driver import named_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ROOT / "engine"
@@ -59,9 +59,7 @@ ALL = lessons.all_lessons()
 
 def run_for(step: Train) -> TrainingRun:
     """A fresh run of the step's settings on its data, as the training lab makes it."""
-    return TrainingRun(
-        step.config, dataset=lecture_examples() if step.dataset == "lecture" else None
-    )
+    return TrainingRun(step.config, dataset=named_dataset(step.dataset)[1])
 
 
 def steps(kinds: tuple[type, ...] = (object,), *, exercises: bool = False) -> list:

@@ -14,6 +14,7 @@ from tutor.train_settings import (
     add_arguments,
     config_from_arguments,
     format_value,
+    live_changes,
     parse_value,
 )
 
@@ -103,3 +104,10 @@ def test_a_batch_too_big_for_the_data_asked_for_is_the_batch_options_reason():
         "--batch: The batch size must be a whole number from 1 to 20 (the size of the "
         "training set), or None to use the whole training set, not 30."
     ]
+
+
+def test_only_training_settings_change_the_run_under_way():
+    run_config = TrainConfig()
+    asked = run_config.replace(seed=7, learning_rate=0.5, steps=200)
+    assert live_changes(asked, run_config) == {"learning_rate": 0.5, "steps": 200}
+    assert live_changes(run_config, run_config) == {}

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from engine.data import Dataset
+from engine.data import Dataset, lecture_examples
 from engine.losses import hinge_loss, mse_loss
 from engine.nn import MLP
 from engine.train import StepReport, TrainConfig, TrainingRun, predict
@@ -42,6 +42,7 @@ __all__ = [
     "TrainDriver",
     "forward_graph",
     "label_parameters",
+    "named_dataset",
 ]
 
 _DATA_LOSSES = {"hinge": hinge_loss, "mse": mse_loss}
@@ -145,6 +146,23 @@ class News:
     message: str = ""
     playing: bool = False
     seconds: float = 0.0  # time the run has spent training (steps and scoring) so far
+
+
+DATASETS = {"lecture": ("the lecture's examples", lecture_examples)}
+"""Named datasets a lesson may train on instead of moons made from the settings."""
+
+
+def named_dataset(dataset: str | Dataset) -> tuple[str, Dataset | None]:
+    """(a note for the form, the Dataset) for ``"moons"`` (None: made from the
+    settings), a name in :data:`DATASETS`, or a ``Dataset``."""
+    if isinstance(dataset, Dataset):
+        return f"the dataset {dataset.name!r}", dataset
+    if dataset == "moons":
+        return "", None
+    if dataset in DATASETS:
+        note, make = DATASETS[dataset]
+        return note, make()
+    raise ValueError(f"unknown dataset {dataset!r}: moons, or one of {', '.join(DATASETS)}")
 
 
 def label_parameters(model: MLP) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "add_arguments",
     "config_from_arguments",
     "format_value",
+    "live_changes",
     "parse_value",
 ]
 
@@ -197,6 +198,16 @@ def format_value(name: str, value: object) -> str:
     if isinstance(value, float):
         return f"{value:g}"  # 1.0 → "1", 0.0001 → "0.0001"
     return str(value)
+
+
+def live_changes(config: TrainConfig, run_config: TrainConfig) -> dict[str, object]:
+    """The training settings (LIVE) in which ``config`` differs from the run's:
+    what can change between two steps of the run under way."""
+    return {
+        field.name: getattr(config, field.name)
+        for field in FIELDS
+        if field.group == LIVE and getattr(config, field.name) != getattr(run_config, field.name)
+    }
 
 
 # -- the command line -----------------------------------------------------------------

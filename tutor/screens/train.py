@@ -7,11 +7,10 @@ most 5 times a second, the decision boundary at most twice (the worker scores
 its mesh no more often). Keys are answered between two redraws, so the lab
 stays quick while it trains.
 
-Keys typed faster than the app draws, news from the training thread, timers
-and callbacks can all reach the lab before its widgets are mounted or after it
-has begun to close. They come in by few doors, and each asks :attr:`TrainScreen.live`
-first: the worker's news, the deferred calls (:meth:`TrainScreen._later`),
-the bindings (``check_action``) and the two events the lab answers itself.
+Keys typed faster than the app draws, the worker's news, timers and callbacks
+can reach the lab before its widgets are mounted or after it has begun to
+close: they come in by a few doors (the worker's news, ``_later``, the
+bindings' ``check_action``, escape, the tabs) that each ask ``live`` first.
 
 Keys: space play/pause, ``.`` one step, ``r`` reset with the form's settings,
 ``i`` inspect a sample's forward pass in the graph explorer, ``f`` the form,
@@ -30,19 +29,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Select, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from engine.data import Dataset, lecture_examples
+from engine.data import Dataset
 from engine.train import StepReport, TrainConfig, TrainingRun
 from lessons.model import Goal
 from tutor import performance
 from tutor.pacer import FramePacer, chart_interval
 from tutor.textual_compat import is_base_screen, is_live
-from tutor.train_driver import News, RunStatus, TrainDriver
+from tutor.train_driver import News, RunStatus, TrainDriver, named_dataset
+from tutor.train_settings import live_changes
+from tutor.train_status import fit, status_parts, steps_per_second
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
 from tutor.widgets.sample_picker import SamplePicker
@@ -70,8 +72,12 @@ CHART_AFTER_STATUS = 1 / 30
 
 CHARTS = ("loss", "accuracy", "boundary")
 
-DATASETS = {"lecture": ("the lecture's examples", lecture_examples)}
-"""Named datasets a lesson may train on instead of moons made from the settings."""
+ENDINGS: dict[RunStatus, tuple[str, SeverityLevel, float | None, str]] = {
+    RunStatus.DIVERGED: ("Training diverged", "error", 10, "\nPress r to start again."),
+    RunStatus.FINISHED: ("Training finished", "information", 4, ""),
+    RunStatus.FAILED: ("Could not start the run", "error", None, ""),
+}
+"""How the lab tells of a run's end: title, severity, seconds on show, what to add."""
 
 
 class Charts(Container, can_focus=True):
@@ -143,7 +149,7 @@ class TrainScreen(Screen[object]):
         super().__init__(name=name, id=id, classes="-chart-loss")  # the default chart
         self.config = config if config is not None else TrainConfig()
         self.goal = goal
-        self._dataset_note, self._dataset = _dataset(dataset)
+        self._dataset_note, self._dataset = named_dataset(dataset)
         self._play_at_start = play
         self.history = TrainingHistory()
         self.driver: TrainDriver | None = None
@@ -225,9 +231,8 @@ class TrainScreen(Screen[object]):
 
     def on_mount(self) -> None:
         self._open = True
-        titles = {"loss": "loss", "accuracy": "accuracy", "boundary": "decision boundary"}
-        if not self.plane:
-            titles["boundary"] = "scores of the examples"
+        boundary = "decision boundary" if self.plane else "scores of the examples"
+        titles = {"loss": "loss", "accuracy": "accuracy", "boundary": boundary}
         for name, title in titles.items():
             self.query_one(f"#chart-{name}").border_title = title
         self.query_one(TrainForm).border_title = "settings"
@@ -300,12 +305,10 @@ class TrainScreen(Screen[object]):
             return
         if isinstance(message, self.NewsReady):
             self._take_news(self.driver.take_news())
-            return
-        worker = message.worker
-        if worker.group == "training" and message.state == WorkerState.ERROR:
+        elif message.worker.group == "training" and message.state == WorkerState.ERROR:
             # A bug, not a divergence: the lab must not say "training" for ever.
             self.status = RunStatus.FAILED
-            self.message = f"The training thread failed: {worker.error}"
+            self.message = f"The training thread failed: {message.worker.error}"
             self.playing = False
             self.notify(self.message, severity="error", timeout=10)
             self._show_status()
@@ -346,19 +349,9 @@ class TrainScreen(Screen[object]):
         # training thread hears of it); only the end of the run overrides it.
         if not self.status.active:
             self.playing = False
-        if before == self.status:
-            return
-        if self.status == RunStatus.DIVERGED:
-            self.notify(
-                f"{self.message}\nPress r to start again.",
-                title="Training diverged",
-                severity="error",
-                timeout=10,
-            )
-        elif self.status == RunStatus.FINISHED:
-            self.notify(self.message, title="Training finished", timeout=4)
-        elif self.status == RunStatus.FAILED:
-            self.notify(self.message, title="Could not start the run", severity="error")
+        if before != self.status and self.status in ENDINGS:
+            title, severity, timeout, after = ENDINGS[self.status]
+            self.notify(self.message + after, title=title, severity=severity, timeout=timeout)
 
     def _check_goal(self) -> None:
         run = self.run
@@ -431,53 +424,18 @@ class TrainScreen(Screen[object]):
         self._replot_timer = None
         self.query_one(f"#chart-{chart}").replot()
 
-    def _steps_per_second(self) -> float | None:
-        times = [t for t in self._step_times if t >= self._step_times[-1] - 2.0]
-        if len(times) < 2 or times[-1] == times[0]:
-            return None
-        return (len(times) - 1) / (times[-1] - times[0])
-
-    def _status_parts(self) -> list[tuple[int, str]]:
-        """The status line's parts, each with a rank: on a narrow terminal the
-        highest ranks are left out first."""
-        run = self.run
-        marks = {
-            RunStatus.PREPARING: "… preparing the data",
-            RunStatus.READY: "▶ training" if self.playing else "‖ ready",
-            RunStatus.RUNNING: "▶ training" if self.playing else "‖ paused",
-            RunStatus.FINISHED: "✓ finished",
-            RunStatus.DIVERGED: "✗ diverged",
-            RunStatus.CANCELLED: "■ stopped",
-            RunStatus.FAILED: "✗ could not start",
-        }
-        parts = [(0, marks[self.status])]
-        if run is None:
-            return parts
-        parts.append((0, f"step {run.steps_done}/{run.config.steps}"))
-        if self.status == RunStatus.FINISHED:
-            parts.append((3, f"in {_duration(self.seconds)}"))
-        if run.history:
-            last = run.history[-1]
-            parts.append((1, f"loss {last.loss:.4g}"))
-            parts.append((0, f"train {last.train_accuracy:.0%}"))
-            if last.test_accuracy is not None:
-                parts.append((0, f"test {last.test_accuracy:.0%}"))
-        rate = self._steps_per_second() if self.playing else None
-        if rate is not None:
-            parts.append((2, f"{rate:.1f} steps/s"))
-        parts.append((4, f"{run.parameter_count} params"))
-        if self.goal is not None and self._goal_run is not None:
-            parts.append((1, "goal ✓"))
-        return parts
-
     def _show_status(self) -> None:
-        parts = self._status_parts()
-        room = self.size.width - 2
-        while len(parts) > 1 and len("  ".join(text for _, text in parts)) > room:
-            worst = max(rank for rank, _ in parts)
-            last_worst = max(i for i, (rank, _) in enumerate(parts) if rank == worst)
-            del parts[last_worst]
-        status = "  ".join(text for _, text in parts)
+        rate = steps_per_second(self._step_times) if self.playing else None
+        goal_met = self.goal is not None and self._goal_run is not None
+        parts = status_parts(
+            self.status,
+            self.run,
+            playing=self.playing,
+            seconds=self.seconds,
+            rate=rate,
+            goal_met=goal_met,
+        )
+        status = fit(parts, self.size.width - 2)
         if status != self._shown_status:
             self._shown_status = status
             # A fixed-size line: no layout pass needed, only a repaint of it.
@@ -636,26 +594,6 @@ class TrainScreen(Screen[object]):
         """Training settings apply between two steps; data and model settings
         wait for r (the form says so beside each one)."""
         run_config = self.run.config if self.run is not None else self.config
-        live = {
-            name: getattr(event.config, name)
-            for name in ("learning_rate", "schedule", "alpha", "batch_size", "steps")
-            if getattr(event.config, name) != getattr(run_config, name)
-        }
-        if live and self.driver is not None:
-            self.driver.change_training(**live)
-
-
-def _duration(seconds: float) -> str:
-    return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
-
-
-def _dataset(dataset: str | Dataset) -> tuple[str, Dataset | None]:
-    """(a note for the form, the Dataset) — None: moons made from the settings."""
-    if isinstance(dataset, Dataset):
-        return f"the dataset {dataset.name!r}", dataset
-    if dataset == "moons":
-        return "", None
-    if dataset in DATASETS:
-        note, make = DATASETS[dataset]
-        return note, make()
-    raise ValueError(f"unknown dataset {dataset!r}: moons, or one of {', '.join(DATASETS)}")
+        changes = live_changes(event.config, run_config)
+        if changes and self.driver is not None:
+            self.driver.change_training(**changes)
