@@ -64,12 +64,13 @@ def run_child(steps: int, gc_freeze: bool, switch_interval: float | None) -> Non
     from engine.train import TrainConfig
     from lessons.progress import ProgressStore
     from lessons.registry import all_lessons
+    from tutor import performance
     from tutor.app import TutorApp
 
     if not gc_freeze:
-        lab._frozen = True  # the lab then believes it has frozen already
+        performance._frozen = True  # the lab then believes it has frozen already
     if switch_interval is not None:
-        lab.SWITCH_INTERVAL = switch_interval
+        performance.SWITCH_INTERVAL = switch_interval
 
     class LabApp(TutorApp):
         CSS_PATH = ROOT / "tutor" / "tutor.tcss"  # relative paths start beside this file

@@ -22,9 +22,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from engine import ops
-from engine.data import Dataset, make_moons, split_sizes
+from engine.config import LOSSES, SCHEDULES, SETTINGS, setting_problem, training_set_size
+from engine.config import is_number as _is_number
+from engine.config import is_whole as _is_whole
+from engine.data import Dataset, make_moons
 from engine.losses import accuracy, hinge_loss, l2_penalty, mse_loss
-from engine.nn import ACTIVATIONS, MLP, Layer, Module, Neuron
+from engine.nn import MLP, Layer, Module, Neuron
 from engine.ops import dot
 from engine.value import Value
 
@@ -40,19 +43,9 @@ __all__ = [
     "predict",
 ]
 
-LOSSES = ("hinge", "mse")
-SCHEDULES = ("linear", "constant")
 STATUSES = ("ready", "running", "finished", "diverged", "cancelled")
 
 _LOSS_FUNCTIONS = {"hinge": hinge_loss, "mse": mse_loss}
-
-
-def _is_whole(x: object) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
-
-
-def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
 @dataclass(frozen=True)
@@ -62,8 +55,10 @@ class TrainConfig:
     the hinge loss plus ``1e-4 * sum(p*p)``, and 100 full-batch steps with the
     learning rate falling linearly from 1.0 towards 0.1.
 
-    Making a config never fails; ``problems()`` lists what is wrong with it in
-    plain words, and ``validate()`` raises them as one ``ValueError``.
+    Making a config never fails; ``problems_by_field()`` says what is wrong with
+    each field in plain words, checked by the rows of ``engine.config.SETTINGS``;
+    ``problems()`` lists the same reasons, and ``validate()`` raises them as one
+    ``ValueError``.
     """
 
     samples: int = 100
@@ -83,84 +78,25 @@ class TrainConfig:
         if isinstance(self.hidden, list):  # hidden=[16, 16] is too natural to refuse
             object.__setattr__(self, "hidden", tuple(self.hidden))
 
-    def problems(self, n_train: int | None = None) -> list[str]:
-        """What is wrong with this config, one plain-English sentence per problem.
+    def problems_by_field(self, n_train: int | None = None) -> dict[str, str]:
+        """What is wrong with this config: field name → one plain-English sentence,
+        for the fields that have a problem, in the order of ``SETTINGS``.
 
         ``n_train`` is the size of the training set when the data does not come
         from ``samples`` and ``test_fraction`` (the batch size must fit in it).
         """
-        found = []
-        if not (_is_whole(self.samples) and 20 <= self.samples <= 1000):
-            found.append(
-                f"The number of samples must be a whole number from 20 to 1000, "
-                f"not {self.samples!r}."
-            )
-        if not (_is_number(self.noise) and 0 <= self.noise <= 0.5):
-            found.append(f"The noise must be a number from 0 to 0.5, not {self.noise!r}.")
-        if not (_is_number(self.test_fraction) and 0 <= self.test_fraction < 0.9):
-            found.append(
-                f"The test fraction must be at least 0 and below 0.9, not {self.test_fraction!r}."
-            )
-        if not (_is_whole(self.seed) and 0 <= self.seed < 2**32):
-            found.append(
-                f"The seed must be a whole number from 0 to 4294967295, not {self.seed!r}."
-            )
-        hidden = self.hidden
-        if not (isinstance(hidden, tuple) and all(_is_whole(n) for n in hidden)):
-            found.append(
-                f"The hidden layers must be a list of layer sizes like (16, 16), not {hidden!r}."
-            )
-        elif len(hidden) > 8:
-            found.append(f"There can be at most 8 hidden layers, not {len(hidden)}.")
-        elif not all(1 <= n <= 256 for n in hidden):
-            found.append(
-                f"Each hidden layer needs from 1 to 256 neurons; {hidden!r} has a layer "
-                "outside that."
-            )
-        if self.activation not in ACTIVATIONS:
-            found.append(
-                f"The activation must be one of {', '.join(ACTIVATIONS)}, not {self.activation!r}."
-            )
-        if self.loss not in LOSSES:
-            found.append(f"The loss must be one of {', '.join(LOSSES)}, not {self.loss!r}.")
-        if self.schedule not in SCHEDULES:
-            found.append(
-                f"The learning-rate schedule must be one of {', '.join(SCHEDULES)}, "
-                f"not {self.schedule!r}."
-            )
-        if not (_is_number(self.learning_rate) and self.learning_rate > 0):
-            found.append(
-                f"The learning rate must be a positive finite number, not {self.learning_rate!r}."
-            )
-        if not (_is_number(self.alpha) and self.alpha >= 0):
-            found.append(
-                f"The regularisation strength alpha must be a finite number of at least 0, "
-                f"not {self.alpha!r}."
-            )
-        if not (_is_whole(self.steps) and 1 <= self.steps <= 100_000):
-            found.append(
-                f"The number of steps must be a whole number from 1 to 100000, not {self.steps!r}."
-            )
-        found.extend(self._batch_problems(n_train))
+        if n_train is None:
+            n_train = training_set_size(self.samples, self.test_fraction)
+        found = {}
+        for setting in SETTINGS:
+            problem = setting_problem(setting, getattr(self, setting.name), n_train)
+            if problem is not None:
+                found[setting.name] = problem
         return found
 
-    def _batch_problems(self, n_train: int | None) -> list[str]:
-        if self.batch_size is None:
-            return []
-        if n_train is None and _is_whole(self.samples) and _is_number(self.test_fraction):
-            n_train, _ = split_sizes(self.samples, self.test_fraction)
-        if n_train is None:  # the data size is itself wrong: check what can be checked
-            if _is_whole(self.batch_size) and self.batch_size >= 1:
-                return []
-            limit = "a whole number of at least 1"
-        else:
-            if _is_whole(self.batch_size) and 1 <= self.batch_size <= n_train:
-                return []
-            limit = f"a whole number from 1 to {n_train} (the size of the training set)"
-        return [
-            f"The batch size must be {limit}, or None to use the whole training set, "
-            f"not {self.batch_size!r}."
-        ]
+    def problems(self, n_train: int | None = None) -> list[str]:
+        """What is wrong with this config, one plain-English sentence per problem."""
+        return list(self.problems_by_field(n_train).values())
 
     def validate(self) -> None:
         """Raise ``ValueError`` listing every problem, if there are any."""

@@ -306,16 +306,6 @@ class Train(Step):
         if self.dataset not in self.DATASETS:
             raise ValueError(f"a train step's dataset is one of {', '.join(self.DATASETS)}")
 
-    def make_run(self) -> Any:
-        """A fresh ``engine.train.TrainingRun`` for this step's settings."""
-        from engine.train import TrainingRun
-
-        if self.dataset == "lecture":
-            from engine.data import lecture_examples
-
-            return TrainingRun(self.config, dataset=lecture_examples())
-        return TrainingRun(self.config)
-
 
 # -- lessons ----------------------------------------------------------------
 

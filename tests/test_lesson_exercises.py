@@ -20,9 +20,11 @@ import lessons
 from engine.data import lecture_examples
 from engine.losses import mse_loss
 from engine.nn import MLP
+from engine.train import TrainingRun
 from lessons.explain import BackpropStepper
 from lessons.expr import build
 from lessons.model import BackpropWalk, Train
+from tutor.train_driver import named_dataset
 
 # -- independent arithmetic --------------------------------------------------------------
 
@@ -119,6 +121,11 @@ def bounces() -> bool:
 # -- answers for the actions ---------------------------------------------------------------
 
 
+def run_for(step: Train) -> TrainingRun:
+    """A fresh run of the step's settings on its data, as the training lab makes it."""
+    return TrainingRun(step.config, dataset=named_dataset(step.dataset)[1])
+
+
 def walked(step: BackpropWalk, *, finish: bool = True, tamper: bool = False):
     stepper = BackpropStepper(build(step.source).output)
     if finish:
@@ -135,7 +142,7 @@ def finished_run(lesson: int, index: int):
     """The step's training run, run to its end (shared with the training tests)."""
     step = lessons.get_lesson(lesson).steps[index]
     assert isinstance(step, Train)
-    run = step.make_run()
+    run = run_for(step)
     run.run()
     return run
 
@@ -162,7 +169,7 @@ def report_of(lesson: int, index: int, which: int) -> Callable:
 
 
 def fresh_run(step: Train):
-    return step.make_run()
+    return run_for(step)
 
 
 def unfinished_walk(step):

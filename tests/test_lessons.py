@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import lessons
-from engine.train import TrainConfig
+from engine.train import TrainConfig, TrainingRun
 from lessons import checks
 from lessons.explain import BackpropStepper
 from lessons.expr import build
@@ -33,6 +33,7 @@ from lessons.model import (
     Train,
 )
 from lessons.registry import _refuse_duplicates
+from tutor.train_driver import named_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ROOT / "engine"
@@ -54,6 +55,11 @@ CURRICULUM = [
 ]
 
 ALL = lessons.all_lessons()
+
+
+def run_for(step: Train) -> TrainingRun:
+    """A fresh run of the step's settings on its data, as the training lab makes it."""
+    return TrainingRun(step.config, dataset=named_dataset(step.dataset)[1])
 
 
 def steps(kinds: tuple[type, ...] = (object,), *, exercises: bool = False) -> list:
@@ -340,7 +346,7 @@ def test_every_train_step_has_a_valid_config(step):
             assert 0 < step.goal.at_least <= 1
         if step.goal.metric == "test_accuracy":
             assert step.config.test_fraction > 0, "a test goal needs a test split"
-    run = step.make_run()
+    run = run_for(step)
     assert run.status == "ready" and run.config == step.config
 
 
@@ -461,7 +467,7 @@ def test_a_train_step_knows_its_datasets():
     with pytest.raises(ValueError, match="dataset"):
         Train(title="t", text="t", config=TrainConfig(), dataset="mnist")
     lecture = lessons.get_lesson(10).steps[3]
-    run = lecture.make_run()
+    run = run_for(lecture)
     assert run.dataset.name == "lecture examples" and run.parameter_count == 41
 
 

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from engine.config import SETTINGS
 from engine.data import Dataset, lecture_examples, make_moons
 from engine.losses import accuracy
 from engine.nn import MLP, Module
@@ -326,6 +327,26 @@ def test_each_bad_field_is_a_problem_in_plain_words(changes, words):
         cfg.validate()
     with pytest.raises(ValueError, match=words):
         TrainingRun(cfg)
+
+
+def test_every_config_field_has_one_row_in_the_settings_table():
+    assert [s.name for s in SETTINGS] == list(TrainConfig.__dataclass_fields__)
+
+
+def test_each_problem_belongs_to_its_field():
+    cfg = TrainConfig(samples=5, learning_rate="fast", hidden=(4,) * 9)
+    found = cfg.problems_by_field()
+    assert list(found) == ["samples", "hidden", "learning_rate"]  # in the table's order
+    assert "from 20 to 1000" in found["samples"]
+    assert "at most 8 hidden layers" in found["hidden"]
+    assert "learning rate" in found["learning_rate"]
+    assert cfg.problems() == list(found.values())
+
+
+def test_a_batch_too_big_for_the_data_is_the_batch_sizes_problem():
+    found = TrainConfig(samples=20, batch_size=30).problems_by_field()
+    assert list(found) == ["batch_size"] and "from 1 to 20" in found["batch_size"]
+    assert "from 1 to 4" in TrainConfig(batch_size=5).problems_by_field(n_train=4)["batch_size"]
 
 
 def test_all_problems_are_listed_at_once():

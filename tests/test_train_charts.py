@@ -15,7 +15,7 @@ from textual.geometry import Region
 
 from engine.data import Dataset, make_moons
 from tutor.train_driver import Scores
-from tutor.widgets.train_charts import BoundaryPlot
+from tutor.widgets.train_charts import BoundaryPlot, nice_ticks
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "tutor" / "tutor.tcss"
 CANVAS_CELLS = set("·ox ")
@@ -64,7 +64,8 @@ def score_all(plot: BoundaryPlot, value: float) -> None:
     """Give every mesh point the same score."""
     mesh = plot.mesh
     assert mesh is not None
-    plot.show_scores(Scores(mesh, (value,) * (mesh.cols * mesh.rows), steps_done=1))
+    plot.scores = Scores(mesh, (value,) * (mesh.cols * mesh.rows), steps_done=1)
+    plot.replot()
 
 
 def canvas_by_plotext(plot: MarkedPlot) -> Region:
@@ -268,3 +269,10 @@ async def test_a_new_theme_redraws_the_frame_in_its_colours():
         assert light != dark
         for y in (0, 1, plot.size.height - 1):  # the legend, the frame, the x labels
             assert {segment.style.bgcolor for segment in plot.render_line(y)} == {light}
+
+
+def test_nice_ticks_are_round_numbers_inside_the_range():
+    assert nice_ticks(-1.6, 2.7, 6) == [-1.0, 0.0, 1.0, 2.0]
+    assert nice_ticks(0, 100, 6) == [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+    assert nice_ticks(0, 105, 6) == [0.0, 50.0, 100.0]  # never more than asked for
+    assert all(-0.3 <= t <= 0.7 for t in nice_ticks(-0.3, 0.7))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import os
 import signal
 import threading
@@ -28,6 +27,7 @@ from textual.widget import AwaitMount
 from engine.train import TrainConfig
 from lessons.model import Lesson
 from lessons.progress import ProgressStore, learner_home
+from tutor import performance
 from tutor.ascii_mode import ASCII_CLASS, ASCII_FILTER, ascii_key_display
 from tutor.commands import TutorCommands
 from tutor.screens.lesson import LessonScreen
@@ -179,9 +179,7 @@ class TutorApp(App[None]):
         """The first screen is painted. If start-up ran without the cycle collector
         (``micrograd-tutor`` turns it off), turn it on, first moving everything made so
         far, nearly all of it alive until the app ends, where the collector never scans."""
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
+        performance.release_collector()
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """Every header starts with micrograd-tutor; a screen's own title (Playground,

@@ -22,7 +22,6 @@ print something answer at once.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -39,6 +38,7 @@ from lessons.progress import (
     learner_slug,
 )
 from lessons.registry import all_lessons
+from tutor import performance
 from tutor.serve import DEFAULT_HOST, DEFAULT_PORT
 from tutor.train_settings import add_arguments as add_train_arguments
 from tutor.train_settings import config_from_arguments
@@ -217,11 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tutor.serve import serve
 
             return serve(args.host, args.port, low_bandwidth=low_bandwidth)
-        # Start-up makes a few hundred thousand objects that live as long as the app,
-        # and the cycle collector would scan them again and again while they are made:
-        # about a tenth of the time to the first screen. It stays off until that screen
-        # is painted (TutorApp turns it back on), and is on again here whatever happens.
-        gc.disable()
+        # No cycle collection until the first screen is painted (TutorApp turns it
+        # back on), and on again here whatever happens.
+        performance.hold_collector()
         lessons = all_lessons()
         from tutor.terminal import wants_ascii
 
@@ -270,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     finally:
-        gc.enable()
+        performance.restore_collector()
 
 
 def low_bandwidth_from_env() -> bool:

@@ -24,8 +24,9 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from engine.data import Dataset
+from engine.data import Dataset, lecture_examples
 from engine.losses import hinge_loss, mse_loss
 from engine.nn import MLP
 from engine.train import StepReport, TrainConfig, TrainingRun, predict
@@ -35,15 +36,42 @@ __all__ = [
     "Inspection",
     "Mesh",
     "News",
+    "RunStatus",
     "Scores",
     "StepFigures",
     "TrainDriver",
     "forward_graph",
     "label_parameters",
+    "named_dataset",
 ]
 
 _DATA_LOSSES = {"hinge": hinge_loss, "mse": mse_loss}
-_ACTIVE = ("ready", "running")  # a run in these states can still take steps
+
+
+class RunStatus(StrEnum):
+    """Where a run is; equal to the engine's ``TrainingRun.status`` strings."""
+
+    PREPARING = "preparing"  # the lab's own, until the training thread has news
+    READY = "ready"  # made, no step taken
+    RUNNING = "running"  # steps taken, more to come
+    FINISHED = "finished"
+    DIVERGED = "diverged"
+    CANCELLED = "cancelled"
+    FAILED = "failed"  # the run could not be made, or the training thread failed
+
+    @property
+    def active(self) -> bool:
+        """Whether the run can still take steps."""
+        return self in _ACTIVE
+
+    @property
+    def ended(self) -> bool:
+        """Whether the run can take no more steps (a new one is needed)."""
+        return self in _ENDED
+
+
+_ACTIVE = (RunStatus.READY, RunStatus.RUNNING)
+_ENDED = (RunStatus.FINISHED, RunStatus.DIVERGED, RunStatus.CANCELLED, RunStatus.FAILED)
 
 
 @dataclass(frozen=True)
@@ -108,16 +136,33 @@ class News:
     """What happened since the screen last asked."""
 
     run: TrainingRun | None = None  # the run, once, when it is ready
-    failed: str = ""  # why the run could not be made (status is then "failed")
+    failed: str = ""  # why the run could not be made (status is then FAILED)
     steps: list[StepFigures] = field(default_factory=list)
     scores: Scores | None = None  # the latest only
     inspection: Inspection | None = None
     applied: TrainConfig | None = None  # a change of training settings took effect
     refused: str = ""  # ... or could not, and why
-    status: str = "ready"
+    status: RunStatus = RunStatus.READY
     message: str = ""
     playing: bool = False
     seconds: float = 0.0  # time the run has spent training (steps and scoring) so far
+
+
+DATASETS = {"lecture": ("the lecture's examples", lecture_examples)}
+"""Named datasets a lesson may train on instead of moons made from the settings."""
+
+
+def named_dataset(dataset: str | Dataset) -> tuple[str, Dataset | None]:
+    """(a note for the form, the Dataset) for ``"moons"`` (None: made from the
+    settings), a name in :data:`DATASETS`, or a ``Dataset``."""
+    if isinstance(dataset, Dataset):
+        return f"the dataset {dataset.name!r}", dataset
+    if dataset == "moons":
+        return "", None
+    if dataset in DATASETS:
+        note, make = DATASETS[dataset]
+        return note, make()
+    raise ValueError(f"unknown dataset {dataset!r}: moons, or one of {', '.join(DATASETS)}")
 
 
 def label_parameters(model: MLP) -> None:
@@ -256,9 +301,9 @@ class TrainDriver:
             )
             with self._lock:
                 self._news.failed = reason
-                self._news.status, self._news.message = "failed", reason
+                self._news.status, self._news.message = RunStatus.FAILED, reason
             self._tell()
-            return "failed"
+            return RunStatus.FAILED
         self.run = run
         with self._lock:
             self._news.run = run
@@ -387,7 +432,7 @@ class TrainDriver:
             time.sleep(0.02)
 
     def _publish(self, run: TrainingRun) -> None:
-        state = (run.status, run.message, self._playing)
+        state = (RunStatus(run.status), run.message, self._playing)
         now = time.monotonic()
         with self._lock:
             news = self._news

@@ -1,9 +1,11 @@
 """The training lab's settings as text, for its form and for ``micrograd-tutor train``.
 
-Every setting is a ``TrainConfig`` field. This module turns the text a learner
-types ("16,16", "full", "20%") into values and back, and says which field each
-of ``TrainConfig.problems()``'s reasons belongs to, so the form can show it
-beside that field. The engine decides what is valid; this module only reads text.
+Every setting is a ``TrainConfig`` field, checked by its row of the engine's
+``SETTINGS`` table (kind, range, choices, the reason for a refusal). This module
+adds what a learner sees of it (a label, a line of help, a command-line flag,
+the names of the choices) and turns the text a learner types ("16,16", "full",
+"20%") into values and back. The engine decides what is valid and to which
+field a reason belongs; this module only reads text.
 
 Settings fall in two groups:
 
@@ -19,8 +21,11 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
+from engine.config import BATCH, SETTINGS, SIZES, Setting
 from engine.train import TrainConfig
 
 __all__ = [
@@ -30,85 +35,109 @@ __all__ = [
     "Field",
     "add_arguments",
     "config_from_arguments",
-    "field_problems",
     "format_value",
+    "live_changes",
     "parse_value",
 ]
 
 RESET = "reset"  # applies to the next run: a new dataset or a new network
 LIVE = "live"  # applies between two steps of the run under way
 
+_SETTINGS = {setting.name: setting for setting in SETTINGS}
+
 
 @dataclass(frozen=True)
 class Field:
-    """One setting: the ``TrainConfig`` field, how it is shown, when it applies."""
+    """One setting as the learner sees it: the engine's row for the
+    ``TrainConfig`` field, how it is shown, when it applies."""
 
-    name: str  # the TrainConfig attribute
+    setting: Setting  # kind, range, choices and the reason for a refusal
     label: str  # a short name for the form
     group: str  # RESET or LIVE
     help: str  # one line for a tooltip and for --help
     option: str  # the command-line flag
-    choices: tuple[tuple[str, str], ...] = ()  # (shown, value) for a pick list
+    names: Mapping[str, str] = dataclass_field(default_factory=dict)  # choice → the name shown
+    percent: bool = False  # "20%" is read as 0.2
+
+    @property
+    def name(self) -> str:
+        """The ``TrainConfig`` attribute."""
+        return self.setting.name
+
+    @property
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        """(shown, value) for a pick list; none for a field that is typed."""
+        return tuple((self.names.get(v, v), v) for v in self.setting.choices)
 
     @property
     def shown_choices(self) -> tuple[str, ...]:
         return tuple(shown for shown, _ in self.choices)
 
 
+def _field(name: str, label: str, group: str, help: str, option: str, **more: object) -> Field:
+    """A field for the row ``name`` of the engine's table; ``help`` may name its
+    ``{low}`` and ``{high}``."""
+    setting = _SETTINGS[name]
+    shown = help.format(low=setting.low, high=setting.high)
+    return Field(setting, label, group, shown, option, **more)  # type: ignore[arg-type]
+
+
 FIELDS: tuple[Field, ...] = (
-    Field("samples", "samples", RESET, "how many moons points: 20 to 1000", "--samples"),
-    Field("noise", "noise", RESET, "how much the points are jittered: 0 to 0.5", "--noise"),
-    Field(
+    _field("samples", "samples", RESET, "how many moons points: {low} to {high}", "--samples"),
+    _field("noise", "noise", RESET, "how much the points are jittered: {low} to {high}", "--noise"),
+    _field(
         "test_fraction",
         "test split",
         RESET,
-        "the share of points kept for testing, never trained on: 0 to 0.9, or 20%",
+        "the share of points kept for testing, never trained on: {low} to {high}, or 20%",
         "--test-split",
+        percent=True,
     ),
-    Field("seed", "seed", RESET, "the random seed of the points and the first weights", "--seed"),
-    Field(
+    _field("seed", "seed", RESET, "the random seed of the points and the first weights", "--seed"),
+    _field(
         "hidden",
         "hidden",
         RESET,
         "the sizes of the hidden layers, like 16,16 (empty: no hidden layer)",
         "--hidden",
     ),
-    Field(
+    _field(
         "activation",
         "activation",
         RESET,
         "the squashing function of the hidden neurons",
         "--activation",
-        (("relu", "relu"), ("tanh", "tanh"), ("sigmoid", "sigmoid"), ("linear", "linear")),
     ),
-    Field(
+    _field(
         "loss",
         "loss",
         RESET,
         "hinge (micrograd's max-margin loss) or squared error",
         "--loss",
-        (("hinge", "hinge"), ("squared error", "mse")),
+        names={"mse": "squared error"},
     ),
-    Field(
-        "learning_rate", "learn rate", LIVE, "how big a step downhill: above 0", "--learning-rate"
+    _field(
+        "learning_rate",
+        "learn rate",
+        LIVE,
+        "how big a step downhill: above {low}",
+        "--learning-rate",
     ),
-    Field(
+    _field(
         "schedule",
         "schedule",
         LIVE,
         "linear decay falls to a tenth of the rate by the last step",
         "--schedule",
-        (("linear decay", "linear"), ("constant", "constant")),
+        names={"linear": "linear decay"},
     ),
-    Field("alpha", "L2 alpha", LIVE, "the pull of every weight towards 0: 0 or more", "--alpha"),
-    Field(
-        "batch_size",
-        "batch",
-        LIVE,
-        "points per step: full (all of them) or a number",
-        "--batch",
+    _field(
+        "alpha", "L2 alpha", LIVE, "the pull of every weight towards 0: {low} or more", "--alpha"
     ),
-    Field("steps", "steps", LIVE, "how many steps the run takes: 1 to 100000", "--steps"),
+    _field(
+        "batch_size", "batch", LIVE, "points per step: full (all of them) or a number", "--batch"
+    ),
+    _field("steps", "steps", LIVE, "how many steps the run takes: {low} to {high}", "--steps"),
 )
 
 _BY_NAME = {field.name: field for field in FIELDS}
@@ -141,7 +170,7 @@ def parse_value(name: str, text: str) -> object:
             if text.casefold() in (shown.casefold(), value.casefold()):
                 return value
         return text
-    if name == "hidden":
+    if field.setting.kind == SIZES:
         inside = text.strip("()[] ")
         if not inside:
             return ()
@@ -149,9 +178,9 @@ def parse_value(name: str, text: str) -> object:
         if all(isinstance(size, int) for size in sizes):
             return tuple(sizes)
         return text
-    if name == "batch_size" and text.casefold() in _FULL_BATCH:
+    if field.setting.kind == BATCH and text.casefold() in _FULL_BATCH:
         return None
-    if name == "test_fraction" and text.endswith("%"):
+    if field.percent and text.endswith("%"):
         share = _number(text[:-1])
         return share / 100 if isinstance(share, (int, float)) else text
     return _number(text)
@@ -162,7 +191,7 @@ def format_value(name: str, value: object) -> str:
     field = _BY_NAME[name]
     if field.choices:
         return next((shown for shown, v in field.choices if v == value), str(value))
-    if name == "hidden":
+    if field.setting.kind == SIZES:
         return ",".join(str(size) for size in value)  # type: ignore[union-attr]
     if value is None:
         return "full"
@@ -171,30 +200,14 @@ def format_value(name: str, value: object) -> str:
     return str(value)
 
 
-def field_problems(
-    applied: TrainConfig, values: dict[str, object], n_train: int | None = None
-) -> tuple[TrainConfig, dict[str, list[str]], list[str]]:
-    """Check the settings ``values`` (field name → value) on top of ``applied``.
-
-    Returns the candidate config, the reasons each field is refused (a reason
-    belongs to a field when putting that field back to its ``applied`` value
-    makes the reason go away: a batch of 50 out of 40 samples is blamed on
-    both), and any reasons that belong to no single field.
-    ``applied`` must itself be valid, as the config of a run is.
-    """
-    candidate = applied.replace(**values)
-    found = candidate.problems(n_train)
-    by_field: dict[str, list[str]] = {}
-    claimed: set[str] = set()
-    for name in values:
-        if values[name] == getattr(applied, name):
-            continue
-        without = set(candidate.replace(**{name: getattr(applied, name)}).problems(n_train))
-        mine = [reason for reason in found if reason not in without]
-        if mine:
-            by_field[name] = mine
-            claimed.update(mine)
-    return candidate, by_field, [reason for reason in found if reason not in claimed]
+def live_changes(config: TrainConfig, run_config: TrainConfig) -> dict[str, object]:
+    """The training settings (LIVE) in which ``config`` differs from the run's:
+    what can change between two steps of the run under way."""
+    return {
+        field.name: getattr(config, field.name)
+        for field in FIELDS
+        if field.group == LIVE and getattr(config, field.name) != getattr(run_config, field.name)
+    }
 
 
 # -- the command line -----------------------------------------------------------------
@@ -231,8 +244,6 @@ def config_from_arguments(
         for field in FIELDS
         if (text := getattr(arguments, field.name, None)) is not None
     }
-    candidate, by_field, other = field_problems(base, values)
-    reasons = [
-        f"{_BY_NAME[name].option}: {reason}" for name, found in by_field.items() for reason in found
-    ]
-    return candidate, reasons + other
+    candidate = base.replace(**values)
+    found = candidate.problems_by_field()
+    return candidate, [f"{_BY_NAME[name].option}: {reason}" for name, reason in found.items()]

@@ -2,11 +2,15 @@
 
 Training runs on a thread worker (a :class:`TrainDriver`) that never touches a
 widget; it tells the screen when there is news, and the screen takes it and
-redraws on its own schedule: the curves at most 5 times a second, the
-decision boundary at most twice (the worker scores its mesh no more often).
-Every millisecond the UI draws is a millisecond the training thread waits
-for the GIL, so drawing less often trains faster.
-Keys are answered between two redraws, so the lab stays quick while it trains.
+redraws on the schedule of a :class:`~tutor.pacer.FramePacer`: the curves at
+most 5 times a second, the decision boundary at most twice (the worker scores
+its mesh no more often). Keys are answered between two redraws, so the lab
+stays quick while it trains.
+
+Keys typed faster than the app draws, the worker's news, timers and callbacks
+can reach the lab before its widgets are mounted or after it has begun to
+close: they come in by a few doors (the worker's news, ``_later``, the
+bindings' ``check_action``, escape, the tabs) that each ask ``live`` first.
 
 Keys: space play/pause, ``.`` one step, ``r`` reset with the form's settings,
 ``i`` inspect a sample's forward pass in the graph explorer, ``f`` the form,
@@ -15,9 +19,6 @@ Keys: space play/pause, ``.`` one step, ``r`` reset with the form's settings,
 
 from __future__ import annotations
 
-import gc
-import sys
-import time
 from collections import deque
 from collections.abc import Callable
 from functools import partial
@@ -28,18 +29,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import var
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Select, Static, Tab, Tabs
+from textual.widgets import Select, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from engine.data import Dataset, lecture_examples
+from engine.data import Dataset
 from engine.train import StepReport, TrainConfig, TrainingRun
 from lessons.model import Goal
-from tutor.train_driver import News, TrainDriver
+from tutor import performance
+from tutor.pacer import FramePacer, chart_interval
+from tutor.textual_compat import is_base_screen, is_live
+from tutor.train_driver import News, RunStatus, TrainDriver, named_dataset
+from tutor.train_settings import live_changes
+from tutor.train_status import fit, status_parts, steps_per_second
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
+from tutor.widgets.sample_picker import SamplePicker
 from tutor.widgets.train_charts import (
     AccuracyPlot,
     BoundaryPlot,
@@ -50,7 +58,7 @@ from tutor.widgets.train_charts import (
 )
 from tutor.widgets.train_form import TrainForm
 
-__all__ = ["SamplePicker", "TrainScreen"]
+__all__ = ["TrainScreen"]
 
 WIDE_AT = (110, 32)
 """From this many columns and rows every chart shows at once; below, one at a time in tabs."""
@@ -59,30 +67,17 @@ REDRAW_TICK = 1 / 10
 """Seconds between two frames the lab draws, at least: each updates the status
 line and at most one chart."""
 
-CURVES_EVERY = 1 / 5
-"""Seconds between two drawings of a curve chart, at least (the issue allows 8
-a second; 5 look as live and leave the training more time)."""
-
-UI_SHARE = 0.2
-"""At most about this share of the time goes to drawing curves: on a big
-terminal, where a chart costs more to draw, the curves are redrawn less often."""
-
 CHART_AFTER_STATUS = 1 / 30
 """Seconds from a frame's status line to its chart: two frames at Textual's 60 a second."""
 
-BOUNDARY_EVERY = 1 / 2
-"""Seconds between two redraws of the decision boundary, at least."""
-
-LOW_BANDWIDTH_EVERY = 1 / 2
-"""Seconds between two redraws of any chart, at least, with ``--low-bandwidth``."""
-
-SWITCH_INTERVAL = 0.001
-"""Seconds a thread may hold the GIL while another waits (Python's default is 0.005)."""
-
 CHARTS = ("loss", "accuracy", "boundary")
 
-DATASETS = {"lecture": ("the lecture's examples", lecture_examples)}
-"""Named datasets a lesson may train on instead of moons made from the settings."""
+ENDINGS: dict[RunStatus, tuple[str, SeverityLevel, float | None, str]] = {
+    RunStatus.DIVERGED: ("Training diverged", "error", 10, "\nPress r to start again."),
+    RunStatus.FINISHED: ("Training finished", "information", 4, ""),
+    RunStatus.FAILED: ("Could not start the run", "error", None, ""),
+}
+"""How the lab tells of a run's end: title, severity, seconds on show, what to add."""
 
 
 class Charts(Container, can_focus=True):
@@ -154,51 +149,46 @@ class TrainScreen(Screen[object]):
         super().__init__(name=name, id=id, classes="-chart-loss")  # the default chart
         self.config = config if config is not None else TrainConfig()
         self.goal = goal
-        self._dataset_note, self._dataset = _dataset(dataset)
+        self._dataset_note, self._dataset = named_dataset(dataset)
         self._play_at_start = play
         self.history = TrainingHistory()
         self.driver: TrainDriver | None = None
         self.run: TrainingRun | None = None
-        self.status = "preparing"
+        self.status = RunStatus.PREPARING
         self.message = ""
         self.seconds = 0.0  # spent training the run on show
         self._goal_run: TrainingRun | None = None  # the run that met the goal
         self._step_times: deque[float] = deque(maxlen=64)
-        self._redraw_pending = False
-        self._last_tick = 0.0
-        self._last_drawn = dict.fromkeys(CHARTS, 0.0)
-        self._stale: set[str] = set()  # charts whose data changed since they were drawn
+        self._pacer = FramePacer(CHARTS, tick=REDRAW_TICK)
         self._inspect_index = 0
-        self._quick_switching = False  # whether this lab holds the short GIL switch interval
+        self._switching: performance.QuickSwitching | None = None
         self._shown_status = ""
         self._shown_notice = ""
         self._redraw_timer: Timer | None = None
         self._replot_timer: Timer | None = None
-        self._composed = False  # set once its widgets are there to query
-        self._leaving = False  # set when the lab is left; news and timers then go unheard
+        self._open = False  # from mounting (its widgets are there) until the lab is left
 
     @property
-    def is_open(self) -> bool:
-        """Whether the lab can still be drawn on and answer.
+    def live(self) -> bool:
+        """Whether the lab can still be drawn on and answer: its widgets are
+        mounted, it has not been left, and Textual is not removing it."""
+        return self._open and is_live(self)
 
-        Keys typed faster than the app draws are queued: the first can reach
-        the lab's bindings before its widgets are mounted, others arrive after
-        escape. News from the training thread, timers and callbacks after a
-        refresh also outlive the lab, and find it closing, its widgets removed
-        before it. Every one of them asks this first.
-        """
-        if not self._composed or self._leaving:
-            return False
-        return self.is_attached and not (self._closing or self._pruning)
+    def _later(self, callback: Callable[[], object], delay: float | None = None) -> Timer | None:
+        """``callback()`` after the next refresh (``delay`` None), soon (0) or in
+        ``delay`` seconds, if the lab is still live then: the lab defers work only so."""
 
-    def _after_refresh(self, callback: Callable[[], object]) -> None:
-        """``callback()`` after the next refresh, if the lab is still open then."""
-
-        def if_open() -> None:
-            if self.is_open:
+        def if_live() -> None:
+            if self.live:
                 callback()
 
-        self.call_after_refresh(if_open)
+        if delay is None:
+            self.call_after_refresh(if_live)
+        elif delay <= 0:
+            self.call_later(if_live)  # (a timer of 0 s divides by zero in Textual)
+        else:
+            return self.set_timer(delay, if_live, name="train-lab")
+        return None
 
     # -- layout
 
@@ -240,48 +230,39 @@ class TrainScreen(Screen[object]):
         yield CompactFooter()
 
     def on_mount(self) -> None:
-        self._composed = True
-        titles = {"loss": "loss", "accuracy": "accuracy", "boundary": "decision boundary"}
-        if not self.plane:
-            titles["boundary"] = "scores of the examples"
+        self._open = True
+        boundary = "decision boundary" if self.plane else "scores of the examples"
+        titles = {"loss": "loss", "accuracy": "accuracy", "boundary": boundary}
         for name, title in titles.items():
             self.query_one(f"#chart-{name}").border_title = title
         self.query_one(TrainForm).border_title = "settings"
         self.watch_chart(self.chart)
-        # Python hands the GIL between threads every 5 ms by default, and the UI
-        # waits for it at every turn of its event loop, many turns per key; a
-        # shorter interval answers keys quickly while the training thread computes.
-        self._quick_switching = True
-        _switch_quickly(True)
+        self._switching = performance.switch_quickly()  # keys answer quickly while it trains
         self._start(self.config, play=self._play_at_start)
 
     def on_resize(self, event: events.Resize) -> None:
-        if not self.is_open:
-            return
         wide = event.size.width >= WIDE_AT[0] and event.size.height >= WIDE_AT[1]
         self.set_class(wide, "-wide")
-        self._after_refresh(self._watch_points)
+        self._later(self._watch_points)
 
     def watch_chart(self, chart: str) -> None:
-        if not self.is_open:
-            return
         shown = (self.classes - {f"-chart-{name}" for name in CHARTS}) | {f"-chart-{chart}"}
         if shown != self.classes:
             self.set_classes(shown)  # one restyle of the screen, not one per class
         tabs = self.query_one(Tabs)
         if tabs.active != f"tab-{chart}":
             tabs.active = f"tab-{chart}"
-        self._after_refresh(self._watch_points)
+        self._later(self._watch_points)
         self._schedule_redraw()
 
     def watch_playing(self) -> None:
-        if self.is_open:
-            self._show_status()  # at once: a key deserves an answer before the next redraw
+        self._show_status()  # at once: a key deserves an answer before the next redraw
 
     @on(Tabs.TabActivated, "#chart-tabs")
     def _tab_picked(self, event: Tabs.TabActivated) -> None:
         event.stop()
-        self.chart = event.tab.id.removeprefix("tab-") if event.tab.id else "loss"
+        if self.live:  # a click can come while the tabs are being removed
+            self.chart = event.tab.id.removeprefix("tab-") if event.tab.id else "loss"
 
     def _shows(self, chart: str) -> bool:
         return self.has_class("-wide") or self.chart == chart
@@ -296,13 +277,13 @@ class TrainScreen(Screen[object]):
         self.driver = TrainDriver(config, self._dataset, notify=self._news_ready, play=play)
         self.playing = play
         self.run = None
-        self.status, self.message, self.seconds = "preparing", "", 0.0
+        self.status, self.message, self.seconds = RunStatus.PREPARING, "", 0.0
         self.history = TrainingHistory()
         self._step_times.clear()
         for plot in self.query(".chart").results():
             if hasattr(plot, "history"):
                 plot.history = self.history
-        self._stale.update(CHARTS)
+        self._pacer.mark_stale(*CHARTS)
         self.query_one("#chart-boundary").show_dataset(None)
         self._train(self.driver)
         self._schedule_redraw()
@@ -312,38 +293,37 @@ class TrainScreen(Screen[object]):
         worker = get_current_worker()
         driver.drive(lambda: worker.is_cancelled)
 
-    @on(Worker.StateChanged)
-    def _worker_changed(self, event: Worker.StateChanged) -> None:
-        """A training thread that failed (a bug, not a divergence) must not
-        leave the lab saying "training" for ever."""
-        worker = event.worker
-        if not self.is_open:
-            return
-        if worker.group == "training" and event.state == WorkerState.ERROR:
-            self.status, self.message = "failed", f"The training thread failed: {worker.error}"
-            self.playing = False
-            self.notify(self.message, severity="error", timeout=10)
-            self._show_status()
-
     def _news_ready(self) -> None:
         """Called on the training thread: wake the screen up, nothing more."""
         self.post_message(self.NewsReady())
 
     @on(NewsReady)
-    def _take_news(self) -> None:
-        if self.driver is None or not self.is_open:
+    @on(Worker.StateChanged)
+    def _worker_news(self, message: NewsReady | Worker.StateChanged) -> None:
+        """The one door for what the training thread says; it can outlive the lab."""
+        if not self.live or self.driver is None:
             return
-        news = self.driver.take_news()
+        if isinstance(message, self.NewsReady):
+            self._take_news(self.driver.take_news())
+        elif message.worker.group == "training" and message.state == WorkerState.ERROR:
+            # A bug, not a divergence: the lab must not say "training" for ever.
+            self.status = RunStatus.FAILED
+            self.message = f"The training thread failed: {message.worker.error}"
+            self.playing = False
+            self.notify(self.message, severity="error", timeout=10)
+            self._show_status()
+
+    def _take_news(self, news: News) -> None:
         if news.run is not None:
             self._run_ready(news.run)
         if news.steps:
             self.history.add(news.steps)
             self._step_times.extend(f.at for f in news.steps)
-            self._stale.update(CHARTS[:2])
+            self._pacer.mark_stale("loss", "accuracy")
             self._check_goal()
         if news.scores is not None:
             self.query_one("#chart-boundary").scores = news.scores
-            self._stale.add("boundary")
+            self._pacer.mark_stale("boundary")
         if news.applied is not None:
             self.query_one(TrainForm).show_run_config(news.applied)
             self.notify("Applied from the next step on.", timeout=2)
@@ -355,11 +335,11 @@ class TrainScreen(Screen[object]):
         self._schedule_redraw()
 
     def _run_ready(self, run: TrainingRun) -> None:
-        _freeze_long_lived_objects()
+        performance.freeze_long_lived_objects()
         self.run = run
         self.query_one("#chart-boundary").show_dataset(run.dataset)
         self.query_one(TrainForm).show_run_config(run.config)
-        self._after_refresh(self._watch_points)
+        self._later(self._watch_points)
 
     def _status_changed(self, news: News) -> None:
         before = self.status
@@ -367,21 +347,11 @@ class TrainScreen(Screen[object]):
         self.seconds = news.seconds
         # Playing is the learner's wish (the keys set it at once, before the
         # training thread hears of it); only the end of the run overrides it.
-        if self.status not in ("ready", "running"):
+        if not self.status.active:
             self.playing = False
-        if before == self.status:
-            return
-        if self.status == "diverged":
-            self.notify(
-                f"{self.message}\nPress r to start again.",
-                title="Training diverged",
-                severity="error",
-                timeout=10,
-            )
-        elif self.status == "finished":
-            self.notify(self.message, title="Training finished", timeout=4)
-        elif self.status == "failed":
-            self.notify(self.message, title="Could not start the run", severity="error")
+        if before != self.status and self.status in ENDINGS:
+            title, severity, timeout, after = ENDINGS[self.status]
+            self.notify(self.message + after, title=title, severity=severity, timeout=timeout)
 
     def _check_goal(self) -> None:
         run = self.run
@@ -400,7 +370,7 @@ class TrainScreen(Screen[object]):
     def _watch_points(self) -> None:
         """Tell the training thread which points to keep scoring: the boundary's
         mesh while the boundary is on show, nothing otherwise."""
-        if self.driver is None or self.run is None or not self.is_open:
+        if self.driver is None or self.run is None:
             return
         chart = self.query_one("#chart-boundary")
         if not self._shows("boundary"):
@@ -413,122 +383,64 @@ class TrainScreen(Screen[object]):
 
     @on(BoundaryPlot.Resized)
     def _boundary_resized(self) -> None:
-        if not self.is_open:
-            return
-        self._stale.add("boundary")
-        self._watch_points()
+        self._pacer.mark_stale("boundary")
+        self._later(self._watch_points)
         self._schedule_redraw()
 
     # -- drawing
 
     def _schedule_redraw(self) -> None:
-        if self._redraw_pending or not self.is_open:
-            return
-        self._redraw_pending = True
-        wait = self._last_tick + REDRAW_TICK - time.monotonic()
-        if wait > 0:
-            self._redraw_timer = self.set_timer(wait, self._redraw, name="train-redraw")
-        else:
-            self.call_later(self._redraw)  # (a timer of 0 s divides by zero in Textual)
+        delay = self._pacer.request()
+        if delay is not None:
+            self._redraw_timer = self._later(self._redraw, delay)
 
     def _interval(self, chart: str) -> float:
         """The least time between two drawings of ``chart``; none when paused."""
-        if not self.playing:
-            return 0.0
-        if chart == "boundary":
-            interval = BOUNDARY_EVERY
-        else:
-            cost = self.query_one(f"#chart-{chart}", Chart).render_seconds
-            # Textual puts the lines on the screen at about the cost of drawing them.
-            interval = min(max(CURVES_EVERY, 2 * cost / UI_SHARE), 1.0)
-        if getattr(self.app, "low_bandwidth", False):
-            # Over a slow link every redraw is bytes down the wire.
-            interval = max(interval, LOW_BANDWIDTH_EVERY)
-        return interval
+        curve = chart != "boundary"
+        cost = self.query_one(f"#chart-{chart}", Chart).render_seconds if curve else 0.0
+        return chart_interval(
+            playing=self.playing,
+            boundary=not curve,
+            render_seconds=cost,
+            low_bandwidth=getattr(self.app, "low_bandwidth", False),
+        )
 
     def _redraw(self) -> None:
         """Update the status line, then draw at most one chart: a key pressed
         during a frame waits for it, so no frame draws everything at once."""
-        self._redraw_pending = False
         self._redraw_timer = None
-        if not self.is_open:
-            return
-        now = time.monotonic()
-        self._last_tick = now
-        shown_stale = [name for name in CHARTS if name in self._stale and self._shows(name)]
-        due = [name for name in shown_stale if now - self._last_drawn[name] >= self._interval(name)]
+        frame = self._pacer.frame(self._shows, self._interval)
         self._show_status()
-        if due:
-            chart = min(due, key=self._last_drawn.__getitem__)  # the longest waiting
-            self._last_drawn[chart] = now
-            self._stale.discard(chart)
-            shown_stale.remove(chart)
+        if frame.chart is not None:
             # In a frame of its own: Textual repaints the rectangle around all the
             # changes of a frame, and the one around a chart and the status line
             # is most of the screen (at 120×40 that doubled the cost of a frame).
-            self._replot_timer = self.set_timer(
-                CHART_AFTER_STATUS, partial(self._replot, chart), name="train-replot"
-            )
-        if shown_stale:
+            replot = partial(self._replot, frame.chart)
+            self._replot_timer = self._later(replot, CHART_AFTER_STATUS)
+        if frame.again:
             self._schedule_redraw()
 
     def _replot(self, chart: str) -> None:
         self._replot_timer = None
-        if self.is_open:
-            self.query_one(f"#chart-{chart}").replot()
-
-    def _steps_per_second(self) -> float | None:
-        times = [t for t in self._step_times if t >= self._step_times[-1] - 2.0]
-        if len(times) < 2 or times[-1] == times[0]:
-            return None
-        return (len(times) - 1) / (times[-1] - times[0])
-
-    def _status_parts(self) -> list[tuple[int, str]]:
-        """The status line's parts, each with a rank: on a narrow terminal the
-        highest ranks are left out first."""
-        run = self.run
-        marks = {
-            "preparing": "… preparing the data",
-            "ready": "▶ training" if self.playing else "‖ ready",
-            "running": "▶ training" if self.playing else "‖ paused",
-            "finished": "✓ finished",
-            "diverged": "✗ diverged",
-            "cancelled": "■ stopped",
-            "failed": "✗ could not start",
-        }
-        parts = [(0, marks.get(self.status, self.status))]
-        if run is None:
-            return parts
-        parts.append((0, f"step {run.steps_done}/{run.config.steps}"))
-        if self.status == "finished":
-            parts.append((3, f"in {_duration(self.seconds)}"))
-        if run.history:
-            last = run.history[-1]
-            parts.append((1, f"loss {last.loss:.4g}"))
-            parts.append((0, f"train {last.train_accuracy:.0%}"))
-            if last.test_accuracy is not None:
-                parts.append((0, f"test {last.test_accuracy:.0%}"))
-        rate = self._steps_per_second() if self.playing else None
-        if rate is not None:
-            parts.append((2, f"{rate:.1f} steps/s"))
-        parts.append((4, f"{run.parameter_count} params"))
-        if self.goal is not None and self._goal_run is not None:
-            parts.append((1, "goal ✓"))
-        return parts
+        self.query_one(f"#chart-{chart}").replot()
 
     def _show_status(self) -> None:
-        parts = self._status_parts()
-        room = self.size.width - 2
-        while len(parts) > 1 and len("  ".join(text for _, text in parts)) > room:
-            worst = max(rank for rank, _ in parts)
-            last_worst = max(i for i, (rank, _) in enumerate(parts) if rank == worst)
-            del parts[last_worst]
-        status = "  ".join(text for _, text in parts)
+        rate = steps_per_second(self._step_times) if self.playing else None
+        goal_met = self.goal is not None and self._goal_run is not None
+        parts = status_parts(
+            self.status,
+            self.run,
+            playing=self.playing,
+            seconds=self.seconds,
+            rate=rate,
+            goal_met=goal_met,
+        )
+        status = fit(parts, self.size.width - 2)
         if status != self._shown_status:
             self._shown_status = status
             # A fixed-size line: no layout pass needed, only a repaint of it.
             self.query_one("#train-status", Static).update(status, layout=False)
-        shown = self.status in ("diverged", "failed")
+        shown = self.status in (RunStatus.DIVERGED, RunStatus.FAILED)
         notice = f"{self.message} Press r to start again." if shown else ""
         if notice != self._shown_notice:
             self._shown_notice = notice
@@ -539,12 +451,14 @@ class TrainScreen(Screen[object]):
     # -- actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if not self.is_open:
+        """The door for every key the bindings carry: none before the widgets are
+        mounted, nor after the lab has been left (a second escape in a burst)."""
+        if not self.live:
             return False
         if action == "back":
             # As in the playground: leave only to a screen of ours, not out of the app.
             stack = self.app.screen_stack
-            return len(stack) > 1 and stack[-2].id != "_default"
+            return stack[-1] is self and len(stack) > 1 and not is_base_screen(stack[-2])
         if action == "inspect":
             return self.run is not None
         return True
@@ -556,7 +470,7 @@ class TrainScreen(Screen[object]):
             self.action_play()
 
     def action_play(self) -> None:
-        if self.status in ("finished", "diverged", "cancelled", "failed"):
+        if self.status.ended:
             self._reset(play=True)  # space after the end starts a new run
             return
         if self.driver is not None:
@@ -569,7 +483,7 @@ class TrainScreen(Screen[object]):
             self.driver.pause()
 
     def action_step(self) -> None:
-        if self.status in ("finished", "diverged", "cancelled", "failed"):
+        if self.status.ended:
             self.notify("This run has ended: r starts a new one.", timeout=3)
             return
         if self.driver is not None:
@@ -593,13 +507,13 @@ class TrainScreen(Screen[object]):
         form = self.query_one(TrainForm)
         if self.has_class("-form-hidden"):
             self.remove_class("-form-hidden")
-            self._after_refresh(form.focus_first_field)
+            self._later(form.focus_first_field)
         elif self.focused is not None and form in self.focused.ancestors:
             self.add_class("-form-hidden")
             self.query_one(Charts).focus()
         else:
             form.focus_first_field()
-        self._after_refresh(self._watch_points)
+        self._later(self._watch_points)
 
     def action_chart(self, chart: str) -> None:
         self.chart = chart
@@ -632,14 +546,12 @@ class TrainScreen(Screen[object]):
         self.app.push_screen(ExplorerScreen.for_value(inspection.root, title=title))
 
     def action_back(self) -> None:
-        if not self.is_open or self.app.screen is not self:
-            return  # a second escape in a burst: the lab is already going
         self._leave()
         self.dismiss(self.result())
 
     def key_escape(self, event: events.Key) -> None:
         """Escape in the form goes back to the charts rather than out of the lab."""
-        if not self.is_open:
+        if not self.live:
             return
         form = self.query_one(TrainForm)
         if any(select.expanded for select in form.query(Select)):
@@ -659,19 +571,19 @@ class TrainScreen(Screen[object]):
     def _leave(self) -> None:
         """End the training thread (the step under way finishes) and stop
         drawing; whatever is still queued for the lab is then ignored."""
-        if self._leaving:
+        if not self._open:
             return
-        self._leaving = True
+        self._open = False
         for timer in (self._redraw_timer, self._replot_timer):
             if timer is not None:
                 timer.stop()
         self._redraw_timer = self._replot_timer = None
+        self._pacer.cancel()
         if self.driver is not None:
             self.driver.stop()
         self.workers.cancel_group(self, "training")
-        if self._quick_switching:
-            self._quick_switching = False
-            _switch_quickly(False)
+        if self._switching is not None:
+            self._switching.release()
 
     def on_unmount(self) -> None:
         """However the lab is left (escape, or the app moving elsewhere)."""
@@ -681,144 +593,7 @@ class TrainScreen(Screen[object]):
     def _form_submitted(self, event: TrainForm.Submitted) -> None:
         """Training settings apply between two steps; data and model settings
         wait for r (the form says so beside each one)."""
-        if not self.is_open:
-            return
         run_config = self.run.config if self.run is not None else self.config
-        live = {
-            name: getattr(event.config, name)
-            for name in ("learning_rate", "schedule", "alpha", "batch_size", "steps")
-            if getattr(event.config, name) != getattr(run_config, name)
-        }
-        if live and self.driver is not None:
-            self.driver.change_training(**live)
-
-
-def _duration(seconds: float) -> str:
-    return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
-
-
-def _dataset(dataset: str | Dataset) -> tuple[str, Dataset | None]:
-    """(a note for the form, the Dataset) — None: moons made from the settings."""
-    if isinstance(dataset, Dataset):
-        return f"the dataset {dataset.name!r}", dataset
-    if dataset == "moons":
-        return "", None
-    if dataset in DATASETS:
-        note, make = DATASETS[dataset]
-        return note, make()
-    raise ValueError(f"unknown dataset {dataset!r}: moons, or one of {', '.join(DATASETS)}")
-
-
-_quick_labs = 0  # labs open that want the short switch interval
-_switch_interval_before = sys.getswitchinterval()
-
-
-def _switch_quickly(on: bool) -> None:
-    """Set :data:`SWITCH_INTERVAL` while any lab is open, and Python's own again
-    after the last one closes (a new lab can open before the old one is gone)."""
-    global _quick_labs, _switch_interval_before
-    if on:
-        if _quick_labs == 0:
-            _switch_interval_before = sys.getswitchinterval()
-            sys.setswitchinterval(SWITCH_INTERVAL)
-        _quick_labs += 1
-    else:
-        _quick_labs -= 1
-        if _quick_labs == 0:
-            sys.setswitchinterval(_switch_interval_before)
-
-
-_frozen = False
-
-
-def _freeze_long_lived_objects() -> None:
-    """Once per process, when the first run is ready (the app, scikit-learn and
-    the data are loaded by then): collect, then move every object alive to the
-    permanent generation, which the cycle collector no longer scans.
-
-    Each training step makes thousands of short-lived Values, so the collector
-    runs very often, and each of its full passes scanned the app's ~150,000
-    long-lived objects: about a third of the training time, in pauses of up to
-    ~200 ms that also held up the keys. Nothing is disabled: new objects are
-    collected as before.
-    """
-    global _frozen
-    if not _frozen:
-        _frozen = True
-        gc.collect()
-        gc.freeze()
-
-
-class SamplePicker(ModalScreen[int | None]):
-    """Pick a training sample by number (↑/↓ step through them); Enter inspects it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "move(-1)", "Previous", key_display="↑"),
-        Binding("down", "move(1)", "Next", key_display="↓"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
-
-    def __init__(self, dataset: Dataset, index: int = 0) -> None:
-        super().__init__()
-        self.dataset = dataset
-        self.index = min(max(index, 0), len(dataset.y_train) - 1)
-
-    def compose(self) -> ComposeResult:
-        n = len(self.dataset.y_train)
-        with Vertical(id="picker"):
-            yield Static(f"Inspect the forward pass of training sample (1–{n}):")
-            yield Input(str(self.index + 1), id="picker-index", compact=True, type="integer")
-            yield Static(id="picker-sample")
-            yield Static("Enter opens the graph explorer · escape cancels", classes="picker-hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#picker", Vertical).border_title = "inspect"
-        self._describe()
-
-    def _chosen(self) -> int | None:
-        text = self.query_one(Input).value.strip()
-        if not text.isdigit() or not 1 <= int(text) <= len(self.dataset.y_train):
-            return None
-        return int(text) - 1
-
-    def _describe(self) -> None:
-        index = self._chosen()
-        note = self.query_one("#picker-sample", Static)
-        if index is None:
-            note.update(f"Type a number from 1 to {len(self.dataset.y_train)}.")
-            return
-        x = ", ".join(f"{v:.3f}" for v in self.dataset.X_train[index])
-        note.update(f"x = ({x})   label {self.dataset.y_train[index]:+g}")
-
-    @property
-    def is_open(self) -> bool:
-        """Whether the picker's widgets are still there (keys can outrun its closing)."""
-        return self.is_attached and not (self._closing or self._pruning)
-
-    @on(Input.Changed)
-    def _typed(self) -> None:
-        if self.is_open:
-            self._describe()
-
-    @on(Input.Submitted)
-    def _entered(self) -> None:
-        if not self.is_open or self.app.screen is not self:
-            return
-        index = self._chosen()
-        if index is None:
-            self.app.bell()
-            return
-        self.dismiss(index)
-
-    def action_move(self, delta: int) -> None:
-        if not self.is_open:
-            return
-        n = len(self.dataset.y_train)
-        index = self._chosen()
-        index = (self.index if index is None else index) + delta
-        self.index = index % n
-        self.query_one(Input).value = str(self.index + 1)
-
-    def action_cancel(self) -> None:
-        if self.is_open and self.app.screen is self:
-            self.dismiss(None)
+        changes = live_changes(event.config, run_config)
+        if changes and self.driver is not None:
+            self.driver.change_training(**changes)

@@ -298,7 +298,7 @@ class BoundaryPlot(Chart):
     with the points drawn over them.
 
     The screen asks the training thread to score :attr:`mesh` (which fits this
-    widget's size) and passes the result to :meth:`show_scores`. Cells the model
+    widget's size), sets :attr:`scores` to the result and redraws. Cells the model
     calls +1 are dotted and tinted one colour, the others blank and tinted
     another; the points are ``o`` (+1) and ``x`` (−1), test points underlined.
 
@@ -405,10 +405,6 @@ class BoundaryPlot(Chart):
         mesh_cols = (cols + 1) // 2
         # Mesh column k stands for canvas columns 2k and 2k+1: score between them.
         return Mesh(x0 + 0.5 * dx, x0 + (2 * mesh_cols - 1.5) * dx, y0, y1, mesh_cols, rows)
-
-    def show_scores(self, scores: Scores | None) -> None:
-        self.scores = scores
-        self.replot()
 
     def on_resize(self) -> None:
         self.post_message(self.Resized())
@@ -548,10 +544,6 @@ class SampleScores(Static):
     def show_dataset(self, dataset: Dataset | None) -> None:
         self.dataset = dataset
         self.scores = None
-        self.replot()
-
-    def show_scores(self, scores: Scores | None) -> None:
-        self.scores = scores
         self.replot()
 
     def replot(self) -> None:

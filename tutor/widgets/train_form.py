@@ -19,15 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from engine.train import TrainConfig
-from tutor.train_settings import (
-    FIELDS,
-    LIVE,
-    RESET,
-    Field,
-    field_problems,
-    format_value,
-    parse_value,
-)
+from tutor.textual_compat import is_live
+from tutor.train_settings import FIELDS, LIVE, RESET, Field, format_value, parse_value
 
 __all__ = ["TrainForm"]
 
@@ -75,8 +68,7 @@ class TrainForm(VerticalScroll):
         self.fixed_data = fixed_data  # e.g. "the lecture's examples": no moons to make
         self.n_train = n_train
         self.goal = goal
-        self.problems: dict[str, list[str]] = {}
-        self.other_problems: list[str] = []
+        self.problems: dict[str, str] = {}  # field name → why the engine refuses it
 
     def compose(self) -> ComposeResult:
         if self.goal:
@@ -88,7 +80,6 @@ class TrainForm(VerticalScroll):
             for field in FIELDS:
                 if field.group == group:
                     yield from self._field(field)
-        yield Static(id="form-other", classes="field-note -error")
 
     def on_mount(self) -> None:
         self.check()  # a preset the engine refuses says so at once
@@ -141,10 +132,9 @@ class TrainForm(VerticalScroll):
         if self.fixed_data:
             for name in FIXED_BY_DATA:
                 values[name] = getattr(self.run_config, name)
-        candidate, self.problems, self.other_problems = field_problems(
-            self.run_config, values, self.n_train
-        )
-        valid = not self.problems and not self.other_problems
+        candidate = self.run_config.replace(**values)
+        self.problems = candidate.problems_by_field(self.n_train)
+        valid = not self.problems
         if valid:
             self.config = candidate
         self._show_notes(values)
@@ -155,10 +145,10 @@ class TrainForm(VerticalScroll):
             if self.fixed_data and field.name in FIXED_BY_DATA:
                 continue
             note = self.query_one(f"#note-{field.name}", Static)
-            reasons = self.problems.get(field.name)
+            problem = self.problems.get(field.name)
             pending = values[field.name] != getattr(self.run_config, field.name)
-            if reasons:
-                text, kind = " ".join(reasons), "-error"
+            if problem:
+                text, kind = problem, "-error"
             elif pending and field.group == RESET:
                 text, kind = "press r to apply", "-pending"
             elif pending:
@@ -169,9 +159,6 @@ class TrainForm(VerticalScroll):
             note.set_class(bool(text), "-shown")
             note.set_class(kind == "-error", "-error")
             note.set_class(kind == "-pending", "-pending")
-        other = self.query_one("#form-other", Static)
-        other.update(" ".join(self.other_problems))
-        other.set_class(bool(self.other_problems), "-shown")
 
     def focus_first_field(self) -> None:
         """Put the cursor in the first field that can be changed."""
@@ -189,28 +176,18 @@ class TrainForm(VerticalScroll):
 
     # -- events
 
-    @property
-    def is_open(self) -> bool:
-        """Whether the fields are still there: a change typed just before the lab
-        closed can arrive while they are being removed."""
-        return self.is_attached and not (self._closing or self._pruning)
-
     @on(Input.Changed)
-    def _typed(self, event: Input.Changed) -> None:
-        event.stop()
-        if self.is_open:
-            self.check()
-
     @on(Input.Submitted)
-    def _entered(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self.is_open:
-            self._submit()
-
     @on(Select.Changed)
-    def _picked(self, event: Select.Changed) -> None:
+    def _edited(self, event: Input.Changed | Input.Submitted | Select.Changed) -> None:
+        """Typing checks the form; Enter or a pick submits it. A change typed just
+        before the lab closed can arrive while the fields are being removed."""
         event.stop()
-        if self.is_open:
+        if not is_live(self):
+            return
+        if isinstance(event, Input.Changed):
+            self.check()
+        else:
             self._submit()
 
     def _submit(self) -> None:
