@@ -271,6 +271,11 @@ def _explain(first: NodeDifference, mine, theirs, matched, engine_values) -> str
                 " Yours equals one share alone: the others were overwritten "
                 "(= instead of += in a _backward?)."
             )
+        elif not close(first.theirs, 0.0):
+            text += (
+                " If those rules look right in your code, a _backward ran too early or twice:"
+                " that is what the reverse topological order prevents."
+            )
     if close(first.theirs, 0.0):
         text += " Yours is 0.0: no share arrived at all. Was that _backward ever called?"
     return text

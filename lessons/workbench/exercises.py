@@ -314,9 +314,11 @@ Write `exp()`: `out = Value(math.exp(self.data), (self,), 'exp')` and its `_back
         "relu",
         "relu",
         """\
-micrograd's neurons use ReLU, max(0, x): its slope is 1 where the input is
-positive and 0 elsewhere (micrograd takes 0 at exactly 0). Gradient flows through an
-active ReLU unchanged and stops at an inactive one.
+The lecture's neuron squashes with tanh; micrograd's own MLP uses ReLU in its hidden
+layers, max(0, x). Its slope is 1 where the input is positive and 0 elsewhere
+(micrograd takes 0 at exactly 0). So gradient flows through an active ReLU
+unchanged and stops dead at an inactive one: a neuron whose ReLU is off for every
+example learns nothing, which you will meet again when training.
 """,
         """\
 Write `relu()`: `out = Value(0 if self.data < 0 else self.data, (self,), 'ReLU')` and
