@@ -23,7 +23,10 @@ from lessons.workbench.mistakes import MISTAKES
 from lessons.workbench.probes import snapshot
 
 ADD_RULE = "            self.grad += out.grad\n            other.grad += out.grad\n"
-MUL_RULE = "            self.grad += other.data * out.grad\n            other.grad += self.data * out.grad\n"
+MUL_RULE = (
+    "            self.grad += other.data * out.grad\n"
+    "            other.grad += self.data * out.grad\n"
+)
 SEED = "        self.grad = 1.0  # dself/dself: the seed of the chain rule\n"
 NAIVE_BACKWARD = """\
     def backward(self):
