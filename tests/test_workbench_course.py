@@ -204,3 +204,14 @@ def test_every_check_is_observed_for_every_exercise(tmp_path):
     observed = observe_in_process(make_workspace(tmp_path, REFERENCE_ENGINE))
     for number in range(1, LAST + 1):
         assert [s["id"] for s in observed[number]] == [c.id for c in checks_for(number)]
+
+
+def test_only_the_probes_import_the_learners_code():
+    """The tutor's side judges what the child saw; it never imports their mygrad."""
+    folder = STUBS.parent
+    importers = sorted(
+        path.name
+        for path in folder.glob("*.py")
+        if re.search(r"^\s*(from|import) mygrad", path.read_text(), re.M)
+    )
+    assert importers == ["probes.py"]
