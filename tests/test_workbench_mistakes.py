@@ -129,7 +129,8 @@ def test_the_equals_mistake_says_which_number_and_shows_the_graph(tmp_path):
     assert failure.comparison is not None
     # b = a + a: b's grad is right, a's is the first that differs, with one share of two
     assert failure.comparison.first.name == "a"
-    assert "a is used once, by b = a + a" in failure.comparison.explanation
+    assert "a is used twice by the same node, b = a + a" in failure.comparison.explanation
+    assert "Yours equals one share alone" in failure.comparison.explanation
     assert "a should get 2.0 * 1.0 = 2.0" in failure.comparison.explanation
 
 

@@ -171,8 +171,8 @@ def judge_check(check: Check, seen: dict | None) -> CheckFailure | None:
         comparison = compare_graphs(seen["graph"], wanted.graph, wanted.nodes)
     mistake = find_mistake(seen)
     parts = [mistake.message] if mistake else []
-    parts.append("In this check:\n" + _indent(code))
     parts.append("\n".join(lines))
+    parts.append("In this check:\n" + _indent(code))
     if comparison is not None and comparison.explanation:
         parts.append(comparison.explanation)
     summary = mistake.title if mistake else lines[0]

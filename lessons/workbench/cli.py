@@ -125,7 +125,10 @@ def _verify(workspace: Path, learner: str | None, command, out: TextIO, err: Tex
             return
         failure = result.failure
         say(f"{no} {result.number} {title}: {failure.summary}")
-        for line in failure.message.splitlines():
+        message = failure.message
+        if message.startswith(failure.summary + "\n"):  # said on the line above
+            message = message[len(failure.summary) :].lstrip("\n")
+        for line in message.splitlines():
             say(f"    {line}" if line else "")
 
     report = check_workspace(workspace, LAST, on_result=tell)

@@ -246,56 +246,64 @@ def _explain(first: NodeDifference, mine, theirs, matched, engine_values) -> str
         return head
     back = {e: node for node, e in matched.items()}
     parts = []
-    for parent, local in shares:
+    for parent, locals_ in shares:
         grad = theirs[parent]["grad"]
         who = _formula(mine, back[parent]) if parent in back else _formula(theirs, parent)
-        rule = _rule(theirs[parent], local)
-        parts.append((who, rule, local, grad, local * grad if grad is not None else None))
+        local = sum(locals_)
+        share = local * grad if grad is not None else None
+        one = [d * grad for d in locals_] if grad is not None else []
+        parts.append((who, _rule(theirs[parent], local), local, grad, share, one, len(locals_)))
     if len(parts) == 1:
-        who, rule, local, grad, share = parts[0]
+        who, rule, local, grad, share, _, uses = parts[0]
+        used = "once, by" if uses == 1 else f"{_times(uses)} by the same node,"
         text = (
-            f"{head} {name} is used once, by {who}, whose grad {fmt(grad)} is right. {rule}, "
-            f"so {name} should get {fmt(local)} * {fmt(grad)} = {fmt(share)}."
+            f"{head} {name} is used {used} {who}, whose grad {fmt(grad)} is right. {rule}"
+            + (f", once for each use: {fmt(local)} in all" if uses > 1 else "")
+            + f", so {name} should get {fmt(local)} * {fmt(grad)} = {fmt(share)}."
         )
     else:
         listed = "; ".join(
             f"{who} gives {fmt(local)} * {fmt(grad)} = {fmt(share)} ({rule})"
-            for who, rule, local, grad, share in parts
+            for who, rule, local, grad, share, *_ in parts
         )
         text = (
             f"{head} {name} is used by {len(parts)} nodes, whose grads are right, and its "
             f"grad is the sum of their shares: {listed}. Together {fmt(first.expected)}."
         )
-        if any(close(first.theirs, share) for *_, share in parts):
-            text += (
-                " Yours equals one share alone: the others were overwritten "
-                "(= instead of += in a _backward?)."
-            )
-        elif not close(first.theirs, 0.0):
-            text += (
-                " If those rules look right in your code, a _backward ran too early or twice:"
-                " that is what the reverse topological order prevents."
-            )
+    uses = sum(part[-1] for part in parts)
+    if uses > 1 and any(close(first.theirs, s) for part in parts for s in part[5]):
+        text += (
+            " Yours equals one share alone: the others were overwritten "
+            "(= instead of += in a _backward?)."
+        )
+    elif uses > 1 and not close(first.theirs, 0.0):
+        text += (
+            " If those rules look right in your code, a _backward ran too early or twice:"
+            " that is what the reverse topological order prevents."
+        )
     if close(first.theirs, 0.0):
         text += " Yours is 0.0: no share arrived at all. Was that _backward ever called?"
     return text
 
 
-def _shares(engine_node: int, theirs: list[dict], engine_values) -> list[tuple[int, float]]:
-    """(engine parent id, its local derivative to this node) for every use of the node."""
+def _times(n: int) -> str:
+    return {2: "twice", 3: "three times"}.get(n, f"{n} times")
+
+
+def _shares(engine_node: int, theirs: list[dict], engine_values) -> list[tuple[int, list]]:
+    """(engine parent id, its local derivative for each use) for every node using this one."""
     if engine_values is None:
         return []
     found = []
     for parent, node in enumerate(theirs):
-        local = 0.0
-        uses = 0
         locals_ = getattr(engine_values[parent], "_local", ())
-        for child, derivative in zip(node["children"], locals_, strict=False):
-            if child == engine_node:
-                local += derivative
-                uses += 1
+        uses = [
+            derivative
+            for child, derivative in zip(node["children"], locals_, strict=False)
+            if child == engine_node
+        ]
         if uses:
-            found.append((parent, local))
+            found.append((parent, uses))
     return found
 
 
