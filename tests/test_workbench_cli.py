@@ -146,6 +146,13 @@ def test_verify_without_a_workspace_is_bad_usage(tmp_path):
     assert "no workspace at" in err and "workbench init --dir" in err
 
 
+def test_verify_says_which_file_is_missing(tmp_path):
+    folder = make_workspace(tmp_path / "ws")
+    (folder / "mygrad" / "__init__.py").unlink()
+    code, _, err = _run("verify", directory=folder)
+    assert code == 2 and "no mygrad/__init__.py at" in err
+
+
 def test_a_syntax_error_is_shown_at_its_line(tmp_path):
     engine = REFERENCE_ENGINE.replace("    def __repr__(self):", "    def __repr__(self)", 1)
     folder = make_workspace(tmp_path / "ws", engine)

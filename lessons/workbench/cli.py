@@ -109,7 +109,7 @@ def _init(workspace: Path, command, out: TextIO, err: TextIO) -> int:
 def _verify(workspace: Path, learner: str | None, command, out: TextIO, err: TextIO):
     status = workspace_status(workspace)
     if not status.ready:
-        what = "no workspace" if not status.exists else "no mygrad/engine.py"
+        what = "no workspace" if not status.exists else f"no {', '.join(status.missing)}"
         print(
             f"{PROG} workbench: error: {what} at {workspace}; make one with: {command('init')}",
             file=err,
