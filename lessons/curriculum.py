@@ -278,6 +278,6 @@ class Curriculum:
             return None
         return entry, min(position[1], len(entry.item.steps) - 1)
 
-    def keys(self) -> list[str]:
+    def progress_keys(self) -> list[str]:
         """Every item's progress key, course by course."""
         return [course.key(item) for course in self.courses for item in course.items]
