@@ -19,7 +19,7 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.command import CommandList, CommandListItem, CommandPalette, SimpleProvider
+from textual.command import CommandListItem, CommandPalette, SimpleProvider
 from textual.content import Content
 from textual.filter import LineFilter
 from textual.screen import Screen
@@ -33,6 +33,7 @@ from tutor.ascii_mode import ASCII_CLASS, ASCII_FILTER, ascii_key_display
 from tutor.commands import TutorCommands
 from tutor.messages import ContinueLearning, LearnerNamed, OpenLesson, OpenPlayground, ShowLessons
 from tutor.screens.lesson import LessonScreen
+from tutor.textual_compat import TutorCommandPalette
 from tutor.widgets.too_small import is_too_small
 
 # The lecture's running example: L = (a*b + c) * f.
@@ -44,37 +45,6 @@ HANG_UP_SIGNALS = tuple(
 )
 # After a hang-up, how long a clean shutdown may take before the process just ends.
 HANG_UP_GRACE_SECONDS = 3.0
-
-
-class TutorCommandPalette(CommandPalette):
-    """Textual's command palette, minus two crashes found by mashing keys (Textual 8.2.8).
-
-    * Page up or page down that arrive together with ctrl+p (a burst of keys over a
-      slow link) reach the list before it has been laid out, and it looks up a line
-      that does not exist yet. Such a key is dropped: there was nothing to page through.
-    * Commands still being gathered when the palette closes are shown in it anyway,
-      after its widgets have gone (the palette can still be the active screen while
-      they go). They are dropped: nobody can see them any more.
-    """
-
-    def _action_command_list(self, action: str) -> None:
-        try:
-            super()._action_command_list(action)
-        except KeyError:
-            if not action.startswith("page_"):
-                raise
-
-    def _refresh_command_list(self, command_list, commands, clear_current) -> None:
-        if self.is_active:
-            super()._refresh_command_list(command_list, commands, clear_current)
-
-    async def _watch__show_busy(self) -> None:
-        if self.is_active:
-            await super()._watch__show_busy()
-
-    def _watch__list_visible(self) -> None:
-        if self.query(CommandList):
-            super()._watch__list_visible()
 
 
 class TutorApp(App[None]):

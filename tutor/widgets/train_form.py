@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from engine.train import TrainConfig
+from tutor.textual_compat import is_live
 from tutor.train_settings import (
     FIELDS,
     LIVE,
@@ -193,7 +194,7 @@ class TrainForm(VerticalScroll):
     def is_open(self) -> bool:
         """Whether the fields are still there: a change typed just before the lab
         closed can arrive while they are being removed."""
-        return self.is_attached and not (self._closing or self._pruning)
+        return is_live(self)
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
