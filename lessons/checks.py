@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from engine.value import MathError, Value
-from lessons.functions import function_slope, function_value
 from lessons.model import Feedback, Goal
 
 __all__ = [
@@ -226,6 +225,18 @@ def grads(source: str) -> dict[str, Value]:
     program = build(source)
     program.output.backward()
     return dict(program.values)
+
+
+def function_value(function: str, x: float) -> float:
+    """The value of an expression in ``x`` (right-hand side only) at ``x``."""
+    return build(f"x = {float(x)!r}\ny = {function}").output.data
+
+
+def function_slope(function: str, x: float) -> float:
+    """The derivative of an expression in ``x`` at ``x``, by ``backward()``."""
+    program = build(f"x = {float(x)!r}\ny = {function}")
+    program.output.backward()
+    return program.values["x"].grad
 
 
 _DEFINES_X = re.compile(r"(^|;)\s*x\s*=(?!=)", re.MULTILINE)

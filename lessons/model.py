@@ -242,7 +242,7 @@ class Slope(Step):
 
     def f(self, x: float) -> float:
         """The function's value at ``x``, computed by the engine."""
-        from lessons.functions import function_value
+        from lessons.checks import function_value
 
         return function_value(self.function, x)
 
@@ -253,7 +253,7 @@ class Slope(Step):
 
     def derivative(self, x: float | None = None) -> float:
         """The exact slope at ``x``, from the engine's ``backward()``."""
-        from lessons.functions import function_slope
+        from lessons.checks import function_slope
 
         return function_slope(self.function, self.x if x is None else x)
 
