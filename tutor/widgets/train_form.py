@@ -19,7 +19,6 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from engine.train import TrainConfig
-from tutor.textual_compat import is_live
 from tutor.train_settings import (
     FIELDS,
     LIVE,
@@ -194,7 +193,7 @@ class TrainForm(VerticalScroll):
     def is_open(self) -> bool:
         """Whether the fields are still there: a change typed just before the lab
         closed can arrive while they are being removed."""
-        return is_live(self)
+        return self.is_attached and not (self._closing or self._pruning)
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
