@@ -63,7 +63,7 @@ def run_child(steps: int, gc_freeze: bool, switch_interval: float | None) -> Non
     import tutor.screens.train as lab
     from engine.train import TrainConfig
     from lessons.progress import ProgressStore
-    from lessons.registry import all_lessons
+    from lessons.registry import default_curriculum
     from tutor import performance
     from tutor.app import TutorApp
 
@@ -79,7 +79,7 @@ def run_child(steps: int, gc_freeze: bool, switch_interval: float | None) -> Non
             super().on_mount()
             self.push_screen(lab.TrainScreen(TrainConfig(steps=steps), play=True))
 
-    LabApp(ProgressStore(), all_lessons()).run()
+    LabApp(ProgressStore(), default_curriculum()).run()
 
 
 def cli_has_train() -> bool:

@@ -3,6 +3,8 @@
 Adding a lesson means adding one file, ``lessons/content/lNN_slug.py``, with
 ``LESSON = Lesson(...)`` in it. Lessons are ordered by their ``number``; two
 lessons with the same number or id are a mistake, reported at load.
+
+The lessons make the curriculum's first course (``lessons.curriculum``).
 """
 
 from __future__ import annotations
@@ -11,13 +13,17 @@ import functools
 import importlib
 import pkgutil
 
+from lessons.curriculum import Course, Curriculum
 from lessons.model import Lesson
 
-__all__ = ["all_lessons", "get_lesson"]
+__all__ = ["LESSONS_COURSE_ID", "all_lessons", "default_curriculum", "get_lesson", "lessons_course"]
+
+LESSONS_COURSE_ID = "backprop"
+LESSONS_COURSE_TITLE = "Backpropagation, step by step"
 
 
 @functools.cache
-def _load() -> tuple[Lesson, ...]:
+def _load() -> Course[Lesson]:
     from lessons import content
 
     found: list[Lesson] = []
@@ -29,25 +35,31 @@ def _load() -> tuple[Lesson, ...]:
         if not isinstance(lesson, Lesson):
             raise TypeError(f"{module.__name__} must define LESSON = Lesson(...)")
         found.append(lesson)
-    _refuse_duplicates(found)
-    return tuple(sorted(found, key=lambda lesson: lesson.number))
+    return _course(found)
 
 
-def _refuse_duplicates(lessons: list[Lesson]) -> None:
-    for attribute in ("number", "id"):
-        seen: dict[object, str] = {}
-        for lesson in lessons:
-            key = getattr(lesson, attribute)
-            if key in seen:
-                raise ValueError(
-                    f"two lessons have the {attribute} {key!r}: {seen[key]!r} and {lesson.title!r}"
-                )
-            seen[key] = lesson.title
+def _course(lessons: list[Lesson]) -> Course[Lesson]:
+    """The lessons as a course; two with the same number or id are refused, by name.
+
+    Its progress is kept under the bare lesson ids, as it always was."""
+    return Course(
+        LESSONS_COURSE_ID, LESSONS_COURSE_TITLE, tuple(lessons), noun="lesson", keyed_by_id=True
+    )
+
+
+def lessons_course() -> Course[Lesson]:
+    """The lessons, as the curriculum's first course."""
+    return _load()
+
+
+def default_curriculum() -> Curriculum:
+    """Every course the tutor teaches, the lessons first."""
+    return Curriculum([_load()])
 
 
 def all_lessons() -> list[Lesson]:
     """Every lesson, in order."""
-    return list(_load())
+    return list(_load().items)
 
 
 def get_lesson(number_or_slug: int | str) -> Lesson:
@@ -55,16 +67,4 @@ def get_lesson(number_or_slug: int | str) -> Lesson:
 
     Raises ``LookupError`` naming what exists when there is no such lesson.
     """
-    lessons = _load()
-    key = number_or_slug
-    if isinstance(key, str) and key.strip().isdigit():
-        key = int(key)
-    for lesson in lessons:
-        if (isinstance(key, int) and lesson.number == key) or lesson.id == key:
-            return lesson
-    raise LookupError(
-        f"no lesson {number_or_slug!r}: lessons are numbered "
-        f"{lessons[0].number}-{lessons[-1].number}"
-        if lessons
-        else "there are no lessons"
-    )
+    return _load().find(number_or_slug)

@@ -13,8 +13,9 @@ from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Header, Input, Static
 
 from lessons.progress import ProgressStore
-from lessons.registry import all_lessons
+from lessons.registry import all_lessons, default_curriculum
 from tutor.app import TutorApp
+from tutor.messages import OpenLesson, ShowLessons
 from tutor.screens.help import HelpScreen
 from tutor.screens.learner import LearnerScreen
 from tutor.screens.lesson import LessonScreen
@@ -33,7 +34,7 @@ def home(tmp_path) -> Path:
 
 
 def make_app(home: Path, **start: str) -> TutorApp:
-    return TutorApp(ProgressStore(home), all_lessons(), **start)
+    return TutorApp(ProgressStore(home), default_curriculum(), **start)
 
 
 async def test_ctrl_q_quits_with_exit_code_0_and_saves(home, monkeypatch):
@@ -96,6 +97,29 @@ async def test_lessons_list_shows_progress_and_opens_any_lesson(home):
         assert (app.screen.lesson.number, app.screen.step_index) == (4, 0)
 
 
+async def test_screens_ask_and_the_app_moves(home):
+    """Attributes down, messages up: the lesson asks for the list by a message, and a
+    message from the list opens a lesson, which is handed the learner's progress."""
+    received = []
+    app = make_app(home, lesson="1")
+    async with app.run_test(size=SIZE, message_hook=received.append) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonsScreen)
+        assert any(isinstance(message, ShowLessons) for message in received)
+        app.screen.post_message(OpenLesson("moons", 2))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        assert (screen.lesson.id, screen.step_index) == ("moons", 2)
+        assert screen.progress is app.progress and screen.course is app.curriculum.first
+        assert app.progress.position == ("moons", 2)
+        app.screen.post_message(OpenLesson("no-such-lesson"))
+        await pilot.pause()
+        assert app.screen is screen  # the app says there is none, and stays
+
+
 async def pick_from_the_palette(pilot, search: str) -> None:
     """ctrl+p, type ``search``, let the matches come, and take the first with enter."""
     await pilot.press("ctrl+p")
@@ -128,7 +152,7 @@ def problem_shown(app: TutorApp) -> str:
 
 async def test_a_shared_tutor_asks_who_is_learning_and_keeps_each_apart(home):
     """serve's tabs all run as one account: each learner's progress under their name."""
-    app = TutorApp(ProgressStore(home), all_lessons(), ask_learner=True)
+    app = TutorApp(ProgressStore(home), default_curriculum(), ask_learner=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LearnerScreen)
@@ -146,14 +170,14 @@ async def test_a_shared_tutor_asks_who_is_learning_and_keeps_each_apart(home):
     assert ProgressStore(home / "learners" / "ana").position == ("derivative-as-slope", 2)
     assert not (home / "progress.json").exists()
 
-    app = TutorApp(ProgressStore(home), all_lessons(), ask_learner=True)
+    app = TutorApp(ProgressStore(home), default_curriculum(), ask_learner=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await name_the_learner(pilot, " ana ")  # the same learner, typed loosely
         assert (app.screen.lesson.number, app.screen.step_index) == (1, 2)
         assert app.progress.home == home / "learners" / "ana"
 
-    app = TutorApp(ProgressStore(home), all_lessons(), ask_learner=True)
+    app = TutorApp(ProgressStore(home), default_curriculum(), ask_learner=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         box = app.screen.query_one("#learner-name", Input)
@@ -169,7 +193,7 @@ async def test_a_shared_tutor_asks_who_is_learning_and_keeps_each_apart(home):
 
 
 async def test_before_a_name_nothing_is_saved_and_no_lesson_is_offered(home):
-    app = TutorApp(ProgressStore(home), all_lessons(), ask_learner=True)
+    app = TutorApp(ProgressStore(home), default_curriculum(), ask_learner=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pick_from_the_palette(pilot, "lesson 5")
@@ -281,7 +305,7 @@ async def test_the_progress_store_notice_is_shown_once_at_startup(home):
     (home / "progress.json").write_text("{ this is not json", encoding="utf-8")
     store = ProgressStore(home)
     assert store.notice is not None
-    app = TutorApp(store, all_lessons())
+    app = TutorApp(store, default_curriculum())
     notes: list[tuple[str, str]] = []
     original = app.notify
     app.notify = lambda message, **kw: (
@@ -337,11 +361,11 @@ async def test_lessons_list_is_not_built_until_it_is_shown(home):
 STARTUP_PROBE = """
 import asyncio, sys, tempfile
 from lessons.progress import ProgressStore
-from lessons.registry import all_lessons
+from lessons.registry import default_curriculum
 from tutor.app import TutorApp
 
 async def start():
-    app = TutorApp(ProgressStore(tempfile.mkdtemp()), all_lessons())
+    app = TutorApp(ProgressStore(tempfile.mkdtemp()), default_curriculum())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
 

@@ -19,7 +19,7 @@ from rich.segment import Segment
 from rich.style import Style
 
 from lessons.progress import ProgressStore
-from lessons.registry import all_lessons
+from lessons.registry import all_lessons, default_curriculum
 from tutor.app import TutorApp
 from tutor.ascii_mode import ascii_key_display, ascii_line
 from tutor.screens.lesson import LessonScreen
@@ -179,7 +179,7 @@ def make_app(tmp_path: Path, ascii_only: bool = True, **start) -> TutorApp:
     store = ProgressStore(tmp_path / "home")
     store.complete_lesson("derivative-as-slope")
     store.complete_step("values-and-graphs", 0)
-    return TutorApp(store, all_lessons(), ascii_only=ascii_only, **start)
+    return TutorApp(store, default_curriculum(), ascii_only=ascii_only, **start)
 
 
 async def lessons_list(pilot):

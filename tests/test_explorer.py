@@ -12,7 +12,7 @@ from textual.widgets import Footer, TextArea
 
 from engine.nn import MLP
 from engine.value import Value
-from lessons import all_lessons
+from lessons import default_curriculum
 from lessons.progress import ProgressStore
 from tutor.app import TutorApp
 from tutor.screens.explorer import ExplorerScreen
@@ -33,7 +33,7 @@ class RecordingApp(TutorApp):
     CSS_PATH = STYLESHEET  # a relative path would be looked up beside this test file
 
     def __init__(self, home: Path, source: str) -> None:
-        super().__init__(ProgressStore(home), all_lessons(), playground=source)
+        super().__init__(ProgressStore(home), default_curriculum(), playground=source)
         self.finished = 0
         self.built: list[object] = []
         self.notes: list[tuple[str, str]] = []

@@ -330,7 +330,8 @@ CASES: dict[tuple[str, str], Case] = {
     ("moons", "Reading the boundary"): Case(
         ["Where the score is 0"], ["Where the loss is 0", "Where the score is 1"]
     ),
-    # 12. experiments: which choice is right is verified by running in test_lesson_training
+    # 12. experiments: which choice is right is verified by running them, in
+    # test_lesson_12_experiments_turn_out_as_predicted
     ("experiments", "A huge learning rate"): Case(
         ["The loss blows up: it diverges"], ["It learns much faster", "It learns about the same"]
     ),

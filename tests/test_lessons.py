@@ -32,7 +32,7 @@ from lessons.model import (
     Slope,
     Train,
 )
-from lessons.registry import _refuse_duplicates
+from lessons.registry import _course
 from tutor.train_driver import named_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,7 +202,7 @@ def test_duplicates_are_named():
     one = ALL[0]
     twin = Lesson(one.id, 99, "Twin", "A copy.", one.steps)
     with pytest.raises(ValueError, match="derivative-as-slope"):
-        _refuse_duplicates([one, twin])
+        _course([one, twin])
 
 
 # -- steps: the fields the tutor relies on --------------------------------------------

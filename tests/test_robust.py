@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from lessons.progress import MAX_BYTES, ProgressStore
-from lessons.registry import all_lessons
+from lessons.registry import default_curriculum
 from tutor.app import TutorApp
 from tutor.screens.help import HelpScreen
 from tutor.screens.lesson import LessonScreen
@@ -70,7 +70,7 @@ def home(tmp_path, monkeypatch) -> Path:
 
 
 def make_app(home: Path, **options: object) -> TutorApp:
-    return TutorApp(ProgressStore(home), all_lessons(), **options)
+    return TutorApp(ProgressStore(home), default_curriculum(), **options)
 
 
 Place = Callable[[TutorApp, Pilot], Awaitable[None]]

@@ -15,7 +15,7 @@ import pytest
 from textual.widgets import Input
 
 from lessons.progress import ProgressStore
-from lessons.registry import all_lessons
+from lessons.registry import default_curriculum
 from tutor.app import TutorApp
 
 SIZE = (80, 24)
@@ -44,7 +44,7 @@ def test_lessons_list(snap_compare, store):
     for step in range(3):
         store.complete_step("values-and-graphs", step)
     store.set_position("values-and-graphs", 3)
-    app = TutorApp(store, all_lessons())
+    app = TutorApp(store, default_curriculum())
 
     async def open_the_list(pilot):
         await pilot.press("escape", "escape")  # out of any answer box, then to the list
@@ -54,7 +54,7 @@ def test_lessons_list(snap_compare, store):
 
 
 def test_lesson_after_a_wrong_answer_and_a_hint(snap_compare, store):
-    app = TutorApp(store, all_lessons(), lesson="3")
+    app = TutorApp(store, default_curriculum(), lesson="3")
 
     async def answer_wrong_then_ask(pilot):
         await pilot.press("n", *"-2", "enter", "h")
@@ -65,7 +65,7 @@ def test_lesson_after_a_wrong_answer_and_a_hint(snap_compare, store):
 
 
 def test_help(snap_compare, store):
-    app = TutorApp(store, all_lessons(), lesson="1")
+    app = TutorApp(store, default_curriculum(), lesson="1")
 
     async def open_help(pilot):
         await pilot.press("question_mark")
@@ -78,20 +78,20 @@ def test_playground_stepping_backward_with_no_color(snap_compare, store, monkeyp
     """NO_COLOR: greys only. The node a step handles and the grads it changed must
     still stand out (a grey bar; bold and underlined)."""
     monkeypatch.setenv("NO_COLOR", "1")  # Textual reads it when the app is made
-    app = TutorApp(store, all_lessons(), playground=LECTURE)
+    app = TutorApp(store, default_curriculum(), playground=LECTURE)
     assert app.no_color
     assert snap_compare(app, press=["s", "s", "s"], terminal_size=SIZE)
 
 
 def test_playground_after_backward_in_ascii(snap_compare, store):
     """ASCII mode (--ascii): borders, tree guides and the math in plain ASCII."""
-    app = TutorApp(store, all_lessons(), playground=LECTURE, ascii_only=True)
+    app = TutorApp(store, default_curriculum(), playground=LECTURE, ascii_only=True)
     assert snap_compare(app, press=["b", "down", "down", "down"], terminal_size=SIZE)
 
 
 def test_a_shared_tutor_asking_who_is_learning(snap_compare, store):
     """serve: every tab asks for a name first; a name with no letter is refused inline."""
-    app = TutorApp(store, all_lessons(), ask_learner=True)
+    app = TutorApp(store, default_curriculum(), ask_learner=True)
 
     async def refuse_a_name(pilot):
         await pilot.pause()  # the app has drawn its first screen

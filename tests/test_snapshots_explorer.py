@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lessons import all_lessons
+from lessons import default_curriculum
 from lessons.progress import ProgressStore
 from tutor.app import TutorApp
 
@@ -21,7 +21,7 @@ class PlaygroundApp(TutorApp):
 
 
 def playground(tmp_path: Path) -> PlaygroundApp:
-    return PlaygroundApp(ProgressStore(tmp_path / "home"), all_lessons(), playground=LECTURE)
+    return PlaygroundApp(ProgressStore(tmp_path / "home"), default_curriculum(), playground=LECTURE)
 
 
 def test_playground_before_backward(snap_compare, tmp_path):

@@ -1,7 +1,8 @@
-"""The Textual app: it knows the lessons and the progress store, and moves between screens.
+"""The Textual app: it holds the curriculum and the progress store, and moves between screens.
 
 Everything a learner sees lives in ``tutor/screens`` and ``tutor/widgets``; the
-app only answers "which lesson?", "where was I?" and "which screen now?".
+app hands each screen what it shows (attributes down) and answers the messages
+screens post (``tutor.messages``): "open this lesson", "back to the list".
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import threading
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual import events
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.command import CommandList, CommandListItem, CommandPalette, SimpleProvider
+from textual.command import CommandListItem, CommandPalette, SimpleProvider
 from textual.content import Content
 from textual.filter import LineFilter
 from textual.screen import Screen
@@ -25,12 +26,14 @@ from textual.theme import ThemeProvider
 from textual.widget import AwaitMount
 
 from engine.train import TrainConfig
-from lessons.model import Lesson
+from lessons.curriculum import Curriculum, Entry
 from lessons.progress import ProgressStore, learner_home
 from tutor import performance
 from tutor.ascii_mode import ASCII_CLASS, ASCII_FILTER, ascii_key_display
 from tutor.commands import TutorCommands
+from tutor.messages import ContinueLearning, LearnerNamed, OpenLesson, OpenPlayground, ShowLessons
 from tutor.screens.lesson import LessonScreen
+from tutor.textual_compat import TutorCommandPalette
 from tutor.widgets.too_small import is_too_small
 
 # The lecture's running example: L = (a*b + c) * f.
@@ -42,37 +45,6 @@ HANG_UP_SIGNALS = tuple(
 )
 # After a hang-up, how long a clean shutdown may take before the process just ends.
 HANG_UP_GRACE_SECONDS = 3.0
-
-
-class TutorCommandPalette(CommandPalette):
-    """Textual's command palette, minus two crashes found by mashing keys (Textual 8.2.8).
-
-    * Page up or page down that arrive together with ctrl+p (a burst of keys over a
-      slow link) reach the list before it has been laid out, and it looks up a line
-      that does not exist yet. Such a key is dropped: there was nothing to page through.
-    * Commands still being gathered when the palette closes are shown in it anyway,
-      after its widgets have gone (the palette can still be the active screen while
-      they go). They are dropped: nobody can see them any more.
-    """
-
-    def _action_command_list(self, action: str) -> None:
-        try:
-            super()._action_command_list(action)
-        except KeyError:
-            if not action.startswith("page_"):
-                raise
-
-    def _refresh_command_list(self, command_list, commands, clear_current) -> None:
-        if self.is_active:
-            super()._refresh_command_list(command_list, commands, clear_current)
-
-    async def _watch__show_busy(self) -> None:
-        if self.is_active:
-            await super()._watch__show_busy()
-
-    def _watch__list_visible(self) -> None:
-        if self.query(CommandList):
-            super()._watch__list_visible()
 
 
 class TutorApp(App[None]):
@@ -90,7 +62,7 @@ class TutorApp(App[None]):
     def __init__(
         self,
         progress: ProgressStore,
-        lessons: list[Lesson],
+        curriculum: Curriculum,
         *,
         lesson: str | None = None,
         playground: str | None = None,
@@ -104,7 +76,7 @@ class TutorApp(App[None]):
         self.waiting_for_learner = ask_learner
         """Several learners share this tutor (serve): ask a name first, and save
         nothing until then; that learner's progress is then under ``progress.home``."""
-        self.lessons = lessons
+        self.curriculum = curriculum
         self._start_lesson = lesson
         self._start_playground = playground
         self._start_train = train
@@ -137,11 +109,12 @@ class TutorApp(App[None]):
             # Under the playground or the lab lies the lessons list, so escape leads somewhere.
             from tutor.screens.lessons_list import LessonsScreen
 
-            return LessonsScreen()
-        if self._start_lesson is not None and self.find_lesson(self._start_lesson) is not None:
-            return self._lesson_screen(self._start_lesson, None)
-        lesson, step = self.resume_position() or (self.lessons[0], 0)
-        return self._lesson_screen(lesson.id, step)
+            return LessonsScreen(self.curriculum, self.progress)
+        if self._start_lesson is not None:
+            entry = self.curriculum.get(self._start_lesson)
+            if entry is not None:
+                return self._lesson_screen(entry, None)
+        return self._lesson_screen(*self._resume_position())
 
     def on_mount(self) -> None:
         if not self.is_headless:
@@ -196,29 +169,28 @@ class TutorApp(App[None]):
         display = super().get_key_display(binding)
         return ascii_key_display(display) if self.ascii_only else display
 
-    # -- lessons ------------------------------------------------------------------------
+    # -- what screens ask for (tutor.messages) -------------------------------------------
 
-    def find_lesson(self, number_or_slug: str | int) -> Lesson | None:
-        """The lesson with this number ("3", 3) or slug ("backprop-by-hand"), if any."""
-        key = str(number_or_slug).strip()
-        for lesson in self.lessons:
-            if key in (lesson.id, str(lesson.number)):
-                return lesson
-        return None
+    @on(OpenLesson)
+    def _open_lesson_asked(self, message: OpenLesson) -> None:
+        self.open_lesson(message.lesson, message.step)
 
-    def lesson_after(self, lesson: Lesson) -> Lesson | None:
-        later = [other for other in self.lessons if other.number > lesson.number]
-        return min(later, key=lambda other: other.number, default=None)
+    @on(ShowLessons)
+    def _lessons_asked(self) -> None:
+        self.show_lessons()
 
-    def resume_position(self) -> tuple[Lesson, int] | None:
-        """Where the learner left off, if that lesson and step still exist."""
-        position = self.progress.position
-        if position is None:
-            return None
-        lesson = self.find_lesson(position[0])
-        if lesson is None:
-            return None
-        return lesson, min(position[1], len(lesson.steps) - 1)
+    @on(ContinueLearning)
+    def _continue_asked(self) -> None:
+        self.resume()
+
+    @on(OpenPlayground)
+    def _playground_asked(self, message: OpenPlayground) -> None:
+        self.open_playground(message.source)
+
+    @on(LearnerNamed)
+    def _learner_named(self, message: LearnerNamed) -> None:
+        if self.waiting_for_learner:  # a tutor is named once
+            self.learn_as(message.name)
 
     # -- moving between screens ----------------------------------------------------------
 
@@ -239,27 +211,30 @@ class TutorApp(App[None]):
         while len(self.screen_stack) > keep:
             self.pop_screen()
         if not lists:
-            self.push_screen(LessonsScreen())
+            self.push_screen(LessonsScreen(self.curriculum, self.progress))
 
     def open_lesson(self, number_or_slug: str | int, step: int | None = None) -> None:
         """Open a lesson at ``step``, or where the learner last was in it."""
-        if self.find_lesson(number_or_slug) is None:
+        entry = self.curriculum.get(number_or_slug)
+        if entry is None:
             self.notify(f"There is no lesson {number_or_slug}.", severity="error")
             return
         self._unwind_to_lessons()
-        self.push_screen(self._lesson_screen(number_or_slug, step))
+        self.push_screen(self._lesson_screen(entry, step))
         self._fit_to(self.size)
 
-    def _lesson_screen(self, number_or_slug: str | int, step: int | None) -> LessonScreen:
-        lesson = self.find_lesson(number_or_slug)
-        assert lesson is not None
+    def _lesson_screen(self, entry: Entry, step: int | None) -> LessonScreen:
         if step is None:
-            step = self.progress.last_step(lesson.id) or 0
-        return LessonScreen(lesson, step)
+            step = self.progress.last_step(entry.key) or 0
+        return LessonScreen(entry.course, entry.item, self.progress, step)
+
+    def _resume_position(self) -> tuple[Entry, int]:
+        return self.curriculum.resume(self.progress) or (self.curriculum.start(), 0)
 
     def resume(self) -> None:
-        lesson, step = self.resume_position() or (self.lessons[0], 0)
-        self.open_lesson(lesson.id, step)
+        """Open the step the learner last had open."""
+        entry, step = self._resume_position()
+        self.open_lesson(entry.key, step)
 
     def open_lab(self, config: TrainConfig | None = None, play: bool = False) -> None:
         """The training lab, over the lessons list; its plotting loads only now."""
@@ -308,7 +283,7 @@ class TutorApp(App[None]):
         from tutor.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.BINDINGS))
 
     # -- saving and quitting -------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 from engine.train import TrainConfig
+from lessons.curriculum import Course, Curriculum
 from lessons.model import Lesson
 from lessons.progress import (
     LEARNERS,
@@ -39,7 +40,7 @@ from lessons.progress import (
     learner_homes,
     learner_slug,
 )
-from lessons.registry import all_lessons
+from lessons.registry import default_curriculum
 from tutor import performance
 from tutor.serve import DEFAULT_HOST, DEFAULT_PORT
 from tutor.train_settings import add_arguments as add_train_arguments
@@ -240,22 +241,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         # No cycle collection until the first screen is painted (TutorApp turns it
         # back on), and on again here whatever happens.
         performance.hold_collector()
-        lessons = all_lessons()
+        curriculum = default_curriculum()
         from tutor.terminal import wants_ascii
 
         ascii_only = wants_ascii(args.ascii)
         if args.command == "learners":
-            return _print_learners(lessons, sys.stdout, ascii_only=ascii_only)
+            return _print_learners(curriculum, sys.stdout, ascii_only=ascii_only)
         if args.ask_learner and (args.list or args.reset_progress):
             parser.error("--ask-learner is for the app; name the learner with --learner NAME")
         if args.list:
             progress = _progress(args.learner)
-            return _print_lessons(lessons, progress, sys.stdout, ascii_only=ascii_only)
+            return _print_lessons(curriculum.first, progress, sys.stdout, ascii_only=ascii_only)
         if args.reset_progress:
-            return _reset_progress(lessons, _progress(args.learner))
-        if args.lesson is not None and _find(lessons, args.lesson) is None:
-            numbers = f"{lessons[0].number}–{lessons[-1].number}"
-            parser.error(f"no lesson {args.lesson!r}: lessons are {numbers} (see --list)")
+            return _reset_progress(curriculum, _progress(args.learner))
+        if args.lesson is not None:
+            try:
+                curriculum.find(args.lesson)
+            except LookupError as error:
+                parser.error(f"{error} (see --list)")
         if args.command == "playground":
             problem = _expression_problem(args.expression)
             if problem:
@@ -267,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.error("; ".join(problems))
             train = (config, args.play)
         return _run_app(
-            lessons,
+            curriculum,
             lesson=args.lesson,
             playground=getattr(args, "expression", None),
             train=train,
@@ -297,11 +300,6 @@ def low_bandwidth_from_env() -> bool:
     return value in ("1", "yes", "true", "on")
 
 
-def _find(lessons: list[Lesson], key: str) -> Lesson | None:
-    key = key.strip()
-    return next((lesson for lesson in lessons if key in (lesson.id, str(lesson.number))), None)
-
-
 def _expression_problem(source: str) -> str | None:
     """Why ``source`` does not build (one line), or None when it does."""
     from engine.value import MathError
@@ -326,17 +324,17 @@ def _printable(text: str, stream: TextIO) -> str:
 
 
 def _print_lessons(
-    lessons: list[Lesson], progress: ProgressStore, out: TextIO, *, ascii_only: bool = False
+    course: Course[Lesson], progress: ProgressStore, out: TextIO, *, ascii_only: bool = False
 ) -> int:
     from tutor.terminal import ascii_text
 
     _print_notice(progress)
     mark = "✓" if not ascii_only and _printable("✓", out) == "✓" else "*"
-    titles = [ascii_text(lesson.title) if ascii_only else lesson.title for lesson in lessons]
+    titles = [ascii_text(lesson.title) if ascii_only else lesson.title for lesson in course]
     width = max(map(len, titles))
-    for lesson, title in zip(lessons, titles, strict=True):
-        done = mark if progress.lesson_done(lesson.id) else " "
-        steps = len(progress.completed_steps(lesson.id) & set(range(len(lesson.steps))))
+    for lesson, title in zip(course, titles, strict=True):
+        done = mark if course.item_done(progress, lesson) else " "
+        steps = course.steps_done(progress, lesson)
         line = (
             f"{done} {lesson.number:>2}. {title:<{width}}  "
             f"{steps}/{len(lesson.steps)} steps  ({lesson.id})"
@@ -345,8 +343,8 @@ def _print_lessons(
     return EXIT_OK
 
 
-def _print_learners(lessons: list[Lesson], out: TextIO, *, ascii_only: bool = False) -> int:
-    """Each named learner: lessons and steps done, and where they were last."""
+def _print_learners(curriculum: Curriculum, out: TextIO, *, ascii_only: bool = False) -> int:
+    """Each named learner: lessons and steps done in each course, and where they were last."""
     from tutor.terminal import ascii_text
 
     home = default_home()
@@ -358,28 +356,25 @@ def _print_learners(lessons: list[Lesson], out: TextIO, *, ascii_only: bool = Fa
         return EXIT_OK
     names = [ascii_text(folder.name) if ascii_only else folder.name for folder in folders]
     width = max(map(len, names))
-    numbers = {lesson.id: lesson for lesson in lessons}
-    total = sum(len(lesson.steps) for lesson in lessons)
     for folder, name in zip(folders, names, strict=True):
         progress = ProgressStore(folder)
         _print_notice(progress)
-        done = sum(progress.lesson_done(lesson.id) for lesson in lessons)
-        steps = sum(
-            len(progress.completed_steps(lesson.id) & set(range(len(lesson.steps))))
-            for lesson in lessons
+        figures = "  ".join(
+            f"{t.items_done:>2}/{t.items} {course.noun}s  {t.steps_done:>3}/{t.steps} steps"
+            for course in curriculum.courses
+            for t in [course.tally(progress)]
         )
         where = "not started"
-        if progress.position is not None and progress.position[0] in numbers:
-            lesson = numbers[progress.position[0]]
-            step = min(progress.position[1], len(lesson.steps) - 1) + 1
-            where = f"at lesson {lesson.number}, step {step}"
-        figures = f"{done:>2}/{len(lessons)} lessons  {steps:>3}/{total} steps"
+        position = curriculum.resume(progress)
+        if position is not None:
+            (course, item), step = position
+            where = f"at {course.noun} {item.number}, step {step + 1}"
         line = f"{name:<{width}}  {figures}  {where}"
         print(_printable(line, out), file=out)
     return EXIT_OK
 
 
-def _reset_progress(lessons: list[Lesson], progress: ProgressStore) -> int:
+def _reset_progress(curriculum: Curriculum, progress: ProgressStore) -> int:
     _print_notice(progress)
     try:
         answer = input(f"Forget all progress in {progress.path}? This cannot be undone. [y/N] ")
@@ -388,9 +383,9 @@ def _reset_progress(lessons: list[Lesson], progress: ProgressStore) -> int:
     if answer.strip().casefold() not in ("y", "yes"):
         print("Nothing changed.")
         return EXIT_DECLINED
-    for lesson in lessons:
-        progress.reset_lesson(lesson.id)
-    progress.set_position(lessons[0].id, 0)
+    for key in curriculum.progress_keys():
+        progress.reset_lesson(key)
+    progress.set_position(curriculum.start().key, 0)
     if not progress.saving:
         print(f"{PROG}: error: progress could not be written", file=sys.stderr)
         return EXIT_DECLINED
@@ -405,7 +400,7 @@ def _print_notice(progress: ProgressStore) -> None:
 
 
 def _run_app(
-    lessons: list[Lesson],
+    curriculum: Curriculum,
     *,
     lesson: str | None,
     playground: str | None,
@@ -419,7 +414,7 @@ def _run_app(
 
     app = TutorApp(
         _progress(learner),
-        lessons,
+        curriculum,
         lesson=lesson,
         playground=playground,
         train=train,

@@ -7,30 +7,40 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
+
+from tutor.messages import ContinueLearning, OpenLesson, OpenPlayground, ShowLessons
 
 if TYPE_CHECKING:
     from tutor.app import TutorApp
 
 
 class TutorCommands(Provider):
-    """Commands built from the lessons the app has, so a new lesson file adds its own."""
+    """Commands built from the curriculum the app has, so a new lesson file adds its own.
+
+    Each command posts the message a screen would (``tutor.messages``) to the app."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app: TutorApp = self.app  # type: ignore[assignment]
         if app.waiting_for_learner:  # no lesson before the learner has said who they are
             return [("Help: every key", app.action_help, "All the keys, grouped by screen")]
+        course = app.curriculum.first
+
+        def ask(make: Callable[[], Message]) -> Callable[[], object]:
+            return lambda: app.post_message(make())
+
         commands: list[tuple[str, Callable[[], object], str]] = [
             (
                 f"Go to lesson {lesson.number}: {lesson.title}",
-                partial(app.open_lesson, lesson.id),
+                ask(partial(OpenLesson, course.key(lesson))),
                 lesson.summary,
             )
-            for lesson in app.lessons
+            for lesson in course
         ]
         commands += [
-            ("Continue where I left off", app.resume, "Open the step you last had open"),
-            ("Lessons list", app.show_lessons, "Every lesson with your progress"),
-            ("Playground", app.open_playground, "Build and explore a graph of your own"),
+            ("Continue where I left off", ask(ContinueLearning), "Open the step you last had open"),
+            ("Lessons list", ask(ShowLessons), "Every lesson with your progress"),
+            ("Playground", ask(OpenPlayground), "Build and explore a graph of your own"),
             ("Help: every key", app.action_help, "All the keys, grouped by screen"),
         ]
         return commands

@@ -6,7 +6,7 @@ from lessons.model import Exercise, Lesson, Predict, Train
 
 # Lesson 11's recipe on a smaller network for fewer steps, so that each
 # experiment takes seconds. With these settings it reaches 100% on the
-# training points (tests/test_lessons.py runs every experiment).
+# training points (tests/test_lesson_exercises.py runs every experiment).
 BASE = TrainConfig(hidden=(8, 8), test_fraction=0.25, steps=60)
 
 HUGE_RATE = BASE.replace(learning_rate=1e6, steps=20)

@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from engine import Value
+from tutor.textual_compat import is_base_screen
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.graph_explorer import GraphExplorer
 from tutor.widgets.header import TutorHeader
@@ -59,7 +60,7 @@ class ExplorerScreen(Screen[None]):
             # Leaving makes sense only when there is a screen of ours underneath,
             # not when the playground is the whole app (micrograd-tutor playground "...").
             stack = self.app.screen_stack
-            return len(stack) > 1 and stack[-2].id != "_default"
+            return len(stack) > 1 and not is_base_screen(stack[-2])
         return True
 
     def action_back(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.style import Style
@@ -32,13 +33,19 @@ LESSON_EXTRA = [("↑ ↓", "Scroll the text, or move in the graph")]
 
 
 class HelpScreen(Screen[None]):
-    """A page of keys; the bindings' own descriptions are the text."""
+    """A page of keys; the bindings' own descriptions are the text.
+
+    ``everywhere`` is the app's own bindings, handed down by the app."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", tooltip="Back to where you were"),
         Binding("question_mark", "close", "Close", key_display="?", show=False),
         Binding("q", "close", "Close", show=False),
     ]
+
+    def __init__(self, everywhere: Sequence[BindingType] = ()) -> None:
+        super().__init__()
+        self.everywhere = list(everywhere)
 
     def compose(self) -> ComposeResult:
         yield TutorHeader()
@@ -54,10 +61,8 @@ class HelpScreen(Screen[None]):
         self.query_one("#help-scroll").focus()
 
     def _groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        from tutor.app import TutorApp
-
         return [
-            ("Everywhere", self._rows(TutorApp) + EVERYWHERE_EXTRA),
+            ("Everywhere", self._rows(self.everywhere) + EVERYWHERE_EXTRA),
             ("Lessons list", LESSONS_EXTRA + self._rows(LessonTable, LessonsScreen)),
             (
                 "Lesson",
@@ -68,16 +73,18 @@ class HelpScreen(Screen[None]):
             ("This help", self._rows(HelpScreen)),
         ]
 
-    def _rows(self, *owners: type) -> list[tuple[str, str]]:
-        """(keys, what they do) for every binding; keys that do the same thing share a row."""
-        rows: dict[tuple[type, str], tuple[list[str], list[str]]] = {}
+    def _rows(self, *owners: type | list[BindingType]) -> list[tuple[str, str]]:
+        """(keys, what they do) for every binding of each class (or list of bindings);
+        keys that do the same thing share a row."""
+        rows: dict[tuple[int, str], tuple[list[str], list[str]]] = {}
         for owner in owners:
-            for binding in Binding.make_bindings(owner.__dict__.get("BINDINGS", [])):
+            bindings = owner if isinstance(owner, list) else owner.__dict__.get("BINDINGS", [])
+            for binding in Binding.make_bindings(bindings):
                 if binding.system:
                     continue
                 # pick(1) … pick(9) are one row; the longest text (the tooltip) describes it.
                 action = binding.action.split("(")[0]
-                keys, texts = rows.setdefault((owner, action), ([], []))
+                keys, texts = rows.setdefault((id(owner), action), ([], []))
                 key = self.app.get_key_display(binding)
                 if key not in keys:
                     keys.append(key)

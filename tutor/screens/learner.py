@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -11,11 +9,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from lessons.progress import MAX_NAME, learner_slug
+from tutor.messages import LearnerNamed
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
-
-if TYPE_CHECKING:
-    from tutor.app import TutorApp
 
 __all__ = ["LearnerScreen"]
 
@@ -26,12 +22,15 @@ WHY = (
 
 
 class LearnerScreen(Screen[None]):
-    """A name in, that learner's progress out (see ``TutorApp.learn_as``)."""
+    """A name in (``LearnerNamed``, for the app to act on); asked once."""
 
     TITLE = "Who is learning?"
     AUTO_FOCUS = "#learner-name"
 
-    app: TutorApp  # type: ignore[assignment]
+    def __init__(self) -> None:
+        super().__init__()
+        self.named = False
+        """Whether a name was given: a second Enter in the same burst does nothing."""
 
     def compose(self) -> ComposeResult:
         yield TutorHeader()
@@ -44,12 +43,13 @@ class LearnerScreen(Screen[None]):
 
     @on(Input.Submitted, "#learner-name")
     def _named(self, event: Input.Submitted) -> None:
-        if not self.app.waiting_for_learner:
-            return  # a second Enter in the same burst: the learner is named already
+        if self.named:
+            return
         name = event.value.strip()
         if learner_slug(name) is None:
             problem = "Type a name first." if not name else "A name needs a letter or a digit."
             self.query_one("#learner-problem", Static).update(problem)
             return
         self.query_one("#learner-problem", Static).update("")
-        self.app.learn_as(name)
+        self.named = True
+        self.post_message(LearnerNamed(name))

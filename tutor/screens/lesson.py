@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -16,22 +16,16 @@ from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
 from lessons.checks import reach
+from lessons.curriculum import Course
 from lessons.model import STEP_KINDS, Lesson, Step
+from lessons.progress import ProgressStore
 from tutor.ascii_mode import in_ascii_mode
+from tutor.messages import OpenLesson, ShowLessons
+from tutor.textual_compat import is_live
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
 from tutor.widgets.lesson_text import LessonText
-from tutor.widgets.step_panels import (
-    ExerciseBox,
-    StepPanel,
-    has_panel,
-    panel_for,
-    train_lab_available,
-)
-
-if TYPE_CHECKING:
-    from lessons.progress import ProgressStore
-    from tutor.app import TutorApp
+from tutor.widgets.step_panels import ExerciseBox, StepPanel, has_panel, panel_for
 
 _FENCE = re.compile(r"^\s*(```+|~~~+)(.*)$")
 
@@ -69,7 +63,8 @@ def _layout_classes(step: Step) -> frozenset[str]:
 
 
 class LessonScreen(Screen[None]):
-    """Steps of one lesson; progress is saved on every move and every answer."""
+    """Steps of one lesson of ``course``; every move and every answer is recorded in
+    ``progress``. Leaving the lesson, or moving on to the next, is asked of the app."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next", "Next", tooltip="Next step (on the last step: the next lesson)"),
@@ -86,24 +81,24 @@ class LessonScreen(Screen[None]):
         Binding("escape", "lessons", "List", tooltip="Back to the list of lessons"),
     ]
 
-    app: TutorApp  # type: ignore[assignment]
-
-    def __init__(self, lesson: Lesson, step: int = 0) -> None:
+    def __init__(
+        self, course: Course[Lesson], lesson: Lesson, progress: ProgressStore, step: int = 0
+    ) -> None:
         step = min(max(step, 0), len(lesson.steps) - 1)
         # Classes known before mounting cost nothing; set afterwards, each one restyles
         # the whole screen, which is most of what drawing the first step would cost.
         super().__init__(classes=" ".join(_layout_classes(lesson.steps[step])))
+        self.course = course
         self.lesson = lesson
+        self.progress = progress
+        self.key = course.key(lesson)
+        """The name this lesson's progress is kept under."""
         self.step_index = step
         # Keys can arrive faster than a step is drawn: one step is drawn at a time.
         self._drawing = asyncio.Lock()
         # Bindings run from the app's task, so a key can reach this screen while its
         # widgets are still being mounted: until they are, the step keys do nothing.
         self._mounted = False
-
-    @property
-    def progress(self) -> ProgressStore:
-        return self.app.progress
 
     @property
     def step(self) -> Step:
@@ -139,15 +134,15 @@ class LessonScreen(Screen[None]):
                 await self._draw_step(index)
             except NoMatches:
                 # Keys outran the screen: it is being closed while this step was drawn.
-                if self.is_attached and not (self._closing or self._pruning):
+                if is_live(self):
                     raise
 
     async def _draw_step(self, index: int) -> None:
         self.step_index = index
         step = self.step
-        if self.progress.position != (self.lesson.id, index):  # each save is a disk write
-            self.progress.set_position(self.lesson.id, index)
-        done = self.progress.step_done(self.lesson.id, index)
+        if self.progress.position != (self.key, index):  # each save is a disk write
+            self.progress.set_position(self.key, index)
+        done = self.progress.step_done(self.key, index)
 
         layout = _layout_classes(step)
         if self.classes & _LAYOUT_CLASSES != layout:
@@ -201,13 +196,13 @@ class LessonScreen(Screen[None]):
         return found.first(ExerciseBox) if found else None
 
     def _update_header(self) -> None:
-        if not self.is_attached or self._closing or self._pruning:
+        if not is_live(self):
             return  # a closing screen's header is already gone (Textual would query it)
         total = len(self.lesson.steps)
-        done = len(self.progress.completed_steps(self.lesson.id) & set(range(total)))
+        done = self.course.steps_done(self.progress, self.lesson)
         # In ASCII both ✓ and · would be *, so the mark is spelled out there.
         done_mark = " (done)" if in_ascii_mode(self) else " ✓"
-        mark = done_mark if self.progress.lesson_done(self.lesson.id) else ""
+        mark = done_mark if self.course.item_done(self.progress, self.lesson) else ""
         self.sub_title = (
             f"Lesson {self.lesson.number}{mark} · step {self.step_index + 1} of {total}"
             f" · {done}/{total} done"
@@ -226,7 +221,7 @@ class LessonScreen(Screen[None]):
                 return False
             return None if box.hints_left <= 0 else True
         if action == "train":
-            return self.step.kind == "train" and train_lab_available()
+            return self.step.kind == "train"
         return True
 
     async def action_next(self) -> None:
@@ -235,11 +230,11 @@ class LessonScreen(Screen[None]):
         if not self.is_last_step:
             await self.show_step(self.step_index + 1)
             return
-        following = self.app.lesson_after(self.lesson)
+        following = self.course.after(self.lesson)
         if following is None:
             self.notify("That was the last lesson. Well done!", title="The end")
             return
-        self.app.open_lesson(following.number)
+        self.post_message(OpenLesson(self.course.key(following)))
 
     async def action_previous(self) -> None:
         if self.step_index > 0:
@@ -252,7 +247,7 @@ class LessonScreen(Screen[None]):
         self.refresh_bindings()
 
     def action_lessons(self) -> None:
-        self.app.show_lessons()
+        self.post_message(ShowLessons())
 
     def action_train(self) -> None:
         from tutor.screens.train import TrainScreen  # the lab pulls in plotting: load it late
@@ -277,20 +272,17 @@ class LessonScreen(Screen[None]):
 
     def _completes_by_reading(self) -> bool:
         """Steps with nothing to check here are done once read and left with n."""
-        step = self.step
-        if step.exercise is None:
-            return True
-        # Until the training lab exists, a training step cannot be checked: reading it counts.
-        return step.kind == "train" and not train_lab_available()
+        return self.step.exercise is None
 
     def _complete_step(self) -> None:
-        lesson = self.lesson.id
-        if not self.progress.step_done(lesson, self.step_index):
-            self.progress.complete_step(lesson, self.step_index)
-        steps = set(range(len(self.lesson.steps)))
-        if steps <= self.progress.completed_steps(lesson) and not self.progress.lesson_done(lesson):
-            self.progress.complete_lesson(lesson)
-            following = self.app.lesson_after(self.lesson)
+        if not self.progress.step_done(self.key, self.step_index):
+            self.progress.complete_step(self.key, self.step_index)
+        course, lesson = self.course, self.lesson
+        if course.all_steps_done(self.progress, lesson) and not course.item_done(
+            self.progress, lesson
+        ):
+            self.progress.complete_lesson(self.key)
+            following = course.after(lesson)
             if following is None:
                 offer = "That was the last lesson."
             elif self.is_last_step:
@@ -302,7 +294,7 @@ class LessonScreen(Screen[None]):
 
     @on(ExerciseBox.Answered)
     def _answered(self, event: ExerciseBox.Answered) -> None:
-        self.progress.record_attempt(self.lesson.id, self.step_index)
+        self.progress.record_attempt(self.key, self.step_index)
         if event.feedback.ok:
             self._complete_step()
             panels = self.query(StepPanel)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -12,12 +12,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from lessons.curriculum import Curriculum
 from lessons.model import Lesson
+from lessons.progress import ProgressStore
+from tutor.messages import ContinueLearning, OpenLesson, OpenPlayground
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
-
-if TYPE_CHECKING:
-    from tutor.app import TutorApp
 
 BAR_WIDTH = 10
 
@@ -37,14 +37,21 @@ class LessonTable(DataTable):
 
 
 class LessonsScreen(Screen[None]):
-    """The table of contents, and the screen underneath every other one."""
+    """The table of contents, and the screen underneath every other one.
+
+    It lists the curriculum's first course, the lessons, with the learner's
+    ``progress`` in each; opening one is asked of the app."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "continue", "Continue", tooltip="Continue where you left off"),
         Binding("g", "playground", "Playground", tooltip="Explore a graph of your own"),
     ]
 
-    app: TutorApp  # type: ignore[assignment]
+    def __init__(self, curriculum: Curriculum, progress: ProgressStore) -> None:
+        super().__init__()
+        self.curriculum = curriculum
+        self.course = curriculum.first
+        self.progress = progress
 
     def compose(self) -> ComposeResult:
         yield TutorHeader()
@@ -60,12 +67,12 @@ class LessonsScreen(Screen[None]):
         table.add_column("#", key="number", width=2)
         table.add_column("Lesson", key="title")
         table.add_column("Progress", key="progress", width=BAR_WIDTH + 6)
-        for lesson in self.app.lessons:
-            table.add_row(*self._cells(lesson), key=lesson.id)
+        for lesson in self.course:
+            table.add_row(*self._cells(lesson), key=self.course.key(lesson))
         self.refresh_progress()
-        position = self.app.resume_position()
-        if position is not None:
-            table.move_cursor(row=table.get_row_index(position[0].id))
+        position = self.curriculum.resume(self.progress)
+        if position is not None and position[0].course is self.course:
+            table.move_cursor(row=table.get_row_index(position[0].key))
 
     def on_screen_resume(self) -> None:
         self.refresh_progress()
@@ -73,40 +80,39 @@ class LessonsScreen(Screen[None]):
     def refresh_progress(self) -> None:
         """Redraw marks, bars and the header from the progress store."""
         table = self.query_one(LessonTable)
-        for lesson in self.app.lessons:
+        for lesson in self.course:
             mark, _, _, bar = self._cells(lesson)
-            table.update_cell(lesson.id, "mark", mark)
-            table.update_cell(lesson.id, "progress", bar)
-        completed = sum(self.app.progress.lesson_done(lesson.id) for lesson in self.app.lessons)
-        self.sub_title = f"Lessons · {completed} of {len(self.app.lessons)} complete"
-        position = self.app.resume_position()
+            key = self.course.key(lesson)
+            table.update_cell(key, "mark", mark)
+            table.update_cell(key, "progress", bar)
+        tally = self.course.tally(self.progress)
+        self.sub_title = f"Lessons · {tally.items_done} of {tally.items} complete"
+        position = self.curriculum.resume(self.progress)
         hint = self.query_one("#continue-hint", Static)
         if position is None:
             hint.update("Press c to start with lesson 1.")
         else:
-            lesson, step = position
-            where = f"lesson {lesson.number}, step {step + 1} — {lesson.title}"
+            (course, lesson), step = position
+            where = f"{course.noun} {lesson.number}, step {step + 1} — {lesson.title}"
             hint.update(Text(f"Press c to continue: {where}"))
 
     def _cells(self, lesson: Lesson) -> tuple[str, str, str, str]:
-        progress = self.app.progress
-        total = len(lesson.steps)
-        done = len(progress.completed_steps(lesson.id) & set(range(total)))
-        mark = "✓" if progress.lesson_done(lesson.id) else ""
-        return mark, str(lesson.number), lesson.title, progress_bar(done, total)
+        done = self.course.steps_done(self.progress, lesson)
+        mark = "✓" if self.course.item_done(self.progress, lesson) else ""
+        return mark, str(lesson.number), lesson.title, progress_bar(done, len(lesson.steps))
 
     @on(DataTable.RowHighlighted, "#lesson-table")
     def _show_summary(self, event: DataTable.RowHighlighted) -> None:
-        lesson = self.app.find_lesson(str(event.row_key.value))
+        lesson = self.course.item_for_key(str(event.row_key.value))
         if lesson is not None:
             self.query_one("#lesson-summary", Static).update(Text(lesson.summary))
 
     @on(DataTable.RowSelected, "#lesson-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.app.open_lesson(str(event.row_key.value))
+        self.post_message(OpenLesson(str(event.row_key.value)))
 
     def action_continue(self) -> None:
-        self.app.resume()
+        self.post_message(ContinueLearning())
 
     def action_playground(self) -> None:
-        self.app.open_playground()
+        self.post_message(OpenPlayground())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+
+from tutor.textual_compat import FooterKey
 
 
 class CompactFooter(Footer):

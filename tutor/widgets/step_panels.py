@@ -15,8 +15,6 @@ messages the panels post; panels never touch the progress store themselves
 from __future__ import annotations
 
 import dataclasses
-import functools
-import importlib.util
 import re
 from typing import ClassVar
 
@@ -53,7 +51,6 @@ __all__ = [
     "TrainPanel",
     "has_panel",
     "panel_for",
-    "train_lab_available",
 ]
 
 
@@ -452,17 +449,8 @@ def _relative(filename: str) -> str:
     return parts[-1]
 
 
-@functools.cache
-def train_lab_available() -> bool:
-    """Whether the training lab is installed, found without importing it (it is slow)."""
-    try:
-        return importlib.util.find_spec("tutor.screens.train") is not None
-    except (ImportError, ValueError):
-        return False
-
-
 class TrainPanel(StepPanel):
-    """A training preset and its goal; the training lab, when installed, runs it."""
+    """A training preset and its goal; the training lab (t) runs it."""
 
     def compose(self) -> ComposeResult:
         config = self.step.config
@@ -477,8 +465,7 @@ class TrainPanel(StepPanel):
         goal = self.step.goal
         if goal is not None:
             yield Static(Text(f"Goal: {goal.describe()}"), id="train-goal")
-        if train_lab_available():
-            yield Static("Press t to open the training lab with this preset.", id="train-open")
+        yield Static("Press t to open the training lab with this preset.", id="train-open")
 
 
 def _setting(name: str, value: object) -> str:
