@@ -491,3 +491,20 @@ async def test_the_labs_header_shows_its_titles_and_outlives_its_widgets():
         app.title = "Tutor again"
         await pilot.pause()
         assert app.is_running and app.screen.id == "below"
+
+
+@pytest.mark.parametrize("slow_link", [False, True])
+async def test_over_a_slow_link_the_charts_redraw_at_most_twice_a_second(slow_link):
+    from tutor import performance
+
+    lab = TrainScreen(SMALL.replace(steps=100_000))
+    app = LabApp(lab)
+    if slow_link:
+        app.add_class(performance.LOW_BANDWIDTH_CLASS)  # as TutorApp(low_bandwidth=True) does
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, lab)
+        await pilot.press("space")
+        await settle(pilot, lambda: lab.playing)
+        intervals = [lab._interval(chart) for chart in ("loss", "boundary")]
+        await pilot.press("space")
+    assert (min(intervals) >= 0.5) is slow_link

@@ -83,10 +83,12 @@ class TutorApp(App[None]):
         self.low_bandwidth = low_bandwidth
         """A slow link: no animation, no blinking cursor, charts redrawn at most twice a second.
 
-        Screens that redraw on their own (the training lab) read this to slow down."""
+        Screens that redraw on their own (the training lab) see it as the app's
+        ``performance.LOW_BANDWIDTH_CLASS`` and slow down."""
         if self.low_bandwidth:
             # Every animation frame and cursor blink is bytes down the wire.
             self.animation_level = "none"
+            self.add_class(performance.LOW_BANDWIDTH_CLASS)
         self.ascii_only = ascii_only
         """Draw with ASCII characters only, for a terminal without line drawing
         (see ``tutor.ascii_mode``): the stylesheet's ``-ascii`` rules, and a filter

@@ -18,6 +18,7 @@ import gc
 import sys
 
 __all__ = [
+    "LOW_BANDWIDTH_CLASS",
     "SWITCH_INTERVAL",
     "QuickSwitching",
     "freeze_long_lived_objects",
@@ -26,6 +27,9 @@ __all__ = [
     "restore_collector",
     "switch_quickly",
 ]
+
+LOW_BANDWIDTH_CLASS = "-low-bandwidth"
+"""On the app over a slow link (``--low-bandwidth``): what redraws on its own slows down."""
 
 SWITCH_INTERVAL = 0.001
 """Seconds a thread may hold the GIL while another waits (Python's default is 0.005)."""

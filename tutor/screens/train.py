@@ -402,7 +402,7 @@ class TrainScreen(Screen[object]):
             playing=self.playing,
             boundary=not curve,
             render_seconds=cost,
-            low_bandwidth=getattr(self.app, "low_bandwidth", False),
+            low_bandwidth=self.app.has_class(performance.LOW_BANDWIDTH_CLASS),
         )
 
     def _redraw(self) -> None:
