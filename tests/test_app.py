@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from apps import make_app
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Header, Input, Static
@@ -26,15 +27,6 @@ from tutor.widgets.too_small import TooSmallNotice
 
 SIZE = (80, 24)
 STYLESHEET = Path(__file__).resolve().parent.parent / "tutor" / "tutor.tcss"
-
-
-@pytest.fixture
-def home(tmp_path) -> Path:
-    return tmp_path / "home"
-
-
-def make_app(home: Path, **start: str) -> TutorApp:
-    return TutorApp(ProgressStore(home), default_curriculum(), **start)
 
 
 async def test_ctrl_q_quits_with_exit_code_0_and_saves(home, monkeypatch):

@@ -24,14 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZE = (80, 24)
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    """An empty progress folder that every ProgressStore() in the test uses."""
-    folder = tmp_path / "home"
-    monkeypatch.setenv("MICROGRAD_TUTOR_HOME", str(folder))
-    return folder
-
-
 @pytest.fixture(autouse=True)
 def utf8_terminal(monkeypatch) -> None:
     """A UTF-8 locale, whatever the machine running the tests has: ASCII mode would

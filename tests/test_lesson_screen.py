@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from apps import make_app
 from rich.console import Console
 from rich.text import Text
 from textual.screen import Screen
@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Markdown
 
 from lessons.progress import ProgressStore
-from lessons.registry import all_lessons, default_curriculum, get_lesson
+from lessons.registry import all_lessons, get_lesson
 from tutor.app import TutorApp
 from tutor.screens.lesson import LessonScreen, label_bare_fences
 from tutor.widgets.graph_explorer import GraphExplorer
@@ -39,15 +39,6 @@ def text_of(widget: Widget) -> str:
     with console.capture() as capture:
         console.print(content)
     return capture.get()
-
-
-@pytest.fixture
-def home(tmp_path) -> Path:
-    return tmp_path / "home"
-
-
-def make_app(home: Path, **start: str) -> TutorApp:
-    return TutorApp(ProgressStore(home), default_curriculum(), **start)
 
 
 def shown(app: TutorApp, part: str) -> str:

@@ -12,13 +12,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from apps import make_app
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from lessons.progress import MAX_BYTES, ProgressStore
-from lessons.registry import default_curriculum
 from tutor.app import TutorApp
 from tutor.screens.help import HelpScreen
 from tutor.screens.lesson import LessonScreen
@@ -60,17 +60,6 @@ async def type_keys(pilot: Pilot, keys: list[str]) -> None:
         pilot.app.post_message(events.Key(key, CHARACTERS.get(key)))
         await pilot._wait_for_screen()
     await pilot.pause()
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    # Exports (x in the explorer) and screenshots (the palette) land in the current folder.
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "home"
-
-
-def make_app(home: Path, **options: object) -> TutorApp:
-    return TutorApp(ProgressStore(home), default_curriculum(), **options)
 
 
 Place = Callable[[TutorApp, Pilot], Awaitable[None]]
@@ -153,6 +142,7 @@ async def still_answers(app: TutorApp, pilot: Pilot) -> None:
     assert isinstance(app.screen, LessonsScreen)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("place", PLACES, ids=lambda place: place.__name__)
 async def test_random_keys_anywhere_break_nothing(home, place):
     """A share of the 3,000 seeded keys from each place; the keys may lead anywhere."""
@@ -182,6 +172,7 @@ async def test_random_keys_anywhere_break_nothing(home, place):
 SIZES = [(20, 6), (40, 12), (59, 19), (60, 20), (80, 24), (120, 40), (250, 80)]
 
 
+@pytest.mark.slow
 async def test_every_screen_survives_every_size_and_comes_back(home):
     app = make_app(home)
     places = [

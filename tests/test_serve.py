@@ -20,13 +20,6 @@ PATIENCE = 60.0  # seconds; a bound for a slow machine, never a measurement
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "home"
-    monkeypatch.setenv("MICROGRAD_TUTOR_HOME", str(folder))
-    return folder
-
-
-@pytest.fixture
 def servers(monkeypatch) -> list[dict]:
     """textual-serve's Server, recorded instead of listening."""
     made: list[dict] = []

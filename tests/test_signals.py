@@ -97,11 +97,6 @@ class Terminal:
             self.open = False
 
 
-@pytest.fixture
-def home(tmp_path) -> Path:
-    return tmp_path / "home"
-
-
 def start_on_lesson_2_step_2(home: Path) -> Terminal:
     terminal = Terminal(home, "--lesson", "2")
     terminal.read_until(b"step 1 of")

@@ -25,10 +25,8 @@ from tutor.cli import main as tutor_main
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
-    folder = tmp_path / "home"
-    monkeypatch.setenv("MICROGRAD_TUTOR_HOME", str(folder))
-    return folder
+def _home(home):
+    return home
 
 
 class Terminal(io.StringIO):
