@@ -8,8 +8,12 @@
     course, lesson = curriculum.find("backprop-by-hand")
     print(course.steps_done(ProgressStore(), lesson), "of", len(lesson.steps), "steps done")
 
-Lessons import the engine, never the user interface: the tutor shows them,
-but they can be loaded, checked and tested on their own.
+The teaching layer, between the engine and the app: the courses as data
+(``curriculum``, ``content/``, ``model``, ``checks``, ``progress``), the graph
+tools the explorer shows (``explain``), the expression builder learners type
+into (``expr``), and the "Build micrograd" workbench (``workbench``). It
+imports the engine, never the user interface: the tutor shows it, but it can
+be loaded, checked and tested on its own.
 """
 
 from lessons.curriculum import Course, CourseTally, Curriculum, Entry

@@ -1,5 +1,12 @@
 """micrograd-tutor's terminal app.
 
+``cli`` parses the command line and makes ``app.TutorApp``, which only moves
+between screens: screens (``screens/``) and widgets (``widgets/``) are handed
+what they show when they are made, and post messages (``messages``) that the
+app answers. One stylesheet, ``tutor.tcss``. Every use of Textual's private
+parts is in ``textual_compat``; every process-wide speed setting in
+``performance``.
+
 ``TutorApp`` and ``main`` are imported on first use, so that ``--version`` or
 ``--list`` answer without loading Textual.
 """
