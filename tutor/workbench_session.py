@@ -1,0 +1,422 @@
+"""What the workbench screen needs from the "Build micrograd" course, without Textual.
+
+The screen (``tutor/screens/workbench.py``) only talks to the small interface here:
+
+* :class:`Exercise` — one exercise as data: number, id, title, Markdown prose, the
+  workspace file it edits, graded hints, its stub section and reference solution;
+* :class:`Checker` — ``check(workspace, exercise, cancel) -> Verdict``, run in a
+  thread; it must return soon after ``cancel`` is set;
+* :class:`Verdict` — passed or not, the named mistake, where the learner's code
+  raised, what it printed, and their graph as a JSON snapshot with the ids of the
+  nodes whose grad differs from the correct engine's.
+
+The course core (``lessons.workbench``) provides the real exercises and checks; until
+it is merged, ``tutor.workbench_standin`` provides a small stand-in through the same
+interface. The rest of this module is file handling the screen must get right: a
+watch on the file (any editor may change it), saving, keeping old files aside,
+resetting one exercise's section, and where the learner left off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from engine.value import Value
+
+__all__ = [
+    "Checker",
+    "Course",
+    "ErrorPlace",
+    "Exercise",
+    "FileState",
+    "FileWatch",
+    "Verdict",
+    "WorkbenchProgress",
+    "keep_aside",
+    "replace_section",
+    "save_text",
+    "snapshot_children",
+    "snapshot_graph",
+]
+
+OUTPUT_CAP = 2000
+"""The most of the learner's printed output the verdict shows."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    number: int
+    id: str
+    title: str
+    prose: str
+    """Markdown."""
+    file: str
+    """The workspace file it edits, relative to the workspace (``mygrad/engine.py``)."""
+    hints: tuple[str, ...] = ()
+    """From a nudge to nearly the answer; shown one at a time."""
+    stub: str = ""
+    """The exercise's section of the stub file, markers included (for a reset)."""
+    solution: str = ""
+    """The reference solution of the section, shown once the exercise passes."""
+
+
+@dataclass(frozen=True)
+class ErrorPlace:
+    """Where the learner's code raised."""
+
+    kind: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    code: str | None = None
+
+    def text(self) -> str:
+        """``mygrad/engine.py, line 12: NameError: name 'slef' is not defined``."""
+        where = ""
+        if self.file:
+            where = f"{self.file}, line {self.line}: " if self.line else f"{self.file}: "
+        message = f"{self.kind}: {self.message}" if self.message else self.kind
+        return where + message
+
+
+@dataclass(frozen=True)
+class Verdict:
+    passed: bool
+    summary: str
+    """One line: what the check found."""
+    mistake: str | None = None
+    """The named mistake, when the catalogue knows it (``grads overwritten …``)."""
+    explanation: str = ""
+    """Why that is wrong and where to look; Markdown-free text."""
+    error: ErrorPlace | None = None
+    output: str = ""
+    """What the learner's code printed, capped at OUTPUT_CAP."""
+    graph: Mapping | None = None
+    """The learner's graph: ``{"format": 1, "root": id, "nodes": [...]}``."""
+    differing: frozenset = frozenset()
+    """Ids of the nodes in ``graph`` whose grad differs from the correct engine's."""
+    expected_grads: Mapping = field(default_factory=dict)
+    """id -> the correct grad, for the nodes in ``differing``."""
+    timed_out: bool = False
+    cancelled: bool = False
+    seconds: float = 0.0
+
+
+class Checker(Protocol):
+    def check(self, workspace: Path, exercise: Exercise, cancel: threading.Event) -> Verdict: ...
+
+
+class Course(Protocol):
+    title: str
+    exercises: Sequence[Exercise]
+
+    def init_workspace(self, workspace: Path) -> list[Path]:
+        """Write the stub files that are missing (never overwrite); returns those written."""
+        ...
+
+    def checker(self) -> Checker: ...
+
+
+# -- the file on disk ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the file looked like: enough to tell when any editor changed it."""
+
+    exists: bool
+    mtime_ns: int = 0
+    size: int = 0
+    digest: str = ""
+
+    @classmethod
+    def of(cls, path: Path) -> FileState:
+        try:
+            stat = path.stat()
+            data = path.read_bytes()
+        except OSError:
+            return cls(False)
+        return cls(True, stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest())
+
+
+class FileWatch:
+    """Polled by a timer: ``changed()`` says whether the file's content is new since
+    the last look. Only a changed mtime or size makes it read and hash the file, and
+    a touch that leaves the content as it was is no change."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.state = FileState.of(path)
+
+    def remember(self, state: FileState | None = None) -> None:
+        """The content on disk now is known (just loaded or saved)."""
+        self.state = state if state is not None else FileState.of(self.path)
+
+    def changed(self) -> bool:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            if self.state.exists:
+                self.state = FileState(False)
+                return True
+            return False
+        if (
+            self.state.exists
+            and stat.st_mtime_ns == self.state.mtime_ns
+            and stat.st_size == self.state.size
+        ):
+            return False
+        new = FileState.of(self.path)
+        old, self.state = self.state, new
+        return new.exists != old.exists or new.digest != old.digest
+
+
+def read_text(path: Path) -> str:
+    """The file as text; bytes that are not UTF-8 become U+FFFD rather than an error."""
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def save_text(path: Path, text: str) -> None:
+    """Write through a temporary file renamed over the old one: a crash mid-write
+    leaves the old file whole. Raises OSError (read-only folder, disk full)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        with contextlib.suppress(OSError):
+            os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def keep_aside(path: Path, why: str, now: datetime | None = None) -> Path:
+    """Copy ``path`` to ``<name>.<why>-<time>`` beside it, never over another file."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{why}-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.{why}-{stamp}-{n}")
+    data = path.read_bytes()
+    with open(target, "xb") as handle:
+        handle.write(data)
+    return target
+
+
+def _marker_lines(lines: list[str], number: int) -> tuple[int, int] | None:
+    """The lines of ``# >>> exercise N`` and ``# <<< exercise N``, if both are there once."""
+    starts = [i for i, line in enumerate(lines) if _is_marker(line, ">>>", number)]
+    ends = [i for i, line in enumerate(lines) if _is_marker(line, "<<<", number)]
+    if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
+        return None
+    return starts[0], ends[0]
+
+
+def _is_marker(line: str, arrow: str, number: int) -> bool:
+    words = line.strip().split()
+    return words[:4] == ["#", arrow, "exercise", f"{number}:"] or words[:4] == [
+        "#",
+        arrow,
+        "exercise",
+        str(number),
+    ]
+
+
+def replace_section(text: str, number: int, section: str) -> str | None:
+    """``text`` with exercise ``number``'s marked section replaced by ``section``
+    (which carries its own markers); None when the markers are not found once each."""
+    lines = text.splitlines(keepends=True)
+    found = _marker_lines(lines, number)
+    if found is None:
+        return None
+    start, end = found
+    if not section.endswith("\n"):
+        section += "\n"
+    return "".join([*lines[:start], section, *lines[end + 1 :]])
+
+
+# -- where the learner left off --------------------------------------------------------
+
+
+class WorkbenchProgress:
+    """``workbench.json`` beside the lessons' progress: the current exercise, and per
+    exercise whether it passed, how many checks failed and how many hints are shown.
+
+    It never raises: a damaged file is moved aside and an unwritable folder means
+    progress lasts only as long as the tutor (``problem`` says why)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problem: str | None = None
+        self.current: str | None = None
+        self.exercises: dict[str, dict] = {}
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as error:
+            self.problem = f"Your workbench progress could not be read ({error})."
+            with contextlib.suppress(OSError):
+                keep_aside(self.path, "corrupt")
+            return
+        if not isinstance(data, dict):
+            return
+        current = data.get("current")
+        self.current = current if isinstance(current, str) else None
+        exercises = data.get("exercises")
+        if isinstance(exercises, dict):
+            self.exercises = {
+                key: dict(value)
+                for key, value in exercises.items()
+                if isinstance(key, str) and isinstance(value, dict)
+            }
+
+    def _entry(self, exercise: str) -> dict:
+        return self.exercises.setdefault(exercise, {})
+
+    def passed(self, exercise: str) -> bool:
+        return self.exercises.get(exercise, {}).get("passed") is True
+
+    def failed_checks(self, exercise: str) -> int:
+        return _count(self.exercises.get(exercise, {}).get("failed_checks"))
+
+    def hints_shown(self, exercise: str) -> int:
+        return _count(self.exercises.get(exercise, {}).get("hints_shown"))
+
+    def record(self, exercise: str, passed: bool) -> None:
+        entry = self._entry(exercise)
+        if passed:
+            entry["passed"] = True
+        else:
+            entry["failed_checks"] = self.failed_checks(exercise) + 1
+        self.save()
+
+    def show_hint(self, exercise: str, count: int) -> None:
+        self._entry(exercise)["hints_shown"] = count
+        self.save()
+
+    def set_current(self, exercise: str) -> None:
+        self.current = exercise
+        self.save()
+
+    def save(self) -> bool:
+        text = json.dumps(
+            {"format": 1, "current": self.current, "exercises": self.exercises}, indent=1
+        )
+        try:
+            save_text(self.path, text + "\n")
+        except OSError as error:
+            self.problem = f"Workbench progress cannot be saved in {self.path.parent} ({error})."
+            return False
+        return True
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+# -- the learner's graph ---------------------------------------------------------------
+# TO BE REPLACED by lessons.explain.snapshot (branch engine-ops) when it is merged:
+# a snapshot loaded into engine Values, so that lessons.explain.Graph and the graph
+# explorer can show it. The local rules are the correct ones (the detail pane explains
+# what *should* flow back); the grads are the learner's.
+
+
+def _local(op: str, data: float, children: list[float]) -> tuple[float, ...]:
+    n = len(children)
+    if op in ("+", "sum"):
+        return (1.0,) * n
+    if op == "*" and n == 2:
+        return (children[1], children[0])
+    if op.startswith("**") and n == 1:
+        try:
+            k = float(op[2:])
+            return (k * children[0] ** (k - 1),)
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            return (math.nan,)
+    if op == "exp":
+        return (data,)
+    if op == "tanh":
+        return (1.0 - data * data,)
+    if op in ("ReLU", "relu"):
+        return (1.0 if data > 0 else 0.0,)
+    if op == "log" and children and children[0]:
+        return (1.0 / children[0],)
+    return (math.nan,) * n
+
+
+def snapshot_graph(snapshot: Mapping) -> tuple[Value, dict[str, Value]]:
+    """The learner's graph as engine Values (their data and grads), and id -> Value.
+
+    Raises ValueError on a snapshot that is not a graph."""
+    try:
+        nodes = {str(node["id"]): node for node in snapshot["nodes"]}
+        root_id = str(snapshot["root"])
+    except (KeyError, TypeError) as error:
+        raise ValueError(f"not a graph snapshot: {error}") from None
+    if root_id not in nodes:
+        raise ValueError("the snapshot's root is not one of its nodes")
+    made: dict[str, Value] = {}
+    # Children before parents, without recursion: a graph can be deep.
+    stack: list[tuple[str, bool]] = [(root_id, False)]
+    visiting: set[str] = set()
+    while stack:
+        key, ready = stack.pop()
+        if key in made:
+            continue
+        node = nodes.get(key)
+        if node is None:
+            raise ValueError(f"the snapshot names a node {key!r} it does not hold")
+        children = snapshot_children(node)
+        if not ready:
+            if key in visiting:
+                raise ValueError("the snapshot's graph has a cycle")
+            visiting.add(key)
+            stack.append((key, True))
+            stack.extend((child, False) for child in children if child not in made)
+            continue
+        operands = tuple(made[child] for child in children)
+        data = _float(node.get("data"))
+        op = str(node.get("op") or "")
+        if operands:
+            value = Value._node(data, operands, op, _local(op, data, [v.data for v in operands]))
+        else:
+            value = Value(data)
+        value.label = str(node.get("label") or "")
+        value.grad = _float(node.get("grad"))
+        made[key] = value
+    return made[root_id], made
+
+
+def snapshot_children(node: Mapping) -> list[str]:
+    """A node's children. Lecture-style code keeps them in a set, where ``a + a`` has
+    one child: a ``+`` or ``*`` with one child had it twice."""
+    children = [str(child) for child in node.get("children") or ()]
+    if len(children) == 1 and node.get("op") in ("+", "*"):
+        children *= 2
+    return children
+
+
+def _float(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
