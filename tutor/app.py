@@ -13,6 +13,7 @@ import os
 import signal
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
 from textual import events
@@ -98,8 +99,12 @@ class TutorApp(App[None]):
         low_bandwidth: bool = False,
         ascii_only: bool = False,
         ask_learner: bool = False,
+        workbench: bool | Path = False,
     ) -> None:
         super().__init__()
+        self._start_workbench = workbench
+        """Open the "Build micrograd" workbench first: True for its workspace in the
+        default folder, or a Path to the folder."""
         self.progress = progress
         self.waiting_for_learner = ask_learner
         """Several learners share this tutor (serve): ask a name first, and save
@@ -133,7 +138,11 @@ class TutorApp(App[None]):
         return self._start_screen()
 
     def _start_screen(self) -> Screen:
-        if self._start_playground is not None or self._start_train is not None:
+        if (
+            self._start_playground is not None
+            or self._start_train is not None
+            or self._start_workbench is not False
+        ):
             # Under the playground or the lab lies the lessons list, so escape leads somewhere.
             from tutor.screens.lessons_list import LessonsScreen
 
@@ -158,6 +167,9 @@ class TutorApp(App[None]):
             self.push_screen(self._playground_screen(self._start_playground))
         elif self._start_train is not None:
             self.open_lab(*self._start_train)
+        elif self._start_workbench is not False:
+            folder = self._start_workbench
+            self.open_workbench(folder if isinstance(folder, Path) else None)
         notice = self.progress.take_notice()
         if notice:
             self.notify(notice, title="About your progress", severity="warning", timeout=20)
@@ -269,6 +281,18 @@ class TutorApp(App[None]):
 
         self.push_screen(TrainScreen(config, play=play))
         self._fit_to(self.size)
+
+    def open_workbench(self, folder: Path | None = None) -> None:
+        """The "Build micrograd" workbench (issue #13), over the lessons list."""
+        from tutor.screens.workbench import WorkbenchScreen
+
+        self._unwind_to_lessons()
+        self.push_screen(WorkbenchScreen.for_home(self.progress.home, folder))
+        self._fit_to(self.size)
+
+    def on_open_workbench(self) -> None:
+        """``OpenWorkbench`` from a screen (tutor.screens.workbench)."""
+        self.open_workbench()
 
     def open_playground(self, source: str | None = None) -> None:
         self._unwind_to_lessons()

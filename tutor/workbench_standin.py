@@ -44,10 +44,11 @@ ENGINE_FILE = "mygrad/engine.py"
 TIMEOUT_SECONDS = 10.0
 PROBE = Path(__file__).with_name("workbench_probe.py")
 
-_HEADER = '''"""My micrograd: a Value that remembers how it was made, and backprop through it.
+_HEADER = '''"""My micrograd: a Value that remembers how it was made.
 
-Each exercise fills in the part between its two markers; keep the markers, the
-tutor finds the exercises by them (and a reset restores just that part).
+Each exercise fills in the part between its two markers. Keep the
+markers: the tutor finds the exercises by them, and a reset puts
+back just that part.
 """
 
 import math
@@ -59,8 +60,9 @@ class Value:
 _STUBS = {
     1: """    # >>> exercise 1: a value holds a number
     def __init__(self, data, _children=(), _op="", label=""):
-        # TODO: keep data; a grad of 0.0; the children as a set in self._prev;
-        # the op and the label; and self._backward, a function that does nothing.
+        # TODO: keep data; a grad of 0.0; the children as a set in
+        # self._prev; the op; the label; and self._backward, a
+        # function that does nothing (a leaf passes nothing back).
         pass
 
     def __repr__(self):
@@ -73,7 +75,8 @@ _STUBS = {
         out = Value(self.data + other.data, (self, other), "+")
 
         def _backward():
-            # TODO: pass out.grad back to self and other, by the local rule of +
+            # TODO: pass out.grad back to self and other,
+            # by the local rule of +
             pass
 
         out._backward = _backward
@@ -81,21 +84,23 @@ _STUBS = {
 
     def __mul__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        # TODO: the product, its children and its op, and its _backward
+        # TODO: the product, its children, its op and _backward
         raise NotImplementedError("__mul__")
     # <<< exercise 2
 """,
     3: """    # >>> exercise 3: tanh
     def tanh(self):
-        # TODO: t = (e^(2x) - 1) / (e^(2x) + 1); out is a Value of t with self as its
-        # child and op "tanh"; its _backward uses d tanh(x)/dx = 1 - t**2
+        # TODO: t = (e^(2x) - 1) / (e^(2x) + 1); out is a Value of t
+        # with self as its child and op "tanh"; its _backward uses
+        # d tanh(x)/dx = 1 - t**2
         raise NotImplementedError("tanh")
     # <<< exercise 3
 """,
     4: """    # >>> exercise 4: backward
     def backward(self):
-        # TODO: put every node in a topological order (each after its children),
-        # set self.grad = 1.0, then call each node's _backward in reverse order
+        # TODO: put every node in a topological order (each after
+        # its children), set self.grad = 1.0, then call each node's
+        # _backward in reverse order
         raise NotImplementedError("backward")
     # <<< exercise 4
 """,
