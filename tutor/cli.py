@@ -26,6 +26,7 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn, TextIO
 
 from engine.train import TrainConfig
@@ -151,6 +152,21 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     add_train_arguments(train)
+    workbench = commands.add_parser(
+        "workbench",
+        help='the "Build micrograd" course: write your own engine, checked on every save',
+        description=(
+            "Open the workbench: write your own micrograd (mygrad/engine.py) in a "
+            "workspace folder, in the editor inside the tutor or in your own; the tutor "
+            "checks it on every save and draws your graph."
+        ),
+    )
+    workbench.add_argument(
+        "--folder",
+        metavar="DIR",
+        type=Path,
+        help="the workspace folder (default: workbench/ beside your progress)",
+    )
     commands.add_parser(
         "learners",
         help="list the learners who keep progress here, and how far each has got",
@@ -257,6 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ascii_only=ascii_only,
             learner=args.learner,
             ask_learner=args.ask_learner,
+            workbench=(args.folder or True) if args.command == "workbench" else False,
         )
     except SystemExit as exit_:
         # argparse exits for --help, --version and errors; main() reports codes, it never exits.
@@ -396,6 +413,7 @@ def _run_app(
     ascii_only: bool = False,
     learner: str | None = None,
     ask_learner: bool = False,
+    workbench: bool | Path = False,
 ) -> int:
     from tutor.app import TutorApp
 
@@ -408,6 +426,7 @@ def _run_app(
         low_bandwidth=low_bandwidth,
         ascii_only=ascii_only,
         ask_learner=ask_learner,
+        workbench=workbench,
     )
     app.run()
     return app.return_code or EXIT_OK

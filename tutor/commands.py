@@ -31,6 +31,11 @@ class TutorCommands(Provider):
             ("Continue where I left off", app.resume, "Open the step you last had open"),
             ("Lessons list", app.show_lessons, "Every lesson with your progress"),
             ("Playground", app.open_playground, "Build and explore a graph of your own"),
+            (
+                "Build micrograd: the workbench",
+                app.open_workbench,
+                "Write your own engine; the tutor checks it on every save",
+            ),
             ("Help: every key", app.action_help, "All the keys, grouped by screen"),
         ]
         return commands

@@ -42,6 +42,9 @@ class LessonsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "continue", "Continue", tooltip="Continue where you left off"),
         Binding("g", "playground", "Playground", tooltip="Explore a graph of your own"),
+        Binding(
+            "w", "workbench", "Build micrograd", tooltip="The second course: write your own engine"
+        ),
     ]
 
     app: TutorApp  # type: ignore[assignment]
@@ -110,3 +113,8 @@ class LessonsScreen(Screen[None]):
 
     def action_playground(self) -> None:
         self.app.open_playground()
+
+    def action_workbench(self) -> None:
+        from tutor.screens.workbench import OpenWorkbench
+
+        self.post_message(OpenWorkbench())

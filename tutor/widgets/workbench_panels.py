@@ -65,6 +65,24 @@ class CodeEditor(TextArea):
         assert isinstance(editor, CodeEditor)
         return editor
 
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual calls TextArea's own handler after this one unless the default is
+        # prevented; it would move the focus on escape: the screen's binding decides.
+        if event.key == "escape":
+            event.prevent_default()
+            return
+        # Enter keeps the line's indentation, one level more after a colon: Python
+        # typed in a terminal editor without it is a fight with the space bar.
+        if event.key == "enter" and not self.read_only and self.selection.is_empty:
+            row, column = self.cursor_location
+            before = self.document.get_line(row)[:column]
+            indent = before[: len(before) - len(before.lstrip(" "))]
+            if before.rstrip().endswith(":"):
+                indent += " " * self.indent_width
+            event.stop()
+            event.prevent_default()
+            self.insert("\n" + indent)
+
     def replace_all(self, text: str) -> None:
         """Replace the whole text as one edit, so that ctrl+z brings the old text back
         (``load_text`` would forget the undo history)."""
