@@ -1,9 +1,13 @@
 """engine: a small scalar autograd engine, a superset of karpathy/micrograd.
 
-    from engine import Value          # the autograd scalar
+    from engine import Value          # the autograd scalar (engine.value)
     from engine.nn import MLP         # Neuron, Layer, MLP
     from engine import TrainingRun    # training a model one step at a time
 
+It is only the library: ``value`` (Value, backward), ``ops`` (what each
+operation computes and its local derivatives, written once), ``nn``,
+``losses``, ``data`` and ``train``. The teaching tools built on it (graph
+trees, rule texts, step-by-step backprop) live in ``lessons.explain``.
 Nothing here imports a UI library; scikit-learn is imported only when a
 moons dataset is made.
 """
@@ -62,8 +66,8 @@ _EXPORTS = {
 
 
 def __getattr__(name: str) -> Any:
-    # PEP 562: `from engine import Value` does not pay for the expression builder,
-    # the graph tools or the trainer, which keeps the tutor's start quick.
+    # PEP 562: `from engine import Value` does not pay for the models, the losses
+    # or the trainer, which keeps the tutor's start quick.
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'engine' has no attribute {name!r}")

@@ -21,9 +21,11 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from engine import ops
 from engine.data import Dataset, make_moons, split_sizes
 from engine.losses import accuracy, hinge_loss, l2_penalty, mse_loss
 from engine.nn import ACTIVATIONS, MLP, Layer, Module, Neuron
+from engine.ops import dot
 from engine.value import Value
 
 __all__ = [
@@ -201,22 +203,16 @@ class StepReport:
 # -- scores without a graph ----------------------------------------------------
 
 
-def _relu(t: float) -> float:
-    return t if t > 0 else 0.0  # Value.relu's rule, NaN included
-
-
-def _sigmoid(t: float) -> float:
-    return Value(t).sigmoid().data  # Value's overflow-safe formula, so the numbers agree
-
-
 def _linear(t: float) -> float:
     return t
 
 
+# A neuron's activation by name, as plain float functions: the same arithmetic as
+# the Value ops (engine.ops), so a score here is exactly model(point).data.
 _FLOAT_ACTIVATIONS: dict[str, Callable[[float], float]] = {
-    "tanh": math.tanh,
-    "relu": _relu,
-    "sigmoid": _sigmoid,
+    "tanh": ops.tanh,
+    "relu": ops.relu,
+    "sigmoid": ops.sigmoid,
     "linear": _linear,
 }
 
@@ -234,8 +230,9 @@ def _scorer(model: Module) -> Callable[[Sequence[float]], float]:
 
     Building Values for every point of a plot only to throw them away is slow
     and wastes memory. For an engine MLP the weights are read once, here, and
-    the same float arithmetic is done directly: ``b + w1*x1 + w2*x2 + ...``
-    in ``dot``'s order, then the activation. Other models are simply called.
+    the same float arithmetic is done directly with the ops the Values use:
+    ``dot`` (``b + w1*x1 + w2*x2 + ...``), then the activation. Other models
+    are simply called.
     """
     if not _is_plain_mlp(model):
 
@@ -255,14 +252,15 @@ def _scorer(model: Module) -> Callable[[Sequence[float]], float]:
         for layer in model.layers
     ]
 
+    nin = len(model.layers[0].neurons[0].w)
+
     def score(x: Sequence[float]) -> float:
+        if len(x) != nin:
+            raise ValueError(f"this model takes {nin} inputs, not {len(x)}")
         for layer in layers:
             out = []
             for w, b, activate in layer:
-                total = b
-                for wi, xi in zip(w, x, strict=True):
-                    total += wi * xi
-                out.append(activate(total))
+                out.append(activate(dot(w, x, b)))
             x = out
         return x[0]
 

@@ -8,6 +8,9 @@ This is micrograd's ``Value`` with a few changes a learner can see:
   ``operand.grad += local * node.grad``. No closure per node means no
   reference cycle per node, so Python frees each graph as soon as it is
   dropped instead of leaving it for the cycle collector.
+* What each operation computes, and its local derivatives, is written once in
+  ``engine.ops``; the methods here wrap the operands, run the op and record
+  its locals.
 * Operands are kept in a tuple in the order they were written, so the same
   expression always draws the same graph.
 * Every Value gets a serial number when it is made. A node can only be made
@@ -18,12 +21,13 @@ This is micrograd's ``Value`` with a few changes a learner can see:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
-from heapq import heappop, heappush
 from itertools import count
 from numbers import Real
 from operator import attrgetter
+
+from engine import ops
+from engine.ops import DivisionByZeroError, FloatOverflowError, MathError, UndefinedMathError
 
 __all__ = [
     "DivisionByZeroError",
@@ -36,30 +40,9 @@ __all__ = [
     "topological_order",
 ]
 
-
-class MathError(ArithmeticError):
-    """An operation on Values has no answer as a real, finite float."""
-
-
-class UndefinedMathError(MathError, ValueError):
-    """The operation is undefined for this input, like ``log(-1)``."""
-
-
-class DivisionByZeroError(MathError, ZeroDivisionError):
-    """Division by zero, including ``0 ** -1``."""
-
-
-class FloatOverflowError(MathError, OverflowError):
-    """The result is too large for a float, like ``exp(1000)``."""
-
-
 _serials = count()  # 0, 1, 2, ...: one for every Value ever made, in the order they are made
 _serial = attrgetter("_serial")
 _new_value = object.__new__
-
-
-def _fmt(x: float) -> str:
-    return repr(float(x))
 
 
 class Value:
@@ -68,7 +51,17 @@ class Value:
 
     # Fixed slots instead of a per-object dict: a training step makes thousands of Values.
     # __weakref__ lets a test or a UI cache watch a node without keeping it alive.
-    __slots__ = ("__weakref__", "_local", "_op", "_prev", "_serial", "data", "grad", "label")
+    __slots__ = (
+        "__weakref__",
+        "_exponent",
+        "_local",
+        "_op",
+        "_prev",
+        "_serial",
+        "data",
+        "grad",
+        "label",
+    )
 
     def __init__(self, data: float, label: str = "") -> None:
         if isinstance(data, Value):
@@ -79,6 +72,7 @@ class Value:
         self._prev: tuple[Value, ...] = ()
         self._op = ""
         self._local: tuple[float, ...] = ()
+        self._exponent: Real | None = None  # k, as written, for a node made by x ** k
         self._serial = next(_serials)
 
     @staticmethod
@@ -95,74 +89,60 @@ class Value:
         out._prev = prev
         out._op = op
         out._local = local
+        out._exponent = None
         out._serial = next(_serials)
         return out
 
-    # -- primitive operations: compute the output, record the local derivatives
+    # -- primitive operations: run the op on the data, record its local derivatives
 
     def __add__(self, other: Value | float) -> Value:
         other = other if isinstance(other, Value) else Value(other)
-        # d(a+b)/da = 1 and d(a+b)/db = 1: addition passes the gradient through.
-        return _node(self.data + other.data, (self, other), "+", (1.0, 1.0))
+        a, b = self.data, other.data
+        out = ops.add(a, b)
+        return _node(out, (self, other), "+", ops.d_add(out, a, b))
 
     def __mul__(self, other: Value | float) -> Value:
         other = other if isinstance(other, Value) else Value(other)
-        # d(a*b)/da = b and d(a*b)/db = a: multiplication swaps the operands.
-        return _node(self.data * other.data, (self, other), "*", (other.data, self.data))
+        a, b = self.data, other.data
+        out = ops.mul(a, b)
+        return _node(out, (self, other), "*", ops.d_mul(out, a, b))
 
     def __pow__(self, exponent: float) -> Value:
         if isinstance(exponent, Value) or not isinstance(exponent, Real):
             raise TypeError(
                 "the exponent in x ** k must be a plain number, not " + type(exponent).__name__
             )
-        x, k = self.data, float(exponent)
-        if x < 0 and not k.is_integer():
-            raise UndefinedMathError(f"({_fmt(x)}) ** {exponent} has no real value")
-        if x == 0 and k < 0:
-            raise DivisionByZeroError(f"division by zero in {_fmt(x)} ** {exponent}")
-        try:
-            out = x**k
-        except OverflowError:
-            raise FloatOverflowError(f"{_fmt(x)} ** {exponent} overflows a float") from None
-        return _node(out, (self,), f"**{exponent}", (_power_slope(x, k),))
+        x = self.data
+        out = ops.power(x, exponent)
+        # "**2" as micrograd writes it, for display; the number itself is kept apart.
+        node = _node(out, (self,), f"**{exponent}", ops.d_power(out, x, exponent))
+        node._exponent = exponent
+        return node
 
     def exp(self) -> Value:
         x = self.data
-        try:
-            out = math.exp(x)
-        except OverflowError:
-            raise FloatOverflowError(f"exp({_fmt(x)}) overflows a float") from None
-        # d(e**x)/dx = e**x: exp is its own derivative.
-        return _node(out, (self,), "exp", (out,))
+        out = ops.exp(x)
+        return _node(out, (self,), "exp", ops.d_exp(out, x))
 
     def log(self) -> Value:
         x = self.data
-        if x <= 0:
-            raise UndefinedMathError(f"log is undefined for {_fmt(x)} (needs a positive number)")
-        # d(ln x)/dx = 1/x
-        return _node(math.log(x), (self,), "log", (1.0 / x,))
+        out = ops.log(x)
+        return _node(out, (self,), "log", ops.d_log(out, x))
 
     def tanh(self) -> Value:
-        t = math.tanh(self.data)  # saturates to +-1.0 instead of overflowing
-        # d(tanh x)/dx = 1 - tanh(x)**2
-        return _node(t, (self,), "tanh", (1.0 - t * t,))
+        x = self.data
+        out = ops.tanh(x)
+        return _node(out, (self,), "tanh", ops.d_tanh(out, x))
 
     def sigmoid(self) -> Value:
         x = self.data
-        # Two forms so that exp() only ever sees a non-positive number.
-        if x >= 0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:
-            e = math.exp(x)
-            s = e / (1.0 + e)
-        # d(sigmoid x)/dx = s * (1 - s)
-        return _node(s, (self,), "sigmoid", (s * (1.0 - s),))
+        out = ops.sigmoid(x)
+        return _node(out, (self,), "sigmoid", ops.d_sigmoid(out, x))
 
     def relu(self) -> Value:
-        # The slope is 1 where the input is positive and 0 elsewhere (0 at 0, as micrograd).
-        if self.data > 0:
-            return _node(self.data, (self,), "ReLU", (1.0,))
-        return _node(0.0, (self,), "ReLU", (0.0,))
+        x = self.data
+        out = ops.relu(x)
+        return _node(out, (self,), "ReLU", ops.d_relu(out, x))
 
     # -- derived operations, built from the primitives above
 
@@ -184,7 +164,7 @@ class Value:
     def __truediv__(self, other: Value | float) -> Value:  # a / b = a * b**-1
         divisor = other.data if isinstance(other, Value) else float(other)
         if divisor == 0:
-            raise DivisionByZeroError(f"division by zero in {_fmt(self.data)} / {_fmt(divisor)}")
+            raise DivisionByZeroError(f"division by zero in {self.data!r} / {divisor!r}")
         if not isinstance(other, Value):
             other = Value(other)
         return self * other**-1
@@ -205,34 +185,23 @@ class Value:
         (or set ``grad = 0.0``) before each backward pass.
 
         A node may pass its gradient on only once every node that uses it has
-        added its share. Those users were all made after it, so visiting the
-        newest waiting node first -- reverse ``topological_order`` -- guarantees
-        that. A node starts waiting when a node that uses it is visited, and a
-        node whose grad is still 0 passes nothing on: whatever lies behind a
-        ReLU that is off is never visited at all.
+        added its share: reverse ``topological_order`` guarantees that. A node
+        whose grad is 0 has nothing to pass on, so it is skipped: whatever lies
+        only behind a ReLU that is off keeps a grad of 0.
         """
         self.grad = 1.0
-        # Waiting nodes, newest first: heapq pops its smallest item, and minus the
-        # serial number is smallest for the newest node.
-        heap = [-self._serial]
-        waiting = {-self._serial: self}
-        while heap:
-            node = waiting.pop(heappop(heap))
+        for node in reversed(topological_order(self, leaves=False)):
             g = node.grad
             if g:  # a zero gradient adds nothing to anyone
                 # (_prev and _local have the same length; zip(strict=True) costs more per call)
                 for operand, local in zip(node._prev, node._local):  # noqa: B905
                     operand.grad += local * g
-                    if operand._prev:  # leaves pass nothing on
-                        key = -operand._serial
-                        if key not in waiting:
-                            waiting[key] = operand
-                            heappush(heap, key)
 
     def __reduce__(self) -> tuple:
         # copy.copy, copy.deepcopy and pickle remake a node through _remake, after its
         # operands: so every copy gets a serial number of its own, newer than theirs.
-        return _remake, (self.data, self.grad, self.label, self._prev, self._op, self._local)
+        fields = (self.data, self.grad, self.label, self._prev, self._op, self._local)
+        return _remake, (*fields, self._exponent)
 
     def __repr__(self) -> str:
         if self.label:
@@ -245,25 +214,20 @@ class Value:
 _node = Value._node
 
 
-def _remake(data: float, grad: float, label: str, prev: tuple, op: str, local: tuple) -> Value:
+def _remake(
+    data: float,
+    grad: float,
+    label: str,
+    prev: tuple,
+    op: str,
+    local: tuple,
+    exponent: Real | None = None,
+) -> Value:
     out = _node(data, prev, op, local)
     out.grad = grad
     out.label = label
+    out._exponent = exponent
     return out
-
-
-def _power_slope(x: float, k: float) -> float:
-    """d(x**k)/dx = k * x**(k-1) as a float: 0 when k is 0, and infinite (with its
-    sign) where it is too big for a float, like at x = 0 for 0 < k < 1."""
-    if k == 0:
-        return 0.0
-    if x == 0 and k < 1:
-        return math.inf
-    try:
-        return k * x ** (k - 1)
-    except OverflowError:  # 1e-200 ** -1 fits in a float; its slope, -1e400, does not
-        negative_power = x < 0 and (k - 1) % 2 == 1
-        return math.copysign(math.inf, -k if negative_power else k)
 
 
 def topological_order(root: Value, leaves: bool = True) -> list[Value]:
@@ -296,10 +260,9 @@ def sum_values(values: Iterable[Value | float]) -> Value:
     """One ``sum`` node over many operands: the same number as ``a + b + ...``
     with one node instead of a chain. Each operand's local derivative is 1."""
     operands = tuple(_as_value(v) for v in values)
-    total = 0.0
-    for v in operands:  # added left to right, exactly like a chain of +
-        total += v.data
-    return _node(total, operands, "sum", (1.0,) * len(operands))
+    x = [v.data for v in operands]
+    out = ops.sum_of(x)
+    return _node(out, operands, "sum", ops.d_sum(out, x))
 
 
 def dot(
@@ -322,9 +285,6 @@ def _dot(
 ) -> Value:
     """The ``dot`` node itself, for callers that already hold Values and the
     inputs' data: a layer reads its inputs' data once for all of its neurons."""
-    wdata = [w.data for w in weights]
-    total = bias.data  # b + w1*x1 + w2*x2 ..., micrograd's order of additions
-    for w, x in zip(wdata, xdata):  # noqa: B905 (callers check the lengths)
-        total += w * x
-    # in operand order: d(dot)/dw_i = x_i, then d(dot)/dx_i = w_i, then d(dot)/db = 1
-    return _node(total, (*weights, *inputs, bias), "dot", (*xdata, *wdata, 1.0))
+    wdata, b = [w.data for w in weights], bias.data
+    out = ops.dot(wdata, xdata, b)
+    return _node(out, (*weights, *inputs, bias), "dot", ops.d_dot(out, wdata, xdata, b))

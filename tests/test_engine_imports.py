@@ -16,7 +16,7 @@ FORBIDDEN = ("textual", "rich", "plotext", "sklearn", "tutor", "lessons")
 SCRIPT = """
 import importlib, json, sys
 imported, missing = [], []
-for name in ("engine", "engine.value", "engine.nn",
+for name in ("engine", "engine.ops", "engine.value", "engine.nn",
              "engine.train", "engine.data", "engine.losses"):
     try:
         importlib.import_module(name)
@@ -46,7 +46,7 @@ def test_importing_the_engine_loads_no_ui_and_no_sklearn():
 
 def test_every_public_name_of_the_engine_resolves_and_loads_on_first_use():
     """`from engine import X` works for every name in `__all__`, yet `import engine`
-    alone loads only the autograd scalar (the rest costs start-up time)."""
+    alone loads only the autograd scalar and its op table (the rest costs start-up time)."""
     script = """
 import json, sys
 import engine
@@ -58,7 +58,7 @@ print(json.dumps({"before": before, "found": found, "dir": dir(engine)}))
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     report = json.loads(done.stdout)
-    assert report["before"] == ["engine", "engine.value"]
+    assert report["before"] == ["engine", "engine.ops", "engine.value"]
     assert all(report["found"].values()) and len(report["found"]) > 20
     assert set(report["found"]) <= set(report["dir"])
 

@@ -1,4 +1,4 @@
-"""lessons.explain: the graph as data, the stepper, re-evaluation and DOT export."""
+"""lessons.explain.graph: names and ids, details and rule texts, the tree view, DOT."""
 
 from __future__ import annotations
 
@@ -7,28 +7,25 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
-from fractions import Fraction
-from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
+from explain_support import (
+    REPO,
+    expression,
+    lecture,
+    programs,
+    shape_of,
+)
+from hypothesis import HealthCheck, given, settings
 
 from engine.value import (
-    DivisionByZeroError,
-    FloatOverflowError,
-    MathError,
-    UndefinedMathError,
     Value,
     dot,
     sum_values,
-    topological_order,
 )
 from lessons.explain import (
     BackpropStepper,
     Graph,
-    SlopeUndefinedError,
     display_name,
     evaluate,
     format_number,
@@ -37,278 +34,6 @@ from lessons.explain import (
     to_dot,
     zero_grads,
 )
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def lecture():
-    """The lecture's graph: L = (a*b + c) * f."""
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
-    c = Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-2.0, label="f")
-    L = d * f
-    L.label = "L"
-    return {"a": a, "b": b, "c": c, "e": e, "d": d, "f": f, "L": L}
-
-
-def same(x: float, y: float) -> bool:
-    """Exactly equal floats, where nan equals nan."""
-    return x == y or (math.isnan(x) and math.isnan(y))
-
-
-# -- random graphs for hypothesis --------------------------------------------------
-
-UNARY = ("neg", "exp", "log", "tanh", "sigmoid", "relu", "**2", "**3", "**-1", "**0.5")
-UNARY += ("radd", "rsub", "rmul")  # a plain number and a Value
-BINARY = ("+", "*", "-", "/")
-
-
-def _apply(op: str, args: list[Value]) -> Value:
-    if op == "+":
-        return args[0] + args[1]
-    if op == "*":
-        return args[0] * args[1]
-    if op == "-":
-        return args[0] - args[1]
-    if op == "/":
-        return args[0] / args[1]
-    if op == "rsub":
-        return 1.5 - args[0]
-    if op == "rmul":
-        return 3 * args[0]
-    if op == "radd":
-        return 2.5 + args[0]
-    if op == "neg":
-        return -args[0]
-    if op.startswith("**"):
-        return args[0] ** {"**2": 2, "**3": 3, "**-1": -1, "**0.5": 0.5}[op]
-    if op == "sum":
-        return sum_values([*args, 0.5])  # a plain number among the operands too
-    if op == "dot":
-        n = (len(args) - 1) // 2
-        return dot(args[:n], args[n : 2 * n], args[-1])
-    return getattr(args[0], op)()  # exp, log, tanh, sigmoid, relu
-
-
-@dataclass
-class Program:
-    """A recipe for a random graph that can be built again with other leaf values."""
-
-    leaf_values: list[float]
-    steps: list[tuple[str, tuple[int, ...]]]
-
-    def build(self, leaf_values: list[float] | None = None) -> tuple[Value, list[Value]]:
-        values = self.leaf_values if leaf_values is None else leaf_values
-        leaves = [Value(x, label=f"x{i}") for i, x in enumerate(values)]
-        # Only the steps the last one depends on, so that a step the output does
-        # not use cannot fail the build (evaluate never sees it either).
-        needed = {len(values) + len(self.steps) - 1}
-        for k in range(len(self.steps) - 1, -1, -1):
-            if len(values) + k in needed:
-                needed.update(self.steps[k][1])
-        nodes: list[Value | None] = list(leaves)
-        for k, (op, picks) in enumerate(self.steps):
-            needs = len(values) + k in needed
-            nodes.append(_apply(op, [nodes[i] for i in picks]) if needs else None)
-        return nodes[-1], leaves
-
-
-leaf_floats = st.floats(-3, 3, allow_nan=False).map(lambda x: round(x, 3))
-
-
-@st.composite
-def programs(draw, ops=UNARY + BINARY + ("sum", "dot")) -> Program:
-    leaf_values = draw(st.lists(leaf_floats, min_size=1, max_size=4))
-    steps = []
-    size = len(leaf_values)
-    for _ in range(draw(st.integers(1, 10))):
-        op = draw(st.sampled_from(ops))
-        if op in UNARY:
-            arity = 1
-        elif op in BINARY:
-            arity = 2
-        elif op == "sum":
-            arity = draw(st.integers(1, 4))
-        else:  # dot: n weights, n inputs, a bias
-            arity = 2 * draw(st.integers(1, 3)) + 1
-        # Favour recent nodes so the graphs get deep, but any node may be reused.
-        picks = tuple(draw(st.integers(0, size - 1) | st.just(size - 1)) for _ in range(arity))
-        steps.append((op, picks))
-        size += 1
-    program = Program(leaf_values, steps)
-    try:
-        root, _ = program.build()
-    except MathError:
-        assume(False)
-    assume(all(math.isfinite(v.data) and abs(v.data) < 1e6 for v in topological_order(root)))
-    return program
-
-
-def smooth_near_here(root: Value) -> bool:
-    """True when no node sits near a kink or the edge of its domain, so a
-    small nudge sees a smooth function and the central difference is accurate."""
-    for v in topological_order(root):
-        if abs(v.data) > 100:
-            return False
-        if v._op in ("log", "**-1", "**0.5") and abs(v._prev[0].data) < 0.2:
-            return False
-        if v._op == "ReLU" and abs(v._prev[0].data) < 0.05:
-            return False
-        if v._op == "exp" and v._prev[0].data > 4:
-            return False
-    return True
-
-
-# -- the lecture through the stepper ---------------------------------------------------
-
-
-def test_lecture_numbers_through_the_stepper():
-    n = lecture()
-    stepper = BackpropStepper(n["L"])
-    assert stepper.total_steps == 4 and stepper.next_node is n["L"]
-    seed = stepper.step()
-    assert seed.is_seed and seed.node is n["L"] and seed.number == 0
-    assert seed.text == "Start at the output: L.grad = 1.0"
-    (change,) = seed.changes
-    assert (change.value, change.old_grad, change.new_grad) == (n["L"], 0.0, 1.0)
-    assert change.text.startswith("∂L/∂L = 1.0")
-    assert stepper.next_node is n["L"]  # L itself now passes its grad on
-    steps = stepper.run_all()
-    assert [s.node for s in steps] == [n["L"], n["d"], n["e"]]
-    assert stepper.done and stepper.next_node is None and stepper.steps_done == 4
-    grads = {name: v.grad for name, v in n.items()}
-    assert grads == {"L": 1.0, "f": 4.0, "d": -2.0, "c": -2.0, "e": -2.0, "a": 6.0, "b": -4.0}
-    assert steps[1].text == "d = e + c: pass ∂L/∂d = -2.0 back to its operands"
-    e_change, c_change = steps[1].changes
-    assert e_change.text == "∂L/∂e += ∂L/∂d · ∂d/∂e = -2.0 × 1.0 = -2.0   (e.grad 0.0 → -2.0)"
-    assert (c_change.value, c_change.local, c_change.upstream, c_change.added) == (
-        n["c"],
-        1.0,
-        -2.0,
-        -2.0,
-    )
-    a_change, b_change = steps[2].changes
-    assert (a_change.old_grad, a_change.added, a_change.new_grad) == (0.0, 6.0, 6.0)
-    assert b_change.text.endswith("= -2.0 × 2.0 = -4.0   (b.grad 0.0 → -4.0)")
-    with pytest.raises(RuntimeError, match="reset"):
-        stepper.step()
-
-
-def test_stepper_starts_from_zero_and_reset_walks_again():
-    n = lecture()
-    n["L"].backward()
-    n["L"].backward()  # micrograd's trap: grads pile up (and compound through the graph)
-    assert n["a"].grad == 24.0
-    stepper = BackpropStepper(n["L"])
-    assert all(v.grad == 0.0 for v in n.values())
-    stepper.run_all()
-    assert n["a"].grad == 6.0
-    stepper.reset()
-    assert all(v.grad == 0.0 for v in n.values()) and stepper.steps_done == 0
-    assert stepper.next_node is n["L"]
-    stepper.run_all()
-    assert (n["a"].grad, n["b"].grad) == (6.0, -4.0)  # the same, not doubled
-
-
-def test_stepper_on_a_single_leaf_only_seeds():
-    a = Value(3.0, label="a")
-    stepper = BackpropStepper(a)
-    assert stepper.total_steps == 1
-    stepper.step()
-    assert stepper.done and a.grad == 1.0
-
-
-def test_reuse_a_plus_a_shows_two_additions():
-    a = Value(3.0, label="a")
-    b = a + a
-    b.label = "b"
-    graph = Graph(b)
-    assert graph.edges == ((a, b, 0), (a, b, 1))
-    assert graph.users(a) == ((b, 0), (b, 1))
-    stepper = BackpropStepper(graph)
-    stepper.step()
-    step = stepper.step()
-    first, second = step.changes
-    assert (first.value, first.old_grad, first.new_grad) == (a, 0.0, 1.0)
-    assert (second.value, second.old_grad, second.new_grad) == (a, 1.0, 2.0)
-    assert a.grad == 2.0
-    assert (
-        graph.grad_text(a) == "∂b/∂a = ∂b/∂b · ∂b/∂a + ∂b/∂b · ∂b/∂a = 1.0 × 1.0 + 1.0 × 1.0 = 2.0"
-    )
-    assert [(c.user, c.index, c.amount) for c in graph.contributions(a)] == [
-        (b, 0, 1.0),
-        (b, 1, 1.0),
-    ]
-
-
-def test_value_used_by_two_nodes_lists_both_contributions():
-    a = Value(2.0, label="a")
-    u = a * 3
-    u.label = "u"
-    w = a + 1
-    w.label = "w"
-    L = u * w
-    L.label = "L"
-    BackpropStepper(L).run_all()
-    assert a.grad == 15.0  # w*3 + u*1
-    text = node_detail(u, L).operands[0].chain_text
-    assert text == "∂L/∂a = ∂L/∂u · ∂u/∂a + ∂L/∂w · ∂w/∂a = 3.0 × 3.0 + 6.0 × 1.0 = 15.0"
-
-
-def test_a_node_with_zero_grad_passes_nothing_back():
-    x = Value(-1.0, label="x")
-    h = x * 2
-    h.label = "h"
-    r = h.relu()
-    r.label = "r"
-    out = r * 3
-    out.label = "out"
-    steps = BackpropStepper(out).run_all()
-    out_step, relu_step, h_step = steps[1:]
-    assert [c.added for c in out_step.changes] == [3.0, 0.0]  # d(r*3)/d3 = r = 0
-    assert relu_step.node is r and relu_step.upstream == 3.0
-    (dead,) = relu_step.changes
-    assert dead.local == 0.0 and dead.added == 0.0 and not dead.changed
-    assert h_step.node is h and h_step.upstream == 0.0
-    assert h_step.text == "h = x * 2.0: ∂out/∂h is 0.0, so there is nothing to pass back"
-    assert all(not c.changed for c in h_step.changes) and x.grad == 0.0
-
-
-# -- stepper == backward, on random graphs ---------------------------------------------
-
-
-@settings(suppress_health_check=[HealthCheck.filter_too_much])
-@given(programs())
-def test_stepper_gives_exactly_the_grads_of_backward(program):
-    root, _ = program.build()
-    graph = Graph(root)
-    stepper = BackpropStepper(graph)
-    assert list(stepper.order) == list(reversed(topological_order(root, leaves=False)))
-    for step in stepper.run_all():
-        if step.is_seed:
-            continue
-        for change in step.changes:
-            assert same(change.upstream, step.node.grad)
-            assert same(change.new_grad, change.old_grad + change.added)
-            if change.upstream:
-                assert same(change.added, change.local * change.upstream)
-    stepped = [v.grad for v in graph.nodes]
-
-    twin, _ = program.build()  # a fresh copy, never touched by the stepper
-    twin.backward()
-    assert all(
-        same(x, y) for x, y in zip(stepped, [v.grad for v in Graph(twin).nodes], strict=True)
-    )
-
-    zero_grads(root)
-    assert all(v.grad == 0.0 for v in graph.nodes)
-    root.backward()
-    assert all(same(x, v.grad) for x, v in zip(stepped, graph.nodes, strict=True))
 
 
 @settings(suppress_health_check=[HealthCheck.filter_too_much])
@@ -513,29 +238,10 @@ def test_format_number():
     assert format_number(math.inf) == "inf" and format_number(math.nan) == "nan"
 
 
-def _expression():
-    """An expression with constants, reuse, unlabelled nodes and many-operand nodes."""
-    x = Value(0.5, label="x")
-    w = [Value(0.1 * i - 0.2, label=f"w{i}") for i in range(3)]
-    h = dot(w, [x, x * x, 2 - x], 0.25).tanh()
-    s = sum_values([h, h * x, (x + 1).log(), x.sigmoid()])
-    return (s * s + 1 / (s + 3)).relu()
-
-
-def _snapshot(root: Value) -> list:
-    graph = Graph(root)
-    BackpropStepper(graph).run_all()
-    rows = [(depth, graph.node_id(t.value), t.is_reference) for depth, t in graph.tree().rows()]
-    ids = [(graph.node_id(v), graph.name(v), v._op) for v in graph.nodes]
-    edges = [(graph.node_id(a), graph.node_id(b), i) for a, b, i in graph.edges]
-    texts = [r.symbol_text for v in graph.nodes for r in graph.detail(v).operands]
-    return [ids, edges, rows, texts, graph.to_dot()]
-
-
 def test_ids_and_names_are_the_same_for_two_builds():
-    first_root = _expression()
-    second_root = _expression()  # both alive: every id() differs
-    first, second = _snapshot(first_root), _snapshot(second_root)
+    first_root = expression()
+    second_root = expression()  # both alive: every id() differs
+    first, second = shape_of(first_root), shape_of(second_root)
     assert first == second
     assert first[0][0][0] == "n0" and len(first[0]) == len(Graph(first_root).nodes)
 
@@ -543,8 +249,8 @@ def test_ids_and_names_are_the_same_for_two_builds():
 SCRIPT = """
 import sys
 sys.path.insert(0, {repo!r})
-from tests.test_graph import _expression, _snapshot
-print(repr(_snapshot(_expression())))
+from tests.explain_support import expression, shape_of
+print(repr(shape_of(expression())))
 """
 
 
@@ -558,7 +264,7 @@ def test_ids_and_dot_text_are_the_same_across_runs(tmp_path):
             [sys.executable, str(script)], capture_output=True, text=True, env=env, check=True
         )
         outputs.append(done.stdout)
-    assert outputs[0] == outputs[1] == repr(_snapshot(_expression())) + "\n"
+    assert outputs[0] == outputs[1] == repr(shape_of(expression())) + "\n"
 
 
 # -- the tree view -----------------------------------------------------------------
@@ -636,119 +342,6 @@ def test_a_chain_100000_deep_needs_no_recursion():
     assert node_detail(deepest.value, v).grad_text.startswith("∂(tanh#100000)/∂x = ")
     assert to_dot(v).count(" -> ") == 2 * 100_000
     del tree, graph, stepper  # freeing 100,000 nested rows must not crash either
-
-
-# -- evaluate and numerical_slope -------------------------------------------------------
-
-
-def test_evaluate_with_overrides_leaves_the_graph_alone():
-    n = lecture()
-    n["L"].backward()
-    before = {name: (v.data, v.grad) for name, v in n.items()}
-    assert evaluate(n["L"]) == -8.0
-    assert evaluate(n["L"], {n["a"]: 3.0}) == -2.0
-    # The lecture's step: every input nudged by 0.01 × its grad raises L to about -7.29.
-    nudged = {v: v.data + 0.01 * v.grad for v in (n["a"], n["b"], n["c"], n["f"])}
-    assert math.isclose(evaluate(n["L"], nudged), -7.286496, abs_tol=1e-9)
-    assert {name: (v.data, v.grad) for name, v in n.items()} == before
-
-
-def test_evaluate_rejects_overrides_that_are_not_leaves_of_the_graph():
-    n = lecture()
-    with pytest.raises(ValueError, match="only leaves"):
-        evaluate(n["L"], {n["d"]: 1.0})
-    with pytest.raises(ValueError, match="only leaves"):
-        evaluate(n["d"], {n["L"]: 1.0})
-    assert evaluate(n["d"], {n["f"]: 1.0}) == 4.0  # d does not use f
-
-
-def test_evaluate_raises_the_same_errors_as_building_the_graph():
-    x = Value(1.0, label="x")
-    cases = [
-        (x.log(), -1.0, lambda v: v.log(), UndefinedMathError),
-        (x**0.5, -8.0, lambda v: v**0.5, UndefinedMathError),
-        (x**-1, 0.0, lambda v: v**-1, DivisionByZeroError),
-        (x.exp(), 1000.0, lambda v: v.exp(), FloatOverflowError),
-    ]
-    for root, bad, build, error in cases:
-        with pytest.raises(error) as built:
-            build(Value(bad))
-        with pytest.raises(error) as evaluated:
-            evaluate(root, {x: bad})
-        assert str(evaluated.value) == str(built.value)
-
-
-def test_evaluate_reads_unusual_exponents_and_refuses_unknown_ops():
-    x = Value(4.0, label="x")
-    assert evaluate(x ** Fraction(1, 2), {x: 9.0}) == 3.0
-    assert evaluate(x**True, {x: 9.0}) == 9.0
-    assert node_detail(x ** Fraction(1, 2)).operands[0].rule == "1/2·x^(-0.5)"
-    odd = Value._node(8.0, (x,), "cube", (48.0,))
-    odd.label = "y"
-    (rule,) = node_detail(odd).operands
-    assert rule.rule is None and rule.symbol_text == "∂y/∂x" and rule.number_text == "= 48.0"
-    with pytest.raises(ValueError, match="cube"):
-        evaluate(odd)
-
-
-@settings(suppress_health_check=[HealthCheck.filter_too_much])
-@given(programs(), st.lists(leaf_floats, min_size=4, max_size=4))
-def test_evaluate_equals_building_the_graph_again(program, new_values):
-    root, leaves = program.build()
-    assert evaluate(root) == root.data
-    new_values = new_values[: len(leaves)]
-    overrides = dict(zip(leaves, new_values, strict=True))
-    try:
-        rebuilt, _ = program.build(new_values)
-    except MathError as exc:
-        with pytest.raises(type(exc)):
-            evaluate(root, overrides)
-        return
-    assert same(evaluate(root, overrides), rebuilt.data)
-
-
-def test_numerical_slope_in_the_lecture():
-    n = lecture()
-    assert math.isclose(numerical_slope(n["L"], n["b"]), -4.0, abs_tol=1e-6)
-    assert math.isclose(numerical_slope(n["L"], n["c"]), -2.0, abs_tol=1e-6)
-    assert math.isclose(numerical_slope(n["d"], n["c"]), 1.0, abs_tol=1e-6)
-    assert math.isclose(numerical_slope(n["L"], n["a"], h=1e-3), 6.0, abs_tol=1e-9)
-    assert n["b"].data == -3.0 and n["L"].data == -8.0  # nothing was moved
-
-
-@settings(suppress_health_check=[HealthCheck.filter_too_much])
-@given(programs())
-def test_numerical_slope_matches_backward(program):
-    root, _ = program.build()
-    assume(smooth_near_here(root))
-    root.backward()
-    graph = Graph(root)
-    for leaf in graph.leaves:
-        assume(abs(leaf.grad) < 1e3)
-    for leaf in graph.leaves:
-        slope = numerical_slope(root, leaf)
-        assert math.isclose(slope, leaf.grad, rel_tol=1e-4, abs_tol=1e-5), (leaf, slope)
-
-
-def test_numerical_slope_where_the_nudge_leaves_the_domain():
-    x = Value(1e-7, label="x")
-    y = x.log()
-    with pytest.raises(SlopeUndefinedError, match="log is undefined") as caught:
-        numerical_slope(y, x)
-    assert isinstance(caught.value, ValueError)
-    assert isinstance(caught.value.__cause__, UndefinedMathError)
-    zero = Value(0.0, label="z")
-    with pytest.raises(SlopeUndefinedError, match="has no real value"):
-        numerical_slope(zero**0.5, zero)
-
-
-def test_numerical_slope_checks_its_arguments():
-    n = lecture()
-    with pytest.raises(ValueError, match="not Value"):
-        numerical_slope(n["L"], n["d"])
-    assert numerical_slope(n["d"], n["f"]) == 0.0  # d does not use f
-    with pytest.raises(ValueError, match="positive"):
-        numerical_slope(n["L"], n["a"], h=0.0)
 
 
 # -- DOT export ----------------------------------------------------------------------

@@ -85,13 +85,14 @@ a walker, the car is 2 × 4 = 8 times as fast as the walker.
         ),
         CodeReading(
             title="Where * records its rule",
-            target="engine.value:Value.__mul__",
+            target="engine.ops:d_mul",
             text="""\
-This is the engine's multiplication. It computes the result *and*
-records the two local derivatives, right when the node is made.
+This is the engine's rule for multiplication, from its table of
+operations. `Value.__mul__` records these two local derivatives right
+when the node is made.
 """,
             look_for="""\
-- `(other.data, self.data)`: the locals, **swapped** — a's local is b.
+- `(b, a)`: the locals, **swapped** — a's local is b.
 - No gradient is computed here. backward() will later multiply each
   local by the grad arriving from above.""",
             exercise=Exercise(
@@ -100,11 +101,11 @@ records the two local derivatives, right when the node is made.
                 check=checks.number(
                     _local_of_a_in_product,
                     misses=[(2.0, "2 is a itself. * swaps: a's local is b's value.")],
-                    wrong="Read the tuple at the end: (other.data, self.data).",
+                    wrong="Read the tuple it returns: (b, a).",
                 ),
                 hints=(
-                    "self is a, other is b; the first local belongs to self.",
-                    "The first local is other.data.",
+                    "The first local belongs to a, the first operand.",
+                    "The first local is b.",
                 ),
                 explanation="""\
 −3, the value of b: ∂(a*b)/∂a = b. The engine stores it in _local so

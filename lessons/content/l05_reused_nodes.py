@@ -140,8 +140,8 @@ The engine's backward(). Find the line that hands out gradient.
 """,
             look_for="""\
 - `operand.grad += local * g`: **add**, never set.
-- The nodes are visited from the output back, each only after every
-  node that uses it (next step: why).""",
+- `reversed(topological_order(self, leaves=False))`: the nodes from the
+  output back, each only after every node that uses it (next step: why).""",
             exercise=Exercise(
                 prompt="Why += rather than =?",
                 check=checks.choice(

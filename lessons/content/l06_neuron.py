@@ -167,9 +167,9 @@ the same grads.""",
         ),
         CodeReading(
             title="tanh in the engine",
-            target="engine.value:Value.tanh",
+            target="engine.ops:d_tanh",
             text="""\
-The whole tanh operation: the value and its local derivative.
+tanh's local derivative, from the engine's table of operations.
 """,
             look_for="""\
 - `1.0 - t * t`: the local derivative 1 − tanh², computed from the

@@ -155,14 +155,13 @@ so the local is negative.""",
         ),
         CodeReading(
             title="exp is its own derivative",
-            target="engine.value:Value.exp",
+            target="engine.ops:d_exp",
             text="""\
-The exp operation, which the tanh rebuild relies on.
+The local derivative of exp, which the tanh rebuild relies on.
 """,
             look_for="""\
 - `(out,)`: the local derivative of eˣ is eˣ itself, so the output is
-  recorded as its own local.
-- Too large an input raises an error instead of giving infinity.""",
+  recorded as its own local.""",
         ),
     ),
 )
