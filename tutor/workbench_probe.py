@@ -40,7 +40,7 @@ def snapshot(root):
         v = stack.pop()
         if id(v) in ids:
             continue
-        ids[id(v)] = f"n{len(ids)}"
+        ids[id(v)] = len(ids)
         order.append(v)
         children = list(getattr(v, "_prev", ()) or ())
         stack.extend(reversed(children))

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import math
 import os
 import tempfile
 import threading
@@ -32,7 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from engine.value import Value
+from lessons.explain.snapshot import SnapshotError, SnapshotNode, load_snapshot
 
 __all__ = [
     "Checker",
@@ -334,89 +333,32 @@ def _count(value: object) -> int:
 
 
 # -- the learner's graph ---------------------------------------------------------------
-# TO BE REPLACED by lessons.explain.snapshot (branch engine-ops) when it is merged:
-# a snapshot loaded into engine Values, so that lessons.explain.Graph and the graph
-# explorer can show it. The local rules are the correct ones (the detail pane explains
-# what *should* flow back); the grads are the learner's.
 
 
-def _local(op: str, data: float, children: list[float]) -> tuple[float, ...]:
-    n = len(children)
-    if op in ("+", "sum"):
-        return (1.0,) * n
-    if op == "*" and n == 2:
-        return (children[1], children[0])
-    if op.startswith("**") and n == 1:
-        try:
-            k = float(op[2:])
-            return (k * children[0] ** (k - 1),)
-        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
-            return (math.nan,)
-    if op == "exp":
-        return (data,)
-    if op == "tanh":
-        return (1.0 - data * data,)
-    if op in ("ReLU", "relu"):
-        return (1.0 if data > 0 else 0.0,)
-    if op == "log" and children and children[0]:
-        return (1.0 / children[0],)
-    return (math.nan,) * n
-
-
-def snapshot_graph(snapshot: Mapping) -> tuple[Value, dict[str, Value]]:
-    """The learner's graph as engine Values (their data and grads), and id -> Value.
-
-    Raises ValueError on a snapshot that is not a graph."""
-    try:
-        nodes = {str(node["id"]): node for node in snapshot["nodes"]}
-        root_id = str(snapshot["root"])
-    except (KeyError, TypeError) as error:
-        raise ValueError(f"not a graph snapshot: {error}") from None
-    if root_id not in nodes:
-        raise ValueError("the snapshot's root is not one of its nodes")
-    made: dict[str, Value] = {}
-    # Children before parents, without recursion: a graph can be deep.
-    stack: list[tuple[str, bool]] = [(root_id, False)]
-    visiting: set[str] = set()
-    while stack:
-        key, ready = stack.pop()
-        if key in made:
-            continue
-        node = nodes.get(key)
-        if node is None:
-            raise ValueError(f"the snapshot names a node {key!r} it does not hold")
-        children = snapshot_children(node)
-        if not ready:
-            if key in visiting:
-                raise ValueError("the snapshot's graph has a cycle")
-            visiting.add(key)
-            stack.append((key, True))
-            stack.extend((child, False) for child in children if child not in made)
-            continue
-        operands = tuple(made[child] for child in children)
-        data = _float(node.get("data"))
-        op = str(node.get("op") or "")
-        if operands:
-            value = Value._node(data, operands, op, _local(op, data, [v.data for v in operands]))
-        else:
-            value = Value(data)
-        value.label = str(node.get("label") or "")
-        value.grad = _float(node.get("grad"))
-        made[key] = value
-    return made[root_id], made
-
-
-def snapshot_children(node: Mapping) -> list[str]:
-    """A node's children. Lecture-style code keeps them in a set, where ``a + a`` has
-    one child: a ``+`` or ``*`` with one child had it twice."""
-    children = [str(child) for child in node.get("children") or ()]
+def snapshot_children(node: Mapping) -> list:
+    """A snapshot node's children. Lecture-style code keeps them in a set, where
+    ``a + a`` has one child: a ``+`` or ``*`` with one child had it twice."""
+    children = list(node.get("children") or ())
     if len(children) == 1 and node.get("op") in ("+", "*"):
         children *= 2
     return children
 
 
-def _float(value: object) -> float:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return math.nan
+def snapshot_graph(snapshot: Mapping) -> tuple[SnapshotNode, dict[int, SnapshotNode]]:
+    """The learner's graph loaded with ``lessons.explain.snapshot`` (their data and
+    grads), and id -> node. Raises ValueError (``SnapshotError``) on a bad snapshot."""
+    if not isinstance(snapshot, Mapping) or not isinstance(snapshot.get("nodes"), list):
+        raise SnapshotError("not a graph snapshot")
+    nodes = [
+        {**node, "children": snapshot_children(node)} if isinstance(node, Mapping) else node
+        for node in snapshot["nodes"]
+    ]
+    root = load_snapshot({**snapshot, "nodes": nodes})
+    made: dict[int, SnapshotNode] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.id not in made:
+            made[node.id] = node
+            stack.extend(node._prev)
+    return root, made

@@ -517,39 +517,29 @@ def judge(result: Mapping, printed: str, seconds: float) -> Verdict:
 
 def compare(graph: Mapping) -> tuple[frozenset, dict]:
     """Ids of the nodes whose grad differs from a correct backward pass over the same
-    graph, and their correct grads."""
-    from engine.value import Value
+    graph, and their correct grads. Nothing differs when the graph cannot be replayed
+    (an op the tutor does not know)."""
+    from lessons.explain import BackpropStepper, Graph
+    from lessons.explain.nodes import CannotReplayError
 
-    root, made = snapshot_graph(graph)
-    # The same structure again, with the tutor's own (correct) backward.
-    twins: dict[int, Value] = {}
-    for value in _order(root):
-        if value._prev:
-            operands = tuple(twins[id(child)] for child in value._prev)
-            twin = Value._node(value.data, operands, value._op, value._local)
-        else:
-            twin = Value(value.data)
-        twins[id(value)] = twin
-    if any(math.isnan(local) for v in made.values() for local in v._local):
-        return frozenset(), {}  # an op we have no rule for: no comparison
-    twins[id(root)].backward()
+    _, learners = snapshot_graph(graph)
+    twin, twins = snapshot_graph(graph)
+    try:
+        BackpropStepper(Graph(twin)).run_all()
+    except (CannotReplayError, ArithmeticError):
+        return frozenset(), {}
     differing, expected = set(), {}
-    for key, value in made.items():
-        want = twins[id(value)].grad
-        if not math.isclose(value.grad, want, rel_tol=1e-6, abs_tol=1e-9):
+    for key, node in learners.items():
+        want = twins[key].grad
+        got = node.grad
+        if got is None or not math.isclose(got, want, rel_tol=1e-6, abs_tol=1e-9):
             differing.add(key)
             expected[key] = want
     return frozenset(differing), expected
 
 
-def _order(root):
-    from engine.value import topological_order
-
-    return topological_order(root)
-
-
-def _uses(graph: Mapping) -> dict[str, int]:
-    uses: dict[str, int] = {}
+def _uses(graph: Mapping) -> dict[int, int]:
+    uses: dict[int, int] = {}
     for node in graph.get("nodes", ()):
         for child in snapshot_children(node):
             uses[child] = uses.get(child, 0) + 1
@@ -557,10 +547,10 @@ def _uses(graph: Mapping) -> dict[str, int]:
 
 
 def _name_mistake(graph: Mapping, differing: frozenset, expected: Mapping) -> tuple[str, str]:
-    nodes = {str(node["id"]): node for node in graph["nodes"]}
+    nodes = {node["id"]: node for node in graph["nodes"]}
     uses = _uses(graph)
-    root = nodes[str(graph["root"])]
-    if str(graph["root"]) in differing and float(root.get("grad") or 0) == 0:
+    root = nodes[graph["root"]]
+    if graph["root"] in differing and float(root.get("grad") or 0) == 0:
         return (
             "the output's grad was never seeded",
             "backward() must start with self.grad = 1.0: dL/dL is 1, and every other "
@@ -578,7 +568,7 @@ def _name_mistake(graph: Mapping, differing: frozenset, expected: Mapping) -> tu
             "In your _backward functions, each use must add its share: "
             "self.grad += …, not self.grad = ….",
         )
-    key = sorted(differing)[0]
+    key = min(differing)
     node = nodes[key]
     return (
         f"a wrong grad at {_name(node)}",

@@ -69,9 +69,12 @@ def _columns_width(op_width: int, number_width: int, captions: bool) -> int:
 _TOGGLE = Style.from_meta({"toggle": True})  # what Tree looks for when the fold icon is clicked
 
 
-def format_cell(x: float) -> str:
+def format_cell(x: float | None) -> str:
     """Four decimals, or compact scientific notation where four decimals would
-    mislead: huge numbers, and tiny non-zero ones that would print as 0.0000."""
+    mislead: huge numbers, and tiny non-zero ones that would print as 0.0000.
+    ``?`` for no number at all (a snapshot's null: the node held something else)."""
+    if x is None:
+        return "?"
     if math.isnan(x):
         return "nan"
     if math.isinf(x):

@@ -175,7 +175,7 @@ def verdict_text(verdict: Verdict | None, exercise: Exercise | None = None) -> T
 def _expected(graph: Mapping, expected: Mapping) -> str:
     names = {}
     for node in graph.get("nodes", ()):
-        names[str(node.get("id"))] = (node.get("label") or node.get("op") or node.get("id"), node)
+        names[node.get("id")] = (node.get("label") or node.get("op") or node.get("id"), node)
     parts = []
     for key in sorted(expected, key=lambda k: str(names.get(k, (k,))[0])):
         name, node = names.get(key, (key, {}))
