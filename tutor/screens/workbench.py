@@ -293,6 +293,18 @@ class WorkbenchScreen(Screen[None]):
             editor.load_text(text)
         self._saved_text = text
         self.dirty = False
+        self._go_to_section()
+
+    def _go_to_section(self) -> None:
+        """Put the editor's cursor at this exercise's marker (``# >>> exercise N``)."""
+        editor = self.query_one(CodeEditor)
+        marker = f"# >>> exercise {self.exercise.number}"
+        for row, line in enumerate(editor.text.splitlines()):
+            if line.strip().startswith(marker):
+                editor.cursor_location = (min(row + 1, editor.document.line_count - 1), 0)
+                # Once laid out, scroll so the section starts near the top.
+                self.call_after_refresh(editor.scroll_to, y=max(row - 1, 0), animate=False)
+                return
 
     def _show_text(self) -> None:
         exercise = self.exercise
@@ -628,6 +640,7 @@ class WorkbenchScreen(Screen[None]):
             self.verdict = None
             self._show_text()
             self._show_verdict()
+            self._go_to_section()
             self.start_check(count=False)
         else:
             self._open_exercise(count=False)
