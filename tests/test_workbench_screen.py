@@ -121,6 +121,17 @@ async def test_undo_in_the_editor(tmp_path):
         assert not screen.dirty
 
 
+async def test_enter_indents_and_backspace_dedents(tmp_path):
+    app = make_app(tmp_path / "home")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+t")
+        editor = screen.query_one(CodeEditor)
+        editor.replace_all("")
+        await pilot.press(*"if x:", "enter", *"y = 1", "enter", "backspace", *"z = 2")
+        assert editor.text == "if x:\n    y = 1\nz = 2"
+
+
 async def test_the_overwriting_mistake_is_named_and_its_nodes_marked(tmp_path):
     home = tmp_path / "home"
     write_engine(home, OVERWRITING)

@@ -83,6 +83,16 @@ class CodeEditor(TextArea):
             event.prevent_default()
             self.insert("\n" + indent)
 
+    def action_delete_left(self) -> None:
+        """Backspace in the indentation takes one level back, not one space."""
+        row, column = self.cursor_location
+        before = self.document.get_line(row)[:column]
+        if self.selection.is_empty and column and not before.strip(" "):
+            width = self.indent_width
+            self.delete((row, (column - 1) // width * width), (row, column))
+            return
+        super().action_delete_left()
+
     def replace_all(self, text: str) -> None:
         """Replace the whole text as one edit, so that ctrl+z brings the old text back
         (``load_text`` would forget the undo history)."""
