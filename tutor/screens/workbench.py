@@ -397,10 +397,9 @@ class WorkbenchScreen(Screen[None]):
         if first_pass:
             self._show_text()
             self.notify(
-                f"{PASS_MARK} Exercise {exercise.number} passed. s shows the reference "
-                "solution; n goes on.",
-                title="Passed",
-                timeout=8,
+                f"{PASS_MARK} Exercise {exercise.number} passed: n goes on, s shows a "
+                "reference solution.",
+                timeout=4,
             )
             self.post_message(self.ExercisePassed(exercise))
 
@@ -619,7 +618,7 @@ class WorkbenchScreen(Screen[None]):
         self._show_text()
         hint = exercise.hints[shown].replace("`", "")
         self.notify(
-            hint, title=f"Hint {shown + 1} of {len(exercise.hints)}", timeout=12, markup=False
+            hint, title=f"Hint {shown + 1} of {len(exercise.hints)}", timeout=8, markup=False
         )
 
     def action_next(self) -> None:
@@ -656,7 +655,7 @@ class WorkbenchScreen(Screen[None]):
             self.notify(
                 f"The solution opens once exercise {exercise.number} passes, or after "
                 f"{SOLUTION_AFTER_FAILS} failed checks ({fails} so far). h gives a hint.",
-                timeout=6,
+                timeout=4,
             )
             return
 
