@@ -240,16 +240,17 @@ async def test_an_endless_loop_times_out_and_the_editor_stays_usable(tmp_path):
             course,
             home / "workbench",
             WorkbenchProgress(home / "workbench.json"),
-            checker=StandInChecker(timeout=1.0),
+            checker=StandInChecker(timeout=2.0),
         )
         await app.push_screen(screen)
-        await pilot.pause(0.5)
+        await pilot.pause(0.1)
         assert screen.checking
         await pilot.press("ctrl+t", "x")
         assert screen.dirty  # typing went on while the check ran
+        assert "checking…" in str(screen.query_one("#wb-status").render())
         screen = await settle(pilot)
         assert screen.verdict.timed_out
-        assert "still running after 1 s" in verdict_text(screen)
+        assert "still running after 2 s" in verdict_text(screen)
 
 
 async def test_a_file_changed_on_disk_is_reloaded_and_checked(tmp_path):
