@@ -14,6 +14,8 @@
                                         on by itself in a locale that is not UTF-8,
                                         --no-ascii (MICROGRAD_TUTOR_ASCII=0) keeps it off
     micrograd-tutor serve               the tutor in web browsers, on this machine only
+    micrograd-tutor workbench [init|verify] [--dir DIR]
+                                        Build micrograd: your own Value, checked
 
 Textual is imported only when the app is about to run, so the flags that just
 print something answer at once.
@@ -175,6 +177,18 @@ def build_parser() -> argparse.ArgumentParser:
             "progress folder (serve's tabs, --learner NAME), with what each has done."
         ),
     )
+    from lessons.workbench.cli import add_arguments as add_workbench_arguments
+
+    add_workbench_arguments(
+        commands.add_parser(
+            "workbench",
+            help="Build micrograd: write your own Value, checked by the tutor",
+            description=(
+                "The 'Build micrograd' course: write your own micrograd in a workspace "
+                "folder; verify checks each exercise and names your mistake."
+            ),
+        )
+    )
     serve = commands.add_parser(
         "serve",
         help="serve the tutor to web browsers (needs the 'serve' extra)",
@@ -233,6 +247,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tutor.serve import serve
 
             return serve(args.host, args.port, low_bandwidth=low_bandwidth)
+        if args.command == "workbench":
+            if args.ask_learner:
+                parser.error("workbench takes --learner NAME, not --ask-learner")
+            from lessons.workbench.cli import run as run_workbench
+
+            return run_workbench(args.action, args.dir, learner=args.learner)
         # Start-up makes a few hundred thousand objects that live as long as the app,
         # and the cycle collector would scan them again and again while they are made:
         # about a tenth of the time to the first screen. It stays off until that screen

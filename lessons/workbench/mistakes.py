@@ -1,0 +1,288 @@
+"""The mistakes learners make writing micrograd, each recognised by the numbers it leaves.
+
+A mistake shows in a particular check (``lessons.workbench.scenarios``) as particular
+numbers: ``=`` instead of ``+=`` makes ``b = a + a`` give ``a.grad`` 1.0; ``*``'s rule
+using ``self`` for ``self`` makes ``a.grad`` come out as ``a.data * out.grad``. Each
+``Sign`` says which check and which observations give it away (``"error"`` matches the
+kind of exception the check raised, ``"error~"`` a piece of its message); the first
+mistake with a matching sign is the one the learner is told about, in words about their
+code rather than about the check.
+
+Adding a mistake: an entry here, and in ``tests/test_workbench_mistakes.py`` the change
+to the reference solution that makes it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lessons.workbench.compare import close
+
+__all__ = ["MISTAKES", "Mistake", "Sign", "find_mistake"]
+
+
+@dataclass(frozen=True)
+class Sign:
+    check: str
+    when: Mapping[str, object]
+
+    def matches(self, seen: dict) -> bool:
+        if seen.get("id") != self.check:
+            return False
+        error = seen.get("error") or {}
+        values = seen.get("values") or {}
+        for key, want in self.when.items():
+            if key == "error":
+                if error.get("kind") != want:
+                    return False
+            elif key == "error~":
+                if str(want) not in str(error.get("message", "")):
+                    return False
+            elif key not in values:
+                return False
+            elif isinstance(want, float):
+                if not close(values[key], want):
+                    return False
+            elif values[key] != want:
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Mistake:
+    id: str
+    exercise: int  # where it first shows
+    title: str
+    signs: tuple[Sign, ...]
+    message: str
+
+
+def find_mistake(seen: dict) -> Mistake | None:
+    """The known mistake that a failing check's observation points to, if any."""
+    return next((m for m in MISTAKES if any(s.matches(seen) for s in m.signs)), None)
+
+
+_T = math.tanh(0.5)
+_E2 = math.exp(2.0)
+
+MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "backward-not-set",
+        3,
+        "the op's _backward is never set",
+        (
+            Sign("add-rule", {"a.grad": 0.0, "b.grad": 0.0}),
+            Sign("mul-rule", {"a.grad": 0.0, "b.grad": 0.0}),
+        ),
+        "out._backward() changed nothing: the grads stayed 0.0. Inside the op, define "
+        "def _backward(): ... with the local rule, and then attach it to the output with "
+        "out._backward = _backward (without the brackets: you store the function, you "
+        "don't call it yet).",
+    ),
+    Mistake(
+        "mul-own-operand",
+        3,
+        "*'s rule uses an operand's own data",
+        (Sign("mul-rule", {"a.grad": 10.0}), Sign("mul-rule", {"b.grad": -15.0})),
+        "In *'s rule each side gets the OTHER side's data: d(a*b)/da = b and "
+        "d(a*b)/db = a. Your rule used an operand's own data (a.grad came out as "
+        "a.data * out.grad, or b's as b.data * out.grad). Write "
+        "self.grad += other.data * out.grad and other.grad += self.data * out.grad.",
+    ),
+    Mistake(
+        "mul-missing-operand",
+        3,
+        "*'s rule leaves out the other operand",
+        (Sign("mul-rule", {"a.grad": 5.0}), Sign("mul-rule", {"b.grad": 5.0})),
+        "In *'s rule the grad that flows to one side is the other side's data times "
+        "out.grad; yours passed out.grad on unchanged, as + does. For a*b: "
+        "self.grad += other.data * out.grad, other.grad += self.data * out.grad.",
+    ),
+    Mistake(
+        "no-chain-rule",
+        3,
+        "a local rule without out.grad",
+        (
+            Sign("mul-rule", {"a.grad": -3.0, "b.grad": 2.0}),
+            Sign("add-rule", {"a.grad": 1.0, "b.grad": 1.0}),
+        ),
+        "Your rule gives the local derivative alone, without multiplying by out.grad. "
+        "The chain rule: how much the final output moves with an input is (how much out "
+        "moves with it) * (how much the final output moves with out), and that second "
+        "factor is out.grad. Multiply each share by out.grad.",
+    ),
+    Mistake(
+        "rule-forgets-other",
+        3,
+        "the rule updates only self",
+        (
+            Sign("add-rule", {"a.grad": 5.0, "b.grad": 0.0}),
+            Sign("mul-rule", {"a.grad": -15.0, "b.grad": 0.0}),
+        ),
+        "Your rule gave self its share but left other's grad at 0.0. Both inputs of "
+        "+ and * get a share: add a line for other.grad.",
+    ),
+    Mistake(
+        "tanh-rule-uses-x",
+        4,
+        "tanh's rule written with x instead of t",
+        (Sign("tanh-rule", {"x.grad": 5.0 * (1 - 0.5**2)}),),
+        "tanh's local derivative is 1 - t**2 where t = tanh(x) is the OUTPUT, not the "
+        "input: d(tanh x)/dx = 1 - tanh(x)**2. Your rule used 1 - x**2. Keep t (or use "
+        "out.data) in the rule: self.grad += (1 - t**2) * out.grad.",
+    ),
+    Mistake(
+        "grad-not-seeded",
+        5,
+        "backward() does not seed grad = 1.0",
+        (
+            Sign("lecture-L", {"L.grad": 0.0, "a.grad": 0.0}),
+            Sign("backward-of-a-leaf", {"a.grad": 0.0}),
+        ),
+        "Every grad stayed 0.0: backward() must first set self.grad = 1.0 (dL/dL = 1). "
+        "That is the seed of the chain rule: every other grad is out.grad times local "
+        "derivatives, so with 0.0 at the output, every grad is 0.0.",
+    ),
+    Mistake(
+        "forward-order",
+        5,
+        "the topological order walked forwards",
+        (Sign("lecture-L", {"L.grad": 1.0, "f.grad": 4.0, "a.grad": 0.0, "e.grad": 0.0}),),
+        "Only the output's own inputs got grads (d and f); the rest stayed 0.0. Your "
+        "backward() calls the _backward()s from the inputs forward, so each node passes "
+        "its grad on before it has received it. Walk the topological order in reverse: "
+        "for node in reversed(topo): node._backward().",
+    ),
+    Mistake(
+        "assign-not-accumulate",
+        6,
+        "= instead of +=",
+        (
+            Sign("reuse-add", {"a.grad": 1.0}),
+            Sign("reuse-mul", {"a.grad": 3.0}),
+            Sign("reuse-tanh", {"x.grad": 0.5 * (1 - _T**2)}),
+            Sign("power-reused", {"a.grad": 6.0}),
+            Sign("exp-reused", {"x.grad": 2.0 * _E2}),
+        ),
+        "A Value used twice must collect a share of gradient from each use, but yours "
+        "kept only the last one: a _backward writes self.grad = ... (or other.grad = "
+        "...), which overwrites the share that arrived first. Write += in every "
+        "_backward. (This is the lecture's bug at b = a + a: a.grad must be 2.0.)",
+    ),
+    Mistake(
+        "no-topological-order",
+        6,
+        "backward() without a topological order",
+        (
+            Sign("reuse-chain", {"a.grad": 8.0}),
+            Sign("reuse-inner-node", {"a.grad": 207.0}),
+            Sign("reuse-inner-node", {"a.grad": 261.0}),
+        ),
+        "A node used twice passed its gradient on before every node using it had added "
+        "its share (or passed it on twice). That is why backward() needs a topological "
+        "order: list every node once, each after all the nodes it is made from, then "
+        "call _backward() in reverse order of that list, once per node. A recursive "
+        "walk that calls _backward() on the way down does not do that once a node "
+        "that is not an input is reused (micrograd issue #64).",
+    ),
+    Mistake(
+        "seed-adds",
+        6,
+        "backward() adds 1 to the output's grad",
+        (Sign("backward-twice", {"c.grad": 2.0}),),
+        "After c.backward() twice, c.grad is 2.0: your backward() adds 1 to the "
+        "output's grad (self.grad += 1) instead of setting it (self.grad = 1.0). The "
+        "output's grad is dc/dc, always exactly 1; it is the other grads that "
+        "accumulate, which is why training zeroes them before every backward().",
+    ),
+    Mistake(
+        "backward-resets",
+        6,
+        "backward() resets the grads",
+        (Sign("backward-twice", {"a.grad": -3.0, "b.grad": 2.0}),),
+        "After c.backward() twice, a.grad is still -3.0: your backward() sets the grads "
+        "back to 0 before it starts. micrograd doesn't: gradients accumulate, so a "
+        "second backward() adds them again (-6.0), and training calls zero_grad() "
+        "before each backward() instead. Take the reset out of backward().",
+    ),
+    Mistake(
+        "number-not-wrapped",
+        7,
+        "a plain number is not wrapped in a Value",
+        (
+            Sign("add-a-number", {"error": "AttributeError", "error~": "'data'"}),
+            Sign("multiply-by-a-number", {"error": "AttributeError", "error~": "'data'"}),
+        ),
+        "a + 1 failed because your op reads other.data, and 1 is a plain int with no "
+        "data. Wrap it first, in __add__ and __mul__: "
+        "other = other if isinstance(other, Value) else Value(other).",
+    ),
+    Mistake(
+        "radd-missing",
+        7,
+        "__radd__ is missing",
+        (
+            Sign("number-plus-value", {"error": "TypeError", "error~": "unsupported operand"}),
+            Sign("sum-of-values", {"error": "TypeError", "error~": "unsupported operand"}),
+        ),
+        "1 + a failed: Python asks int's __add__ first, which does not know your Value, "
+        "and then asks the right-hand side, a.__radd__(1). Define __radd__ (addition "
+        "does not care about order: return self + other). sum() needs it too: it "
+        "starts from 0 + your first Value.",
+    ),
+    Mistake(
+        "rmul-missing",
+        7,
+        "__rmul__ is missing",
+        (Sign("number-times-value", {"error": "TypeError", "error~": "unsupported operand"}),),
+        "2 * a failed: Python asks int's __mul__ first, which does not know your Value, "
+        "and then asks a.__rmul__(2). Define __rmul__: return self * other.",
+    ),
+    Mistake(
+        "power-rule",
+        8,
+        "the power rule",
+        (
+            Sign("power-of-two", {"a.grad": 18.0}),
+            Sign("power-of-two", {"a.grad": 3.0}),
+            Sign("power-of-two", {"a.grad": 9.0}),
+        ),
+        "The power rule is d(x**k)/dx = k * x**(k-1): for a = 3 and k = 2 that is 6.0. "
+        "Check both parts: the factor k in front, and the exponent k - 1. In __pow__: "
+        "self.grad += other * self.data**(other - 1) * out.grad.",
+    ),
+    Mistake(
+        "sub-sign",
+        8,
+        "the sign of __sub__",
+        (
+            Sign("subtract", {"c.data": -2.0}),
+            Sign("subtract", {"c.data": 8.0}),
+            Sign("subtract", {"b.grad": 1.0}),
+        ),
+        "a - b with a = 5 and b = 3 must be 2.0, with a.grad 1.0 and b.grad -1.0. "
+        "Write it from the ops you have, keeping the order: a - b = a + (-b), so "
+        "__sub__ returns self + (-other) (micrograd issue #57).",
+    ),
+    Mistake(
+        "exp-rule",
+        9,
+        "exp's rule is missing e**x",
+        (Sign("exp", {"x.grad": 1.0}), Sign("exp", {"x.grad": 2.0})),
+        "exp's local derivative is e**x itself, which is exactly out.data: for x = 2 "
+        "that is 7.389. Your rule left it out (or used x). Write "
+        "self.grad += out.data * out.grad.",
+    ),
+    Mistake(
+        "recursion-depth",
+        11,
+        "a recursive topological sort on a deep graph",
+        (Sign("deep-chain", {"error": "RecursionError"}),),
+        "backward() went past Python's recursion limit on a graph 5,000 deep "
+        "(RecursionError, as micrograd's own does: issue #90). A recursive build_topo "
+        "calls itself once per level, and Python allows about 1,000. Build the same "
+        "order with a loop and a list used as a stack.",
+    ),
+)

@@ -1,0 +1,623 @@
+"""Running the learner's code for a check: always in a child Python, never in the tutor's.
+
+    from lessons.workbench.runner import run_probe
+
+    done = run_probe(workspace, "value_add", args={"a": 2.0, "b": 3.0})
+    if done.status == "ok":
+        print(done.result)
+    else:
+        print(done.message)          # one plain sentence for the learner
+        if done.error:                # their exception, located in their files
+            print(done.error.file, done.error.line, done.error.code)
+
+Each call starts ``python -I -B -u lessons/workbench/child.py`` in a new session (its own
+process group), with the workspace as its working directory and a small environment.
+The child sets its own limits (see ``child.py``), imports the learner's package from the
+workspace and calls ``run(probe, args)`` of ``probe_module``.
+
+The parent here
+
+- never imports, compiles or evaluates anything from the workspace: it only reads bytes
+  from pipes and parses JSON;
+- kills the whole process group at the wall-clock limit, when ``cancel`` is set, and
+  after a normal exit (for anything the child left behind);
+- keeps at most ``Limits.output_bytes`` of the learner's stdout and stderr (merged, in
+  order) and drains and counts the rest, so a print flood costs no memory;
+- takes the answer only from its own channel: a pipe passed with ``pass_fds``, read as
+  JSON lines, each line capped in size and accepted only with the nonce this call chose.
+  Lines before the last are ``hello`` (the limits the child set) and ``event`` (progress,
+  passed to ``on_event``); the final line holds the result or the learner's error.
+
+The child's limits and audit hook are defence in depth against a learner's accidents, not a
+sandbox (``child.py`` says what they cannot stop); what keeps the tutor safe is that the
+learner's code runs in another process, which this module times, caps and kills.
+
+POSIX only (Linux, macOS): it relies on ``pass_fds``, sessions and ``killpg``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import hmac
+import json
+import logging
+import os
+import secrets
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import lessons
+
+__all__ = ["DEFAULT_LIMITS", "ChildResult", "LearnerError", "Limits", "run_probe"]
+
+CHILD_SCRIPT = Path(__file__).resolve().with_name("child.py")
+PROJECT_ROOT = Path(lessons.__file__).resolve().parent.parent
+RESULT_LINE_CAP = 4 << 20  # one line of the result channel; longer lines are dropped
+RECURSION_LIMIT = 1000  # set by the child; named here for the learner's message
+
+_POLL_SECONDS = 0.05  # how often the wait looks at cancel and the clock
+_DRAIN_SECONDS = 0.2  # how long to read leftovers once the child has gone
+
+_log = logging.getLogger(__name__)
+_notes_said: set[str] = set()
+
+
+@dataclass(frozen=True)
+class Limits:
+    cpu_seconds: int = 10
+    memory_bytes: int = 1 << 30
+    file_bytes: int = 8 << 20
+    open_files: int = 64
+    wall_seconds: float = 10.0
+    output_bytes: int = 64 * 1024
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class LearnerError:
+    kind: str  # the exception's class name: "SyntaxError", "ModuleNotFoundError", "SystemExit"…
+    message: str  # exception text
+    file: str | None  # path relative to the workspace, when the error is in the learner's files
+    line: int | None
+    code: str | None  # the offending line of their code
+    traceback: list[tuple[str, int, str]]  # (file, line, function) frames inside the workspace
+
+
+@dataclass(frozen=True)
+class ChildResult:
+    status: str  # "ok" | "error" | "timeout" | "killed" | "crashed" | "no-result"
+    result: dict | None  # the JSON the probe returned, when status == "ok"
+    error: LearnerError | None  # when the learner's code raised / failed to import
+    output: str  # learner's stdout+stderr, capped (with a note when cut)
+    output_cut: int  # bytes dropped
+    seconds: float
+    limits_applied: bool
+    message: str  # one plain sentence for the learner when status != "ok"
+    limits_note: str = ""  # which limits could not be set or do not bind here, if any
+
+
+def run_probe(
+    workspace: Path,
+    probe: str,
+    *,
+    args: dict | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    probe_module: str = "lessons.workbench.probes",
+    cancel: threading.Event | None = None,
+    on_output: Callable[[str], None] | None = None,
+    on_event: Callable[[dict], None] | None = None,
+) -> ChildResult:
+    """Run ``probe_module.run(probe, args)`` in a limited child Python over ``workspace``.
+
+    Blocks until the child answers, fails, times out or ``cancel`` is set; call it from
+    a thread worker. ``on_output`` gets the learner's output as it comes (only the part
+    that is kept), ``on_event`` the probe's progress events; both run in this thread.
+    """
+    workspace = Path(workspace).resolve()
+    if not workspace.is_dir():
+        raise FileNotFoundError(f"no workspace folder at {workspace}")
+    nonce = secrets.token_hex(16)
+    read_fd, write_fd = os.pipe()
+    order = {
+        "workspace": str(workspace),
+        "project_root": str(PROJECT_ROOT),
+        "probe_module": probe_module,
+        "probe": probe,
+        "args": args or {},
+        "limits": asdict(limits),
+        "nonce": nonce,
+        "result_fd": write_fd,
+    }
+    try:
+        order_bytes = json.dumps(order).encode()
+    except BaseException:
+        os.close(read_fd)
+        os.close(write_fd)
+        raise
+
+    channel = _Channel(nonce, on_event)
+    # The child's own temporary folder: it may write there and in the workspace, nowhere else.
+    temp_dir = tempfile.mkdtemp(prefix="workbench-")
+    try:
+        run = _ChildRun(
+            [sys.executable, "-I", "-B", "-u", "-X", "utf8", str(CHILD_SCRIPT)],
+            stdin=order_bytes,
+            cwd=workspace,
+            env=_child_env(temp_dir),
+            result_fds=(read_fd, write_fd),
+            limits=limits,
+            cancel=cancel,
+            on_output=on_output,
+            on_line=channel.take,
+        )
+        run.wait()
+    finally:
+        shutil.rmtree(temp_dir, ignore_errors=True)
+    return _result(run, channel, limits)
+
+
+def _child_env(temp_dir: str) -> dict[str, str]:
+    env = {
+        "TMPDIR": temp_dir,
+        "PATH": os.environ.get("PATH", os.defpath),
+        "LANG": "C.UTF-8",
+        # numerical libraries start one thread per core unless told; the child may start none
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+    for name in ("HOME", "SYSTEMROOT"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+class _Channel:
+    """The parent's reading of the result channel: only lines with our nonce count."""
+
+    def __init__(self, nonce: str, on_event: Callable[[dict], None] | None):
+        self._nonce = nonce
+        self._on_event = on_event
+        self.hello: dict | None = None
+        self.final: dict | None = None
+        self.rejected = 0
+
+    def take(self, line: bytes) -> None:
+        if not line.strip():
+            return
+        try:
+            message = json.loads(line)
+        except (ValueError, RecursionError):
+            self.rejected += 1
+            return
+        nonce = message.get("nonce") if isinstance(message, dict) else None
+        if not isinstance(nonce, str) or not hmac.compare_digest(nonce, self._nonce):
+            self.rejected += 1
+            return
+        if self.final is not None:
+            return
+        if "hello" in message and self.hello is None:
+            self.hello = message["hello"] if isinstance(message["hello"], dict) else {}
+        elif "event" in message:
+            if self._on_event is not None and isinstance(message["event"], dict):
+                self._on_event(message["event"])
+        elif message.get("status") in ("ok", "error"):
+            self.final = message
+
+
+class _ChildRun:
+    """One child process: feed it, read it with caps, and kill its group when done."""
+
+    def __init__(
+        self,
+        argv: list[str],
+        *,
+        stdin: bytes,
+        cwd: Path,
+        env: dict[str, str] | None,
+        result_fds: tuple[int, int] | None,
+        limits: Limits,
+        cancel: threading.Event | None,
+        on_output: Callable[[str], None] | None,
+        on_line: Callable[[bytes], None] | None,
+    ):
+        self.limits = limits
+        self.cancel = cancel
+        self.on_output = on_output
+        self.on_line = on_line
+        self.kept = bytearray()
+        self.cut = 0
+        self.line_too_long = False
+        self.ended = "exit"  # or "timeout", "cancel"
+        self.returncode: int | None = None
+        self.seconds = 0.0
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._line = bytearray()
+        self._skipping_line = False
+        self._started = time.monotonic()
+        read_fd, write_fd = result_fds or (None, None)
+        try:
+            self.proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                cwd=cwd,
+                env=env,
+                pass_fds=(write_fd,) if write_fd is not None else (),
+                start_new_session=True,
+            )
+        except BaseException:
+            for fd in result_fds or ():
+                os.close(fd)
+            raise
+        if write_fd is not None:
+            os.close(write_fd)
+        self._stdin = stdin
+        self._fds = {"out": self.proc.stdout.fileno()}
+        if read_fd is not None:
+            self._fds["channel"] = read_fd
+        self._own_fds = [read_fd] if read_fd is not None else []
+
+    def wait(self) -> None:
+        try:
+            self._wait()
+        finally:
+            self._kill_group()
+            self.returncode = self.proc.wait()
+            self.seconds = time.monotonic() - self._started
+            self._close()
+            tail = self._decoder.decode(b"", final=True)
+            if tail and self.on_output is not None:
+                self.on_output(tail)
+
+    def _wait(self) -> None:
+        selector = selectors.DefaultSelector()
+        stdin_fd = self.proc.stdin.fileno()
+        os.set_blocking(stdin_fd, False)
+        selector.register(stdin_fd, selectors.EVENT_WRITE, "in")
+        for name, fd in self._fds.items():
+            selector.register(fd, selectors.EVENT_READ, name)
+        deadline = self._started + self.limits.wall_seconds
+        exited_at = None
+        try:
+            while True:
+                now = time.monotonic()
+                if self.cancel is not None and self.cancel.is_set():
+                    self.ended = "cancel"
+                    return
+                if exited_at is None and self._exited():
+                    exited_at = now
+                    self._kill_group()  # whatever it left behind holds our pipes open
+                if exited_at is not None and (
+                    not selector.get_map() or now - exited_at > _DRAIN_SECONDS
+                ):
+                    return
+                if exited_at is None and now >= deadline:
+                    self.ended = "timeout"
+                    self._kill_group()
+                    self._drain(selector, _DRAIN_SECONDS)
+                    return
+                left = deadline - now if exited_at is None else _POLL_SECONDS
+                self._step(selector, max(min(_POLL_SECONDS, left), 0.0))
+        finally:
+            selector.close()
+
+    def _step(self, selector: selectors.BaseSelector, timeout: float) -> None:
+        if not selector.get_map():
+            time.sleep(timeout)
+            return
+        for key, _ in selector.select(timeout):
+            if key.data == "in":
+                self._feed(selector, key.fd)
+            else:
+                self._read(selector, key.fd, key.data)
+
+    def _drain(self, selector: selectors.BaseSelector, seconds: float) -> None:
+        until = time.monotonic() + seconds
+        while selector.get_map() and time.monotonic() < until:
+            self._step(selector, _POLL_SECONDS)
+
+    def _feed(self, selector: selectors.BaseSelector, fd: int) -> None:
+        try:
+            written = os.write(fd, self._stdin[:65536])
+        except BlockingIOError:
+            return
+        except OSError:  # the child is gone or closed stdin: nothing more to say to it
+            written = len(self._stdin)
+        self._stdin = self._stdin[written:]
+        if not self._stdin:
+            selector.unregister(fd)
+            self.proc.stdin.close()
+
+    def _read(self, selector: selectors.BaseSelector, fd: int, name: str) -> None:
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            selector.unregister(fd)
+            return
+        if name == "out":
+            self._take_output(chunk)
+        else:
+            self._take_channel(chunk)
+
+    def _take_output(self, chunk: bytes) -> None:
+        room = max(self.limits.output_bytes - len(self.kept), 0)
+        kept = chunk[:room]
+        self.cut += len(chunk) - len(kept)
+        if kept:
+            self.kept += kept
+            if self.on_output is not None:
+                text = self._decoder.decode(kept)
+                if text:
+                    self.on_output(text)
+
+    def _take_channel(self, chunk: bytes) -> None:
+        *lines, rest = chunk.split(b"\n")
+        for piece in lines:
+            if not self._skipping_line and len(self._line) + len(piece) <= RESULT_LINE_CAP:
+                self._line += piece
+                line, self._line = bytes(self._line), bytearray()
+                if self.on_line is not None:
+                    self.on_line(line)
+            else:
+                self.line_too_long = True
+                self._line = bytearray()
+            self._skipping_line = False
+        if self._skipping_line:
+            return
+        if len(self._line) + len(rest) > RESULT_LINE_CAP:
+            self.line_too_long = True
+            self._skipping_line = True
+            self._line = bytearray()
+        else:
+            self._line += rest
+
+    def _exited(self) -> bool:
+        """Has the child ended? Asked without reaping it, so its group id stays ours to kill."""
+        if not hasattr(os, "waitid"):
+            return self.proc.poll() is not None
+        try:
+            return (
+                os.waitid(os.P_PID, self.proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+            )
+        except ChildProcessError:
+            return True
+
+    def _kill_group(self) -> None:
+        if self.proc.returncode is not None:
+            return  # reaped: its group id may belong to someone else by now
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.kill()
+
+    def _close(self) -> None:
+        for stream in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+        for fd in self._own_fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def output_text(self) -> str:
+        text = self.kept.decode("utf-8", errors="replace")
+        if self.cut:
+            text += (
+                f"\n[… output cut: {self.cut:,} more bytes after the first "
+                f"{_size(self.limits.output_bytes)} were not kept]\n"
+            )
+        return text
+
+
+def _result(run: _ChildRun, channel: _Channel, limits: Limits) -> ChildResult:
+    hello = channel.hello or {}
+    limits_applied = bool(hello.get("limits_applied", False))
+    note = str(hello.get("note", "")) if channel.hello else ""
+    if channel.hello is None and run.ended == "exit":
+        note = "The checker stopped before it could set its limits."
+    if note and note not in _notes_said:
+        _notes_said.add(note)
+        _log.warning("workbench runner: %s", note)
+
+    status, result, error, message = _judge(run, channel, limits)
+    if status == "ok" and run.cut:
+        message = (
+            f"Your code printed more than {_size(limits.output_bytes)}; "
+            "only the first part of its output is shown."
+        )
+    return ChildResult(
+        status=status,
+        result=result,
+        error=error,
+        output=run.output_text(),
+        output_cut=run.cut,
+        seconds=run.seconds,
+        limits_applied=limits_applied,
+        message=message,
+        limits_note=note,
+    )
+
+
+def _judge(
+    run: _ChildRun, channel: _Channel, limits: Limits
+) -> tuple[str, dict | None, LearnerError | None, str]:
+    if run.ended == "cancel":
+        return "killed", None, None, "This check was stopped before it finished."
+    if run.ended == "timeout":
+        return (
+            "timeout",
+            None,
+            None,
+            f"Your code ran for more than {_seconds(limits.wall_seconds)} and was stopped. "
+            "Is there a loop that never ends? (A long training run may need fewer steps.)",
+        )
+    final = channel.final
+    if final is not None and final["status"] == "ok" and isinstance(final.get("result"), dict):
+        return "ok", final["result"], None, ""
+    if final is not None and isinstance(final.get("error"), dict):
+        error = _learner_error(final["error"])
+        return "error", None, error, _error_message(error, final, limits)
+    code = run.returncode
+    if code is not None and code < 0:
+        return _signalled(-code, limits)
+    if run.line_too_long:
+        return "no-result", None, None, "The check's answer was too large to send back."
+    if channel.hello is None and code:
+        return (
+            "crashed",
+            None,
+            None,
+            f"The checker could not start Python for your code (exit code {code}).",
+        )
+    return (
+        "no-result",
+        None,
+        None,
+        "Your code ended Python before the check could finish (did it call os._exit()?), "
+        f"so there is no result to show (exit code {code}).",
+    )
+
+
+def _learner_error(data: dict) -> LearnerError:
+    def text_or_none(value) -> str | None:
+        return str(value) if value is not None else None
+
+    line = data.get("line")
+    frames = []
+    for frame in data.get("traceback") or []:
+        if isinstance(frame, list) and len(frame) == 3:
+            frames.append((str(frame[0]), int(frame[1] or 0), str(frame[2])))
+    return LearnerError(
+        kind=str(data.get("kind", "Exception")),
+        message=str(data.get("message", "")),
+        file=text_or_none(data.get("file")),
+        line=int(line) if isinstance(line, int) else None,
+        code=text_or_none(data.get("code")),
+        traceback=frames,
+    )
+
+
+_SYNTAX_KINDS = {"SyntaxError", "IndentationError", "TabError"}
+
+
+def _error_message(error: LearnerError, final: dict, limits: Limits) -> str:
+    details = final.get("error", {})
+    where = f"{error.file}, line {error.line}: " if error.file and error.line else ""
+    refused = [str(what) for what in final.get("refused") or []]
+    if error.kind == "PermissionError" and error.message.startswith("workbench:") and refused:
+        return _refusal_message(refused[-1])
+    if error.kind in _SYNTAX_KINDS:
+        return f"{where}Python cannot read this line ({error.kind}: {error.message})."
+    if error.kind == "RecursionError":
+        return (
+            f"{where}Your code went more than {RECURSION_LIMIT} calls deep and was stopped "
+            "(RecursionError). Does a function call itself without end, or does a recursive "
+            "walk meet a very deep graph?"
+        )
+    if error.kind == "MemoryError":
+        return (
+            f"Your code tried to use more than {_size(limits.memory_bytes)} of memory "
+            "and was stopped."
+        )
+    if error.kind == "SystemExit":
+        code = details.get("exit_code")
+        said = f" (with code {code})" if code not in (None, 0) else ""
+        return f"Your code called sys.exit(){said}; the check needs it to return instead."
+    if error.kind == "KeyboardInterrupt":
+        return "Your code raised KeyboardInterrupt; the check needs it to return instead."
+    if details.get("file_too_large"):
+        return (
+            f"{where}Your code tried to write a file bigger than {_size(limits.file_bytes)} "
+            "and was stopped."
+        )
+    return f"{where}{error.kind}: {error.message}" if error.message else f"{where}{error.kind}"
+
+
+def _refusal_message(what: str) -> str:
+    if what == "socket":
+        return "Your code tried to use the network, which a check does not allow."
+    if what.startswith("writing ") or "outside" in what:
+        return (
+            "Your code tried to change files outside your workspace, which a check does not allow."
+        )
+    if what.startswith("resource."):
+        return "Your code tried to change the check's limits, which a check does not allow."
+    if what.startswith("ctypes "):
+        return (
+            f"Your code tried to call a system function through ctypes ({what[7:]}), "
+            "which a check does not allow."
+        )
+    if what in ("os.kill", "os.killpg"):
+        return "Your code tried to signal another process, which a check does not allow."
+    return f"Your code tried to start another process ({what}), which a check does not allow."
+
+
+_SIGNAL_WORDS = {
+    "SIGSEGV": "a segmentation fault (it touched memory it may not)",
+    "SIGBUS": "a bus error (a bad memory access)",
+    "SIGABRT": "an abort",
+    "SIGFPE": "an arithmetic fault",
+    "SIGILL": "an illegal instruction",
+    "SIGTERM": "a request to terminate",
+    "SIGPIPE": "a broken pipe",
+}
+
+
+def _signalled(number: int, limits: Limits) -> tuple[str, None, None, str]:
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = f"signal {number}"
+    if name == "SIGXCPU":
+        return (
+            "timeout",
+            None,
+            None,
+            f"Your code used more than {_seconds(limits.cpu_seconds)} of processor time "
+            "and was stopped. Is there a loop that never ends?",
+        )
+    if name == "SIGKILL":
+        return (
+            "crashed",
+            None,
+            None,
+            "Python running your code was killed by the system (SIGKILL), "
+            "often because the computer ran out of memory.",
+        )
+    if name == "SIGXFSZ":
+        return (
+            "crashed",
+            None,
+            None,
+            f"Your code wrote a file bigger than {_size(limits.file_bytes)} and was stopped.",
+        )
+    words = _SIGNAL_WORDS.get(name, "a signal")
+    return "crashed", None, None, f"Python running your code crashed with {words} ({name})."
+
+
+def _size(n: int) -> str:
+    for unit, shift in (("GB", 30), ("MB", 20), ("KB", 10)):
+        if n >= 1 << shift and n % (1 << shift) == 0:
+            return f"{n >> shift} {unit}"
+    return f"{n:,} bytes"
+
+
+def _seconds(s: float) -> str:
+    return f"{s:g} second" + ("" if s == 1 else "s")
