@@ -287,7 +287,7 @@ class TutorApp(App[None]):
         from tutor.screens.workbench import WorkbenchScreen
 
         self._unwind_to_lessons()
-        self.push_screen(WorkbenchScreen.for_home(self.progress.home, folder))
+        self.push_screen(WorkbenchScreen.for_progress(self.progress, folder))
         self._fit_to(self.size)
 
     def on_open_workbench(self) -> None:

@@ -15,7 +15,8 @@
                                         --no-ascii (MICROGRAD_TUTOR_ASCII=0) keeps it off
     micrograd-tutor serve               the tutor in web browsers, on this machine only
     micrograd-tutor workbench [init|verify] [--dir DIR]
-                                        Build micrograd: your own Value, checked
+                                        Build micrograd: your own Value, checked;
+                                        alone at a terminal it opens the app's workbench
 
 Textual is imported only when the app is about to run, so the flags that just
 print something answer at once.
@@ -154,21 +155,6 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     add_train_arguments(train)
-    workbench = commands.add_parser(
-        "workbench",
-        help='the "Build micrograd" course: write your own engine, checked on every save',
-        description=(
-            "Open the workbench: write your own micrograd (mygrad/engine.py) in a "
-            "workspace folder, in the editor inside the tutor or in your own; the tutor "
-            "checks it on every save and draws your graph."
-        ),
-    )
-    workbench.add_argument(
-        "--folder",
-        metavar="DIR",
-        type=Path,
-        help="the workspace folder (default: workbench/ beside your progress)",
-    )
     commands.add_parser(
         "learners",
         help="list the learners who keep progress here, and how far each has got",
@@ -250,6 +236,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "workbench":
             if args.ask_learner:
                 parser.error("workbench takes --learner NAME, not --ask-learner")
+            if args.action is None and _interactive():
+                return _run_app(
+                    all_lessons(),
+                    lesson=None,
+                    playground=None,
+                    low_bandwidth=low_bandwidth,
+                    ascii_only=_wants_ascii(args),
+                    learner=args.learner,
+                    workbench=args.dir or True,
+                )
             from lessons.workbench.cli import run as run_workbench
 
             return run_workbench(args.action, args.dir, learner=args.learner)
@@ -293,7 +289,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             ascii_only=ascii_only,
             learner=args.learner,
             ask_learner=args.ask_learner,
-            workbench=(args.folder or True) if args.command == "workbench" else False,
         )
     except SystemExit as exit_:
         # argparse exits for --help, --version and errors; main() reports codes, it never exits.
@@ -308,6 +303,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         gc.enable()
+
+
+def _interactive() -> bool:
+    """Whether a person is at a terminal: ``workbench`` alone then opens the app's
+    workbench; piped or scripted, it prints where the workspace is instead."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _wants_ascii(args: argparse.Namespace) -> bool:
+    from tutor.terminal import wants_ascii
+
+    return wants_ascii(args.ascii)
 
 
 def low_bandwidth_from_env() -> bool:

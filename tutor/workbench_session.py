@@ -10,11 +10,11 @@ The screen (``tutor/screens/workbench.py``) only talks to the small interface he
   raised, what it printed, and their graph as a JSON snapshot with the ids of the
   nodes whose grad differs from the correct engine's.
 
-The course core (``lessons.workbench``) provides the real exercises and checks; until
-it is merged, ``tutor.workbench_standin`` provides a small stand-in through the same
-interface. The rest of this module is file handling the screen must get right: a
-watch on the file (any editor may change it), saving, keeping old files aside,
-resetting one exercise's section, and where the learner left off.
+The course core (``lessons.workbench``) provides the exercises and checks, through
+the adapter in ``tutor.workbench_course``. The rest of this module is file handling
+the screen must get right: a watch on the file (any editor may change it), saving,
+keeping old files aside, resetting one exercise's section, and where the learner
+left off.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ __all__ = [
     "FileWatch",
     "Verdict",
     "WorkbenchProgress",
+    "cap_output",
     "keep_aside",
     "replace_section",
     "save_text",
@@ -51,6 +52,13 @@ __all__ = [
 
 OUTPUT_CAP = 2000
 """The most of the learner's printed output the verdict shows."""
+
+
+def cap_output(text: str, cap: int = OUTPUT_CAP) -> str:
+    """The start of what the learner's code printed, and how much more there was."""
+    if len(text) <= cap:
+        return text
+    return f"{text[:cap]}\n… ({len(text) - cap} more characters not shown)"
 
 
 @dataclass(frozen=True)
@@ -257,10 +265,24 @@ class WorkbenchProgress:
     exercise whether it passed, how many checks failed and how many hints are shown.
 
     It never raises: a damaged file is moved aside and an unwritable folder means
-    progress lasts only as long as the tutor (``problem`` says why)."""
+    progress lasts only as long as the tutor (``problem`` says why).
 
-    def __init__(self, path: Path) -> None:
+    With ``store`` (the lessons' ``ProgressStore``) a pass is also recorded there as
+    the course's step ``number - 1``, as ``lessons.workbench.progress`` keeps it, so
+    the command line's ``workbench`` and the app agree on what has passed."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        store=None,
+        course_id: str = "",
+        numbers: Mapping[str, int] | None = None,
+    ) -> None:
         self.path = path
+        self.store = store
+        self.course_id = course_id
+        self.numbers = dict(numbers or {})
         self.problem: str | None = None
         self.current: str | None = None
         self.exercises: dict[str, dict] = {}
@@ -292,7 +314,14 @@ class WorkbenchProgress:
         return self.exercises.setdefault(exercise, {})
 
     def passed(self, exercise: str) -> bool:
-        return self.exercises.get(exercise, {}).get("passed") is True
+        if self.exercises.get(exercise, {}).get("passed") is True:
+            return True
+        number = self.numbers.get(exercise)
+        return bool(
+            self.store is not None
+            and number is not None
+            and self.store.step_done(self.course_id, number - 1)
+        )
 
     def failed_checks(self, exercise: str) -> int:
         return _count(self.exercises.get(exercise, {}).get("failed_checks"))
@@ -304,6 +333,10 @@ class WorkbenchProgress:
         entry = self._entry(exercise)
         if passed:
             entry["passed"] = True
+            number = self.numbers.get(exercise)
+            if self.store is not None and number is not None:
+                self.store.complete_step(self.course_id, number - 1)
+                self.store.save()
         else:
             entry["failed_checks"] = self.failed_checks(exercise) + 1
         self.save()

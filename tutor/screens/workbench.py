@@ -182,20 +182,29 @@ class WorkbenchScreen(Screen[None]):
         self._asking = False  # a dialog about the file is open: the poll waits for it
 
     @classmethod
-    def for_home(cls, home: Path, folder: Path | None = None) -> WorkbenchScreen:
-        """The workbench with its workspace in ``folder`` (default ``home/workbench``)
-        and its progress in ``home/workbench.json``; a workspace that cannot be made
-        is a message on the screen, never an exception."""
-        from tutor.workbench_standin import StandInCourse
+    def for_progress(cls, store, folder: Path | None = None) -> WorkbenchScreen:
+        """The workbench for the learner whose ``ProgressStore`` is ``store``: the
+        workspace in ``folder`` (default ``workbench`` in their progress folder, as
+        ``lessons.workbench.default_workspace``), passes recorded in ``store`` and the
+        screen's own state in ``workbench.json`` beside it. A workspace that cannot be
+        made is a message on the screen, never an exception."""
+        from tutor.workbench_course import BuildMicrograd
 
-        course = StandInCourse()
+        course = BuildMicrograd()
+        home = Path(store.home)
         workspace = (folder or home / "workbench").expanduser()
         problem = None
         try:
             course.init_workspace(workspace)
         except OSError as error:
             problem = f"The workspace {workspace} could not be made: {error}"
-        return cls(course, workspace, WorkbenchProgress(home / "workbench.json"), problem=problem)
+        progress = WorkbenchProgress(
+            home / "workbench.json",
+            store=store,
+            course_id=course.id,
+            numbers={exercise.id: exercise.number for exercise in course.exercises},
+        )
+        return cls(course, workspace, progress, problem=problem)
 
     # -- what is where
 
@@ -685,13 +694,23 @@ class WorkbenchScreen(Screen[None]):
             if answer == "y":
                 self._reset()
 
+        kept = f"{Path(exercise.file).name}.before-reset-<time>"
+        if getattr(self.course, "resets_sections", True):
+            question = (
+                f"Put exercise {exercise.number}'s part of {exercise.file} back to the stub? "
+                f"Your whole file is kept beside it first, as {kept}."
+            )
+        else:
+            question = (
+                f"Put {exercise.file} back to the stub? The exercises share its methods, so "
+                f"the whole file goes back, every exercise in it. Your file is kept beside "
+                f"it first, as {kept}."
+            )
         self.app.push_screen(
             ChoiceDialog(
                 "Reset",
-                f"Put exercise {exercise.number}'s part of {exercise.file} back to the stub? "
-                f"Your whole file is kept beside it first, as {Path(exercise.file).name}"
-                ".before-reset-<time>.",
-                [("y", "Yes, reset this exercise"), ("n", "No, keep my code")],
+                question,
+                [("y", "Yes, reset"), ("n", "No, keep my code")],
             ),
             answered,
         )

@@ -160,7 +160,8 @@ def verdict_text(verdict: Verdict | None, exercise: Exercise | None = None) -> T
         if verdict.mistake:
             text.append(": ")
             text.append(verdict.mistake, style="bold")
-        text.append(f"\n{verdict.summary}")
+        if verdict.summary.casefold() != (verdict.mistake or "").casefold():
+            text.append(f"\n{verdict.summary}")
     if verdict.error is not None:
         text.append("\n")
         text.append(verdict.error.text(), style="bold")
@@ -171,7 +172,7 @@ def verdict_text(verdict: Verdict | None, exercise: Exercise | None = None) -> T
     if verdict.differing:
         count = len(verdict.differing)
         nodes = "node" if count == 1 else "nodes"
-        text.append(f"\n{count} {nodes} marked {FAIL_MARK} in your graph have a wrong grad")
+        text.append(f"\n{count} {nodes} marked {FAIL_MARK} in your graph differ from the engine's")
         if verdict.expected_grads and verdict.graph:
             text.append(": ")
             text.append(_expected(verdict.graph, verdict.expected_grads))
