@@ -305,14 +305,16 @@ class WorkbenchScreen(Screen[None]):
         self._go_to_section()
 
     def _go_to_section(self) -> None:
-        """Put the editor's cursor at this exercise's marker (``# >>> exercise N``)."""
+        """Put the editor's cursor where this exercise starts: its first ``TODO
+        (exercise N)`` (or ``# >>> exercise N`` marker). Nothing moves once those are gone."""
         editor = self.query_one(CodeEditor)
-        marker = f"# >>> exercise {self.exercise.number}"
+        number = self.exercise.number
+        markers = (f"TODO (exercise {number})", f"# >>> exercise {number}:")
         for row, line in enumerate(editor.text.splitlines()):
-            if line.strip().startswith(marker):
-                editor.cursor_location = (min(row + 1, editor.document.line_count - 1), 0)
-                # Once laid out, scroll so the section starts near the top.
-                self.call_after_refresh(editor.scroll_to, y=max(row - 1, 0), animate=False)
+            if any(marker in line for marker in markers):
+                editor.cursor_location = (row, 0)
+                # Once laid out, scroll so the exercise starts near the top, its method above.
+                self.call_after_refresh(editor.scroll_to, y=max(row - 3, 0), animate=False)
                 return
 
     def _show_text(self) -> None:
