@@ -246,9 +246,16 @@ async def test_help_lists_every_key_grouped_by_screen(home):
             "Lessons list",
             "Lesson",
             "Graph explorer",
+            "Build micrograd (workbench)",
             "This help",
         ]
-        for title, owner in (("Lesson", LessonScreen), ("Lessons list", LessonsScreen)):
+        from tutor.screens.workbench import WorkbenchScreen
+
+        for title, owner in (
+            ("Lesson", LessonScreen),
+            ("Lessons list", LessonsScreen),
+            ("Build micrograd (workbench)", WorkbenchScreen),
+        ):
             for binding in Binding.make_bindings(owner.BINDINGS):
                 key = app.get_key_display(binding)
                 assert any(key in keys.split() for keys, _ in groups[title]), (title, key)

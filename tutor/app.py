@@ -13,6 +13,7 @@ import os
 import signal
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
 from textual import events, on
@@ -31,7 +32,14 @@ from lessons.progress import ProgressStore, learner_home
 from tutor import performance
 from tutor.ascii_mode import ASCII_CLASS, ASCII_FILTER, ascii_key_display
 from tutor.commands import TutorCommands
-from tutor.messages import ContinueLearning, LearnerNamed, OpenLesson, OpenPlayground, ShowLessons
+from tutor.messages import (
+    ContinueLearning,
+    LearnerNamed,
+    OpenLesson,
+    OpenPlayground,
+    OpenWorkbench,
+    ShowLessons,
+)
 from tutor.screens.lesson import LessonScreen
 from tutor.textual_compat import TutorCommandPalette
 from tutor.widgets.too_small import is_too_small
@@ -70,8 +78,12 @@ class TutorApp(App[None]):
         low_bandwidth: bool = False,
         ascii_only: bool = False,
         ask_learner: bool = False,
+        workbench: bool | Path = False,
     ) -> None:
         super().__init__()
+        self._start_workbench = workbench
+        """Open the "Build micrograd" workbench first: True for its workspace in the
+        default folder, or a Path to the folder."""
         self.progress = progress
         self.waiting_for_learner = ask_learner
         """Several learners share this tutor (serve): ask a name first, and save
@@ -107,7 +119,11 @@ class TutorApp(App[None]):
         return self._start_screen()
 
     def _start_screen(self) -> Screen:
-        if self._start_playground is not None or self._start_train is not None:
+        if (
+            self._start_playground is not None
+            or self._start_train is not None
+            or self._start_workbench is not False
+        ):
             # Under the playground or the lab lies the lessons list, so escape leads somewhere.
             from tutor.screens.lessons_list import LessonsScreen
 
@@ -133,6 +149,9 @@ class TutorApp(App[None]):
             self.push_screen(self._playground_screen(self._start_playground))
         elif self._start_train is not None:
             self.open_lab(*self._start_train)
+        elif self._start_workbench is not False:
+            folder = self._start_workbench
+            self.open_workbench(folder if isinstance(folder, Path) else None)
         notice = self.progress.take_notice()
         if notice:
             self.notify(notice, title="About your progress", severity="warning", timeout=20)
@@ -189,6 +208,10 @@ class TutorApp(App[None]):
     def _playground_asked(self, message: OpenPlayground) -> None:
         self.open_playground(message.source)
 
+    @on(OpenWorkbench)
+    def _workbench_asked(self) -> None:
+        self.open_workbench()
+
     @on(LearnerNamed)
     def _learner_named(self, message: LearnerNamed) -> None:
         if self.waiting_for_learner:  # a tutor is named once
@@ -243,6 +266,14 @@ class TutorApp(App[None]):
         from tutor.screens.train import TrainScreen
 
         self.push_screen(TrainScreen(config, play=play))
+        self._fit_to(self.size)
+
+    def open_workbench(self, folder: Path | None = None) -> None:
+        """The "Build micrograd" workbench (issue #13), over the lessons list."""
+        from tutor.screens.workbench import WorkbenchScreen
+
+        self._unwind_to_lessons()
+        self.push_screen(WorkbenchScreen.for_progress(self.progress, folder))
         self._fit_to(self.size)
 
     def open_playground(self, source: str | None = None) -> None:

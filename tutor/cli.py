@@ -15,7 +15,8 @@
                                         --no-ascii (MICROGRAD_TUTOR_ASCII=0) keeps it off
     micrograd-tutor serve               the tutor in web browsers, on this machine only
     micrograd-tutor workbench [init|verify] [--dir DIR]
-                                        Build micrograd: your own Value, checked
+                                        Build micrograd: your own Value, checked;
+                                        alone at a terminal it opens the app's workbench
 
 Textual is imported only when the app is about to run, so the flags that just
 print something answer at once.
@@ -27,6 +28,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn, TextIO
 
 from engine.train import TrainConfig
@@ -235,6 +237,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "workbench":
             if args.ask_learner:
                 parser.error("workbench takes --learner NAME, not --ask-learner")
+            if args.action is None and _interactive():
+                return _run_app(
+                    default_curriculum(),
+                    lesson=None,
+                    playground=None,
+                    low_bandwidth=low_bandwidth,
+                    ascii_only=_wants_ascii(args),
+                    learner=args.learner,
+                    workbench=args.dir or True,
+                )
             from lessons.workbench.cli import run as run_workbench
 
             return run_workbench(args.action, args.dir, learner=args.learner)
@@ -292,6 +304,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         performance.restore_collector()
+
+
+def _interactive() -> bool:
+    """Whether a person is at a terminal: ``workbench`` alone then opens the app's
+    workbench; piped or scripted, it prints where the workspace is instead."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _wants_ascii(args: argparse.Namespace) -> bool:
+    from tutor.terminal import wants_ascii
+
+    return wants_ascii(args.ascii)
 
 
 def low_bandwidth_from_env() -> bool:
@@ -409,6 +436,7 @@ def _run_app(
     ascii_only: bool = False,
     learner: str | None = None,
     ask_learner: bool = False,
+    workbench: bool | Path = False,
 ) -> int:
     from tutor.app import TutorApp
 
@@ -421,6 +449,7 @@ def _run_app(
         low_bandwidth=low_bandwidth,
         ascii_only=ascii_only,
         ask_learner=ask_learner,
+        workbench=workbench,
     )
     app.run()
     return app.return_code or EXIT_OK

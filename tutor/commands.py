@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 
-from tutor.messages import ContinueLearning, OpenLesson, OpenPlayground, ShowLessons
+from tutor.messages import ContinueLearning, OpenLesson, OpenPlayground, OpenWorkbench, ShowLessons
 
 if TYPE_CHECKING:
     from tutor.app import TutorApp
@@ -41,6 +41,11 @@ class TutorCommands(Provider):
             ("Continue where I left off", ask(ContinueLearning), "Open the step you last had open"),
             ("Lessons list", ask(ShowLessons), "Every lesson with your progress"),
             ("Playground", ask(OpenPlayground), "Build and explore a graph of your own"),
+            (
+                "Build micrograd: the workbench",
+                ask(OpenWorkbench),
+                "Write your own engine; the tutor checks it on every save",
+            ),
             ("Help: every key", app.action_help, "All the keys, grouped by screen"),
         ]
         return commands

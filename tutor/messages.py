@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-__all__ = ["ContinueLearning", "LearnerNamed", "OpenLesson", "OpenPlayground", "ShowLessons"]
+__all__ = [
+    "ContinueLearning",
+    "LearnerNamed",
+    "OpenLesson",
+    "OpenPlayground",
+    "OpenWorkbench",
+    "ShowLessons",
+]
 
 
 @dataclass
@@ -41,6 +48,11 @@ class OpenPlayground(Message):
     """The graph explorer on ``source``, or on the lecture's example."""
 
     source: str | None = None
+
+
+@dataclass
+class OpenWorkbench(Message):
+    """The "Build micrograd" workbench, where the learner writes their own engine."""
 
 
 @dataclass

@@ -18,10 +18,12 @@ from tutor.ascii_mode import ascii_key_display, in_ascii_mode
 from tutor.screens.explorer import ExplorerScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.screens.lessons_list import LessonsScreen, LessonTable
+from tutor.screens.workbench import WorkbenchScreen
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.graph_explorer import GraphExplorer
 from tutor.widgets.header import TutorHeader
 from tutor.widgets.step_panels import ChoiceList, NumberKeysInput, SlopeHInput, SlopeXInput
+from tutor.widgets.workbench_panels import CodeEditor
 
 # Keys Textual itself provides, which no BINDINGS list of ours spells out.
 EVERYWHERE_EXTRA = [
@@ -30,6 +32,7 @@ EVERYWHERE_EXTRA = [
 ]
 LESSONS_EXTRA = [("↑ ↓", "Choose a lesson")]
 LESSON_EXTRA = [("↑ ↓", "Scroll the text, or move in the graph")]
+WORKBENCH_EXTRA = [("↑ ↓ pgup pgdn", "Scroll the exercise text or the result")]
 
 
 class HelpScreen(Screen[None]):
@@ -70,6 +73,10 @@ class HelpScreen(Screen[None]):
                 + LESSON_EXTRA,
             ),
             ("Graph explorer", self._rows(GraphExplorer, ExplorerScreen)),
+            (
+                "Build micrograd (workbench)",
+                self._rows(WorkbenchScreen, CodeEditor) + WORKBENCH_EXTRA,
+            ),
             ("This help", self._rows(HelpScreen)),
         ]
 

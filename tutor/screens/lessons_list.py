@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 from lessons.curriculum import Curriculum
 from lessons.model import Lesson
 from lessons.progress import ProgressStore
-from tutor.messages import ContinueLearning, OpenLesson, OpenPlayground
+from tutor.messages import ContinueLearning, OpenLesson, OpenPlayground, OpenWorkbench
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
 
@@ -45,6 +45,9 @@ class LessonsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "continue", "Continue", tooltip="Continue where you left off"),
         Binding("g", "playground", "Playground", tooltip="Explore a graph of your own"),
+        Binding(
+            "w", "workbench", "Build micrograd", tooltip="The second course: write your own engine"
+        ),
     ]
 
     def __init__(self, curriculum: Curriculum, progress: ProgressStore) -> None:
@@ -116,3 +119,6 @@ class LessonsScreen(Screen[None]):
 
     def action_playground(self) -> None:
         self.post_message(OpenPlayground())
+
+    def action_workbench(self) -> None:
+        self.post_message(OpenWorkbench())

@@ -32,7 +32,7 @@ from engine.value import Value
 from lessons.explain import Graph
 from tutor.ascii_mode import ASCII_TREE_LINES, in_ascii_mode
 
-__all__ = ["NUMBER_WIDTH", "UNKNOWN_GRAD", "GraphRow", "GraphTree", "format_cell"]
+__all__ = ["DIFFERS", "NUMBER_WIDTH", "UNKNOWN_GRAD", "GraphRow", "GraphTree", "format_cell"]
 
 NUMBER_WIDTH = 11
 """The most a number takes: ``-99999.9999`` or ``-1.798e+308``. The columns are only
@@ -52,6 +52,9 @@ EXPAND_ALL_UP_TO = 60
 OPEN_LEVELS = 2
 """How many levels (the output and its operands) a big graph shows expanded."""
 
+DIFFERS = "✗"
+"""Ends the row of a node whose grad differs from the correct engine's (the workbench)."""
+
 TITLE = "graph, from the output back"
 TITLE_WITHOUT_CAPTIONS = "graph: name op data grad"
 
@@ -66,9 +69,12 @@ def _columns_width(op_width: int, number_width: int, captions: bool) -> int:
 _TOGGLE = Style.from_meta({"toggle": True})  # what Tree looks for when the fold icon is clicked
 
 
-def format_cell(x: float) -> str:
+def format_cell(x: float | None) -> str:
     """Four decimals, or compact scientific notation where four decimals would
-    mislead: huge numbers, and tiny non-zero ones that would print as 0.0000."""
+    mislead: huge numbers, and tiny non-zero ones that would print as 0.0000.
+    ``?`` for no number at all (a snapshot's null: the node held something else)."""
+    if x is None:
+        return "?"
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
@@ -126,6 +132,7 @@ class GraphTree(Tree[GraphRow]):
         "graph-tree--reference",
         "graph-tree--processing",
         "graph-tree--changed",
+        "graph-tree--differs",
     }
 
     def __init__(
@@ -139,6 +146,7 @@ class GraphTree(Tree[GraphRow]):
         self._known: Collection[Value] = frozenset()
         self._processing: Value | None = None
         self._changed: Collection[Value] = frozenset()
+        self._differs: Collection[Value] = frozenset()
         self._name_width = 0
         self._number_width = NUMBER_WIDTH
         self._captions = True
@@ -158,6 +166,7 @@ class GraphTree(Tree[GraphRow]):
         self._known = frozenset()
         self._processing = None
         self._changed = frozenset()
+        self._differs = frozenset()
         self.clear()
         shape = graph.tree()
         self.root.data = GraphRow(shape.value, graph.name(shape.value), 0)
@@ -201,6 +210,14 @@ class GraphTree(Tree[GraphRow]):
         self._known = known
         self._processing = processing
         self._changed = frozenset(changed)
+        self._update_columns()
+        self._repaint_all()
+
+    def mark_differing(self, values: Collection[Value]) -> None:
+        """Mark ``values`` as having a grad that differs from the correct one (the
+        workbench: a learner's own engine). The row ends in ``✗``, so it reads
+        without colour too."""
+        self._differs = frozenset(values)
         self._update_columns()
         self._repaint_all()
 
@@ -263,6 +280,8 @@ class GraphTree(Tree[GraphRow]):
         else:
             unknown = component("graph-tree--unknown", partial=True)
             text.append(UNKNOWN_GRAD.rjust(width), unknown)
+        if value in self._differs:
+            text.append(f" {DIFFERS}", component("graph-tree--differs", partial=True))
         return text
 
     def render_label(self, node: TreeNode[GraphRow], base_style: Style, style: Style) -> Text:
@@ -310,6 +329,7 @@ class GraphTree(Tree[GraphRow]):
         layouts = [(WIDE_GUIDES, True), (NARROW_GUIDES, True), (NARROW_GUIDES, False)]
         for guide_depth, captions in layouts:
             rest = _columns_width(self._op_width, number_width, captions)
+            rest += 1 + len(DIFFERS) if self._differs else 0
             if not room or name_width(guide_depth) + rest <= room:
                 break
         if guide_depth != self.guide_depth:

@@ -1,0 +1,584 @@
+"""The "Build micrograd" workbench, driven like a learner would (issue #13).
+
+The checks are real (a child Python runs the learner's file) except where a test
+needs a check it controls: then a small fake Checker stands in.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from textual.app import SuspendNotSupported
+
+from lessons.progress import ProgressStore
+from lessons.registry import all_lessons
+from lessons.workbench import Limits
+from lessons.workbench.workspace import REFERENCE, stub_text
+from tutor.app import TutorApp
+from tutor.screens.dialogs import ChoiceDialog, TextDialog
+from tutor.screens.workbench import WorkbenchScreen
+from tutor.widgets import workbench_panels
+from tutor.widgets.graph_tree import DIFFERS, GraphTree
+from tutor.widgets.workbench_panels import CodeEditor, ExerciseText, VerdictView
+from tutor.workbench_course import BuildMicrograd, CourseChecker
+from tutor.workbench_session import Verdict, WorkbenchProgress
+
+SIZE = (80, 24)
+ENGINE = "mygrad/engine.py"
+
+SOLVED = (REFERENCE / "mygrad" / "engine.py").read_text(encoding="utf-8")
+STUB = stub_text(ENGINE)
+# The mistake everyone makes once: the second use of a node overwrites the first's grad.
+OVERWRITING = SOLVED.replace(
+    "            self.grad += out.grad\n            other.grad += out.grad",
+    "            self.grad = out.grad\n            other.grad = out.grad",
+)
+assert OVERWRITING != SOLVED
+
+
+def make_app(home: Path, current: str | None = None) -> TutorApp:
+    if current is not None:
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "workbench.json").write_text(json.dumps({"current": current}))
+    return TutorApp(ProgressStore(home), all_lessons(), workbench=True)
+
+
+def write_engine(home: Path, text: str) -> Path:
+    path = home / "workbench" / ENGINE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (path.parent / "__init__.py").write_text("")
+    path.write_text(text)
+    return path
+
+
+async def settle(pilot, timeout: float = 15.0) -> WorkbenchScreen:
+    """Wait until the screen's check has finished and its verdict is drawn."""
+    screen = pilot.app.screen
+    deadline = time.monotonic() + timeout
+    await pilot.pause()
+    while time.monotonic() < deadline:
+        if isinstance(screen, WorkbenchScreen) and not screen.checking:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
+    return screen
+
+
+def verdict_text(screen: WorkbenchScreen) -> str:
+    return str(screen.query_one(VerdictView).render())
+
+
+def tree_rows(screen: WorkbenchScreen) -> list[str]:
+    tree = screen.query_one(GraphTree)
+    rows = []
+    stack = [tree.root]
+    while stack:
+        node = stack.pop()
+        rows.append(tree.row_text(node))
+        stack.extend(reversed(node.children))
+    return rows
+
+
+async def test_edit_in_the_editor_save_and_pass(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        assert isinstance(screen, WorkbenchScreen)
+        assert screen.exercise.number == 1
+        assert "✗ Not yet" in verdict_text(screen)
+        await pilot.press("ctrl+t")  # from the text to the editor
+        editor = screen.query_one(CodeEditor)
+        assert screen.focused is editor
+        # Write exercise 1 as a learner would get there: the solution, then one typed line.
+        text = SOLVED.replace("        self.label = label\n", "", 1)
+        editor.replace_all(text)
+        row = next(i for i, line in enumerate(text.splitlines()) if "self._op = _op" in line)
+        editor.cursor_location = (row, len(text.splitlines()[row]))
+        await pilot.press("enter", *"self.label = label")
+        assert screen.dirty
+        await pilot.press("ctrl+s")
+        screen = await settle(pilot)
+        assert not screen.dirty
+        assert screen.verdict is not None and screen.verdict.passed
+        assert (home / "workbench" / ENGINE).read_text() == SOLVED
+        assert "✓ Passed" in verdict_text(screen)
+        assert WorkbenchProgress(home / "workbench.json").passed("value")
+
+
+async def test_undo_in_the_editor(tmp_path):
+    app = make_app(tmp_path / "home")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+t")
+        editor = screen.query_one(CodeEditor)
+        before = editor.text
+        await pilot.press(*"oops")
+        assert editor.text != before
+        await pilot.press("ctrl+z")
+        assert editor.text == before
+        assert not screen.dirty
+
+
+async def test_enter_indents_and_backspace_dedents(tmp_path):
+    app = make_app(tmp_path / "home")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+t")
+        editor = screen.query_one(CodeEditor)
+        editor.replace_all("")
+        await pilot.press(*"if x:", "enter", *"y = 1", "enter", "backspace", *"z = 2")
+        assert editor.text == "if x:\n    y = 1\nz = 2"
+
+
+async def test_the_overwriting_mistake_is_named_and_its_nodes_marked(tmp_path):
+    home = tmp_path / "home"
+    write_engine(home, OVERWRITING)
+    app = make_app(home, current="reuse")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        verdict = screen.verdict
+        assert verdict is not None and not verdict.passed
+        assert verdict.mistake == "= instead of +="
+        await pilot.press("ctrl+r")
+        text = verdict_text(screen)
+        assert "✗ Not yet: = instead of +=" in text
+        assert "a.grad is 1.0, should be 2" in text
+        rows = tree_rows(screen)
+        marked = [row.split()[0] for row in rows if row.endswith(DIFFERS)]
+        assert set(marked) == {"a"}
+        assert not any(row.endswith(DIFFERS) for row in rows if row.startswith("b "))
+
+
+async def test_an_error_names_the_learners_file_and_line(tmp_path):
+    home = tmp_path / "home"
+    write_engine(home, SOLVED.replace("self.grad = 0.0", "self.grad = 0.0 + slef"))
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        error = screen.verdict.error
+        assert error is not None and error.kind == "NameError"
+        line = next(
+            number
+            for number, text in enumerate(SOLVED.splitlines(), start=1)
+            if "self.grad = 0.0" in text
+        )
+        assert f"mygrad/engine.py, line {line}: NameError" in verdict_text(screen)
+
+
+async def test_printed_output_is_shown_capped(tmp_path):
+    home = tmp_path / "home"
+    write_engine(home, SOLVED.replace("import math", "import math\nprint('x' * 10000)", 1))
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        assert screen.verdict.passed
+        assert "Your code printed:" in verdict_text(screen)
+        assert len(verdict_text(screen)) < 5000
+
+
+class SlowChecker:
+    """Blocks each check until cancelled or released; records what happened."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.calls: list[threading.Event] = []
+        self.cancelled: list[int] = []
+
+    def check(self, workspace, exercise, cancel):
+        number = len(self.calls)
+        self.calls.append(cancel)
+        while not self.release.is_set():
+            if cancel.wait(0.01):
+                self.cancelled.append(number)
+                return Verdict(False, "cancelled", cancelled=True)
+        return Verdict(True, f"check {number} passed")
+
+
+async def test_a_new_save_cancels_the_running_check(tmp_path):
+    home = tmp_path / "home"
+    course = BuildMicrograd()
+    course.init_workspace(home / "workbench")
+    checker = SlowChecker()
+    app = make_app(tmp_path / "other-home")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = WorkbenchScreen(
+            course,
+            home / "workbench",
+            WorkbenchProgress(home / "workbench.json"),
+            checker=checker,
+        )
+        await app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+s")  # a save while the opening check still runs
+        await pilot.pause(0.2)
+        assert screen.checking
+        assert "checking…" in str(screen.query_one("#wb-status").render())
+        # The editor still answers while a check runs.
+        await pilot.press("#")
+        assert screen.dirty
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        assert checker.cancelled == [0, 1]
+        checker.release.set()
+        screen = await settle(pilot)
+        assert screen.verdict.summary == "check 2 passed"
+
+
+async def test_an_endless_loop_times_out_and_the_editor_stays_usable(tmp_path):
+    home = tmp_path / "home"
+    course = BuildMicrograd()
+    course.init_workspace(home / "workbench")
+    (home / "workbench" / ENGINE).write_text(STUB + "\nwhile True:\n    pass\n")
+    app = make_app(tmp_path / "other-home")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = WorkbenchScreen(
+            course,
+            home / "workbench",
+            WorkbenchProgress(home / "workbench.json"),
+            checker=CourseChecker(Limits(wall_seconds=2.0)),
+        )
+        await app.push_screen(screen)
+        await pilot.pause(0.1)
+        assert screen.checking
+        await pilot.press("ctrl+t", "x")
+        assert screen.dirty  # typing went on while the check ran
+        assert "checking…" in str(screen.query_one("#wb-status").render())
+        screen = await settle(pilot)
+        assert screen.verdict.timed_out
+        assert "✗ Not yet" in verdict_text(screen)
+
+
+async def test_a_file_changed_on_disk_is_reloaded_and_checked(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        assert not screen.verdict.passed
+        (home / "workbench" / ENGINE).write_text(SOLVED)  # another editor saved
+        screen.poll_file()
+        assert screen.query_one(CodeEditor).text == SOLVED
+        screen = await settle(pilot)
+        assert screen.verdict.passed
+
+
+async def test_the_watch_timer_notices_a_change_by_itself(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        (home / "workbench" / ENGINE).write_text(SOLVED)
+        await pilot.pause(1.0)  # two polls
+        screen = await settle(pilot)
+        assert screen.verdict.passed
+
+
+async def test_a_change_on_disk_never_throws_away_unsaved_edits(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+t", *"# mine")
+        mine = screen.query_one(CodeEditor).text
+        (home / "workbench" / ENGINE).write_text(SOLVED)
+        screen.poll_file()
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("l")  # load the disk's version
+        await pilot.pause()
+        assert screen.query_one(CodeEditor).text == SOLVED
+        kept = list((home / "workbench" / "mygrad").glob("engine.py.unsaved-*"))
+        assert len(kept) == 1 and kept[0].read_text() == mine
+        await pilot.press("ctrl+z")  # and the reload itself can be undone
+        assert screen.query_one(CodeEditor).text == mine
+
+
+async def test_a_deleted_file_is_a_message_and_save_writes_it_back(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        path = home / "workbench" / ENGINE
+        path.unlink()
+        screen.poll_file()
+        await pilot.pause()
+        assert any("is gone" in n.message for n in app._notifications)
+        await pilot.press("ctrl+t", "ctrl+s")
+        await settle(pilot)
+        assert path.read_text() == STUB
+
+
+async def test_an_unwritable_file_is_a_message(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    app = make_app(home)
+
+    def refuse(path, text):
+        raise PermissionError(13, "Permission denied")
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        monkeypatch.setattr("tutor.screens.workbench.save_text", refuse)
+        await pilot.press("ctrl+t", "#", "ctrl+s")
+        await pilot.pause()
+        assert screen.dirty
+        assert any("Could not save" in n.message for n in app._notifications)
+
+
+async def test_reset_keeps_the_old_file_and_restores_the_stub_section(tmp_path):
+    home = tmp_path / "home"
+    path = write_engine(home, SOLVED)
+    app = make_app(home, current="add-and-mul")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        assert screen.verdict.passed
+        await pilot.press("x")
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("y")
+        screen = await settle(pilot)
+        kept = list(path.parent.glob("engine.py.before-reset-*"))
+        assert len(kept) == 1 and kept[0].read_text() == SOLVED
+        assert path.read_text() == STUB  # the exercises share the file: all of it goes back
+        assert screen.query_one(CodeEditor).text == STUB
+        assert not screen.verdict.passed
+
+
+async def test_reset_asks_first(tmp_path):
+    home = tmp_path / "home"
+    path = write_engine(home, SOLVED)
+    app = make_app(home, current="add-and-mul")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "n")
+        await pilot.pause()
+        assert path.read_text() == SOLVED
+        assert not list(path.parent.glob("engine.py.before-reset-*"))
+
+
+async def test_hints_come_one_at_a_time(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        hints = screen.exercise.hints
+        text = screen.query_one("#wb-hints")
+        assert str(text.render()) == ""
+        await pilot.press("h")
+        assert "Hint 1 of 3" in str(text.render()) and "Hint 2" not in str(text.render())
+        await pilot.press("h", "h")
+        assert "Hint 3 of 3" in str(text.render())
+        assert screen.check_action("hint", ()) is None  # no more: shown disabled
+        assert WorkbenchProgress(home / "workbench.json").hints_shown("value") == len(hints)
+
+
+async def test_the_solution_waits_for_a_pass(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert not isinstance(app.screen, (TextDialog, ChoiceDialog))
+        assert any("once exercise 1 passes" in n.message for n in app._notifications)
+        (home / "workbench" / ENGINE).write_text(SOLVED)
+        screen.poll_file()
+        screen = await settle(pilot)
+        assert screen.verdict.passed
+        await pilot.press("s")  # on the text pane, where the letters are keys
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+        assert "self._prev = tuple(_children)" in str(app.screen.query_one("#dialog-text").render())
+
+
+@pytest.mark.slow
+async def test_the_solution_after_three_failed_checks_and_a_confirmation(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+t")
+        for _ in range(3):
+            await pilot.press("#", "ctrl+s")
+            screen = await settle(pilot)
+            assert not screen.verdict.passed
+        assert screen.progress.failed_checks("value") == 3
+        await pilot.press("escape", "s")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+
+
+@pytest.mark.slow
+async def test_next_and_previous_and_resuming_where_the_learner_was(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("n", "n")
+        screen = await settle(pilot)
+        assert screen.exercise.number == 3
+        assert "Exercise 3 of 11" in str(screen.query_one("#wb-crumb").render())
+        await pilot.press("p")
+        assert screen.exercise.number == 2
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        assert screen.exercise.number == 2
+
+
+async def test_letters_type_in_the_editor_instead_of_acting(tmp_path):
+    app = make_app(tmp_path / "home")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+t", "n", "h", "x")
+        assert screen.exercise.number == 1
+        assert not isinstance(app.screen, ChoiceDialog)
+        assert screen.dirty
+        keys = {key for key, active in app.screen.active_bindings.items() if active.binding.show}
+        assert "n" not in keys and "escape" in keys and "ctrl+s" in keys
+
+
+async def test_external_editor_missing_or_not_suspendable(tmp_path, monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    app = make_app(tmp_path / "home")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        assert any("No $EDITOR is set" in n.message for n in app._notifications)
+        monkeypatch.setenv("EDITOR", "no-such-editor-anywhere --wait")
+        await pilot.press("o")
+        assert any("not a program found here" in n.message for n in app._notifications)
+        monkeypatch.setenv("EDITOR", sys.executable)
+        await pilot.press("o")  # the headless driver cannot suspend, like the web one
+        assert any("cannot hand itself" in n.message for n in app._notifications)
+
+
+async def test_external_editor_runs_and_its_save_is_checked(tmp_path, monkeypatch):
+    import contextlib
+
+    home = tmp_path / "home"
+    script = tmp_path / "fake_editor.py"
+    script.write_text(f"import sys\nopen(sys.argv[1], 'w').write({SOLVED!r})\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+        screen = await settle(pilot)
+        await pilot.press("o")
+        screen = await settle(pilot)
+        assert screen.query_one(CodeEditor).text == SOLVED
+        assert screen.verdict.passed
+
+
+def test_suspend_not_supported_is_textuals_public_exception():
+    assert issubclass(SuspendNotSupported, Exception)
+
+
+async def test_the_editor_falls_back_to_plain_text_without_tree_sitter(tmp_path, monkeypatch):
+    assert workbench_panels.python_highlighting() == "python"
+    monkeypatch.setitem(sys.modules, "tree_sitter_python", None)  # as if not installed
+    assert workbench_panels.python_highlighting() is None
+    app = make_app(tmp_path / "home")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        editor = screen.query_one(CodeEditor)
+        assert editor.language is None
+        assert "class Value" in editor.text
+
+
+async def test_the_editor_falls_back_when_the_grammar_will_not_load(tmp_path, monkeypatch):
+    from textual.widgets.text_area import LanguageDoesNotExist
+
+    real = CodeEditor.code_editor.__func__
+
+    def picky(cls, text="", *, language=None, **kwargs):
+        if language is not None:
+            raise LanguageDoesNotExist(language)
+        return real(cls, text, language=language, **kwargs)
+
+    monkeypatch.setattr(CodeEditor, "code_editor", classmethod(picky))
+    editor = CodeEditor.for_python("x = 1\n")
+    assert editor.language is None
+
+
+async def test_a_workspace_that_cannot_be_made_is_a_message(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "workbench").write_text("a file where the folder should be")
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        assert isinstance(screen, WorkbenchScreen)
+        assert any("could not be made" in n.message for n in app._notifications)
+        assert not screen.verdict.passed
+
+
+async def test_the_lessons_list_and_the_palette_offer_the_course(tmp_path):
+    app = TutorApp(ProgressStore(tmp_path / "home"), all_lessons())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        await pilot.press("w")
+        screen = await settle(pilot)
+        assert isinstance(screen, WorkbenchScreen)
+        await pilot.press("escape")  # from the text pane: back to the list
+        await pilot.pause()
+        assert not isinstance(app.screen, WorkbenchScreen)
+        from tutor.commands import TutorCommands
+
+        names = [text for text, _, _ in TutorCommands(app.screen)._commands()]
+        assert "Build micrograd: the workbench" in names
+
+
+@pytest.mark.slow
+async def test_leaving_with_unsaved_edits_asks(tmp_path):
+    home = tmp_path / "home"
+    app = TutorApp(ProgressStore(home), all_lessons())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("ctrl+t", *"# keep me", "escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("s")
+        await pilot.pause()
+        assert not isinstance(app.screen, WorkbenchScreen)
+        assert "# keep me" in (home / "workbench" / ENGINE).read_text()
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_nothing_is_clipped_and_the_panes_fit(tmp_path, width):
+    home = tmp_path / "home"
+    write_engine(home, OVERWRITING)
+    app = make_app(home, current="reuse")
+    async with app.run_test(size=(width, 24 if width == 80 else 40)) as pilot:
+        screen = await settle(pilot)
+        assert screen.wide == (width >= 120)
+        text = screen.query_one(ExerciseText)
+        if screen.wide:
+            assert text.display and screen.query_one(CodeEditor).display
+        for widget in (text, screen.query_one(CodeEditor)):
+            assert widget.region.right <= width
+
+
+def test_workbench_alone_at_a_terminal_opens_the_app(monkeypatch, tmp_path):
+    from tutor import cli
+
+    opened = {}
+    monkeypatch.setenv("MICROGRAD_TUTOR_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr(cli, "_run_app", lambda lessons, **kwargs: opened.update(kwargs) or 0)
+    assert cli.main(["workbench"]) == 0
+    assert opened["workbench"] is True
+    assert cli.main(["workbench", "--dir", str(tmp_path / "ws")]) == 0
+    assert opened["workbench"] == tmp_path / "ws"

@@ -1,0 +1,146 @@
+"""The "Build micrograd" course (``lessons.workbench``) as the workbench screen sees it.
+
+A thin adapter: the course's exercises become ``tutor.workbench_session.Exercise``,
+its ``check_workspace`` becomes a :class:`Checker` whose verdict carries the named
+mistake, the learner's error and their graph with the nodes that differ from the
+engine's. No Textual here.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from lessons.workbench import EXERCISES, check_workspace, init_workspace
+from lessons.workbench.checks import Report
+from lessons.workbench.exercises import COURSE_ID, COURSE_TITLE
+from lessons.workbench.mistakes import MISTAKES
+from lessons.workbench.workspace import REFERENCE, stub_text
+from tutor.workbench_session import ErrorPlace, Exercise, Verdict, cap_output
+
+__all__ = ["BuildMicrograd", "CourseChecker", "verdict_from_report"]
+
+_MISTAKE_TITLES = {mistake.id: mistake.title for mistake in MISTAKES}
+
+
+def _exercise(course_exercise, solution: str) -> Exercise:
+    prose = f"{course_exercise.prose.rstrip()}\n\n**What to write.** {course_exercise.task}"
+    question = course_exercise.question
+    if question is not None:
+        prose += f"\n\n**Before you start:** {question.prompt}"
+    return Exercise(
+        number=course_exercise.number,
+        id=course_exercise.id,
+        title=course_exercise.title,
+        prose=prose,
+        file=course_exercise.file,
+        hints=tuple(course_exercise.hints),
+        stub=stub_text(course_exercise.file),
+        solution=solution,
+    )
+
+
+class BuildMicrograd:
+    """The course: its exercises, its workspace, its checks."""
+
+    id = COURSE_ID
+    title = COURSE_TITLE
+    resets_sections = False
+    """The exercises share methods in one file, so a reset puts the whole file back."""
+
+    def __init__(self) -> None:
+        self.exercises = tuple(
+            _exercise(e, _reference(e.file)) for e in sorted(EXERCISES, key=lambda e: e.number)
+        )
+
+    def init_workspace(self, workspace: Path) -> list[Path]:
+        return init_workspace(workspace)
+
+    def reset_text(self, exercise: Exercise, text: str) -> tuple[str, bool]:
+        return stub_text(exercise.file), False
+
+    def checker(self) -> CourseChecker:
+        return CourseChecker()
+
+
+def _reference(file: str) -> str:
+    try:
+        return (REFERENCE / file).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+class CourseChecker:
+    """Checks exercises 1 to N in order (a later exercise builds on the earlier ones).
+    ``limits``: the runner's (``lessons.workbench.Limits``), its defaults when None."""
+
+    def __init__(self, limits=None) -> None:
+        self.limits = limits
+
+    def check(self, workspace: Path, exercise: Exercise, cancel: threading.Event) -> Verdict:
+        report = check_workspace(workspace, exercise.number, limits=self.limits, cancel=cancel)
+        if cancel.is_set():
+            return Verdict(False, "Check cancelled.", cancelled=True, seconds=report.seconds)
+        return verdict_from_report(report, exercise.number)
+
+
+def verdict_from_report(report: Report, number: int) -> Verdict:
+    if report.passed:
+        done = (
+            "every check passes."
+            if number == 1
+            else f"every check of exercises 1 to {number} passes (each builds on the last)."
+        )
+        return Verdict(True, done, output=cap_output(report.output), seconds=report.seconds)
+    result = report.failure
+    failure = result.failure if result is not None else None
+    if failure is None:  # the runner stopped before any exercise was judged
+        return Verdict(
+            False,
+            "The check could not finish.",
+            output=cap_output(report.output),
+            timed_out=report.runner_status == "timeout",
+            seconds=report.seconds,
+        )
+    summary = failure.summary
+    if result.number != number:
+        summary = f"Exercise {result.number} fails first: {summary}"
+    message = failure.message
+    if message.startswith(failure.summary):
+        message = message[len(failure.summary) :].lstrip("\n")
+    error = None
+    if failure.error:
+        e = failure.error
+        error = ErrorPlace(
+            kind=str(e.get("kind") or "Error"),
+            message=str(e.get("message") or ""),
+            file=e.get("file"),
+            line=e.get("line"),
+            code=e.get("code"),
+        )
+    graph, differing, expected = None, frozenset(), {}
+    comparison = failure.comparison
+    if comparison is not None:
+        graph = comparison.learner
+        differing = frozenset(d.node for d in comparison.differences)
+        expected = {
+            d.node: d.expected
+            for d in comparison.differences
+            if d.field == "grad" and d.expected is not None
+        }
+    mistake = _MISTAKE_TITLES.get(failure.mistake or "")
+    if mistake is None and failure.not_written:
+        mistake = "not written yet"
+    return Verdict(
+        False,
+        summary,
+        mistake=mistake,
+        explanation=message,
+        error=error,
+        output=cap_output(report.output),
+        graph=graph,
+        differing=differing,
+        expected_grads=expected,
+        timed_out=report.runner_status == "timeout",
+        seconds=report.seconds,
+    )
