@@ -16,7 +16,7 @@ import random
 import pytest
 
 from lessons.progress import ProgressStore
-from lessons.registry import all_lessons
+from lessons.registry import default_curriculum
 from lessons.workbench.workspace import REFERENCE
 from tutor.app import TutorApp
 from tutor.widgets.workbench_panels import CodeEditor
@@ -38,7 +38,7 @@ def app(tmp_path, monkeypatch) -> TutorApp:
     (engine.parent / "__init__.py").write_text("")
     engine.write_text(OVERWRITING)
     (home / "workbench.json").write_text(json.dumps({"current": "reuse"}))
-    return TutorApp(ProgressStore(home), all_lessons(), workbench=True)
+    return TutorApp(ProgressStore(home), default_curriculum(), workbench=True)
 
 
 async def checked(pilot) -> None:

@@ -16,7 +16,7 @@ import pytest
 from textual.app import SuspendNotSupported
 
 from lessons.progress import ProgressStore
-from lessons.registry import all_lessons
+from lessons.registry import default_curriculum
 from lessons.workbench import Limits
 from lessons.workbench.workspace import REFERENCE, stub_text
 from tutor.app import TutorApp
@@ -45,7 +45,7 @@ def make_app(home: Path, current: str | None = None) -> TutorApp:
     if current is not None:
         home.mkdir(parents=True, exist_ok=True)
         (home / "workbench.json").write_text(json.dumps({"current": current}))
-    return TutorApp(ProgressStore(home), all_lessons(), workbench=True)
+    return TutorApp(ProgressStore(home), default_curriculum(), workbench=True)
 
 
 def write_engine(home: Path, text: str) -> Path:
@@ -522,7 +522,7 @@ async def test_a_workspace_that_cannot_be_made_is_a_message(tmp_path):
 
 
 async def test_the_lessons_list_and_the_palette_offer_the_course(tmp_path):
-    app = TutorApp(ProgressStore(tmp_path / "home"), all_lessons())
+    app = TutorApp(ProgressStore(tmp_path / "home"), default_curriculum())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("escape", "escape")
         await pilot.pause()
@@ -541,7 +541,7 @@ async def test_the_lessons_list_and_the_palette_offer_the_course(tmp_path):
 @pytest.mark.slow
 async def test_leaving_with_unsaved_edits_asks(tmp_path):
     home = tmp_path / "home"
-    app = TutorApp(ProgressStore(home), all_lessons())
+    app = TutorApp(ProgressStore(home), default_curriculum())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("escape", "escape")
         await pilot.pause()
