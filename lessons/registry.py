@@ -16,7 +16,14 @@ import pkgutil
 from lessons.curriculum import Course, Curriculum
 from lessons.model import Lesson
 
-__all__ = ["LESSONS_COURSE_ID", "all_lessons", "default_curriculum", "get_lesson", "lessons_course"]
+__all__ = [
+    "LESSONS_COURSE_ID",
+    "all_lessons",
+    "build_course",
+    "default_curriculum",
+    "get_lesson",
+    "lessons_course",
+]
 
 LESSONS_COURSE_ID = "backprop"
 LESSONS_COURSE_TITLE = "Backpropagation, step by step"
@@ -52,9 +59,17 @@ def lessons_course() -> Course[Lesson]:
     return _load()
 
 
+@functools.cache
+def build_course() -> Course:
+    """ "Build micrograd": the exercises in which the learner writes their own engine."""
+    from lessons.workbench.exercises import COURSE_ID, COURSE_TITLE, EXERCISES
+
+    return Course(COURSE_ID, COURSE_TITLE, EXERCISES, noun="exercise")
+
+
 def default_curriculum() -> Curriculum:
-    """Every course the tutor teaches, the lessons first."""
-    return Curriculum([_load()])
+    """Every course the tutor teaches: the lessons first, then "Build micrograd"."""
+    return Curriculum([_load(), build_course()])
 
 
 def all_lessons() -> list[Lesson]:

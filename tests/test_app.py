@@ -72,7 +72,7 @@ async def test_lessons_list_shows_progress_and_opens_any_lesson(home):
         screen = app.screen
         assert isinstance(screen, LessonsScreen)
         table = screen.query_one(LessonTable)
-        assert table.row_count == len(all_lessons())
+        assert table.row_count == len(all_lessons()) + 1 + 11  # then Build micrograd's
         assert table.get_row_at(0)[0] == "✓" and table.get_row_at(1)[0] == ""
         assert table.get_row_at(1)[3].endswith(f"1/{len(all_lessons()[1].steps)}")
         assert "1 of" in screen.sub_title
@@ -87,6 +87,32 @@ async def test_lessons_list_shows_progress_and_opens_any_lesson(home):
         await pilot.press("c")  # continue: the last position, now lesson 4
         await pilot.pause()
         assert (app.screen.lesson.number, app.screen.step_index) == (4, 0)
+
+
+async def test_the_lessons_list_shows_build_micrograd_and_opens_an_exercise(home):
+    from lessons.workbench.progress import mark_passed
+    from tutor.screens.workbench import WorkbenchScreen
+
+    store = ProgressStore(home)
+    mark_passed(store, "value")
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        table = app.screen.query_one(LessonTable)
+        heading = len(all_lessons())
+        assert "Build micrograd" in str(table.get_row_at(heading)[2])
+        assert table.get_row_at(heading)[3].endswith("1/11")
+        assert table.get_row_at(heading + 1)[0] == "✓"  # exercise 1 passed
+        assert table.get_row_at(heading + 2)[0] == ""
+        table.move_cursor(row=heading + 5)  # exercise 5, backward()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WorkbenchScreen)
+        assert screen.exercises[screen.index].id == "backward"
+        assert (home / "workbench" / "mygrad" / "engine.py").exists()
 
 
 async def test_screens_ask_and_the_app_moves(home):

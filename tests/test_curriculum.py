@@ -42,9 +42,12 @@ def store(tmp_path) -> ProgressStore:
     return ProgressStore(tmp_path / "home")
 
 
-def test_the_default_curriculum_is_the_twelve_lessons():
+def test_the_default_curriculum_is_the_twelve_lessons_then_build_micrograd():
     curriculum = default_curriculum()
-    assert [course.id for course in curriculum.courses] == ["backprop"]
+    assert [course.id for course in curriculum.courses] == ["backprop", "build"]
+    assert [e.number for e in curriculum.course("build")] == list(range(1, 12))
+    assert curriculum.find("build/5").item.id == "backward"
+    assert curriculum.find("build/backward").key == "build/backward"
     assert [lesson.number for lesson in curriculum.first] == list(range(1, 13))
     assert curriculum.start().item.id == "derivative-as-slope"
 

@@ -215,3 +215,11 @@ def test_only_the_probes_import_the_learners_code():
         if re.search(r"^\s*(from|import) mygrad", path.read_text(), re.M)
     )
     assert importers == ["probes.py"]
+
+
+def test_every_exercise_has_a_summary_of_one_line_for_the_lists():
+    from lessons.workbench.exercises import EXERCISES, SUMMARIES
+
+    assert set(SUMMARIES) == {exercise.id for exercise in EXERCISES}
+    for exercise in EXERCISES:
+        assert "\n" not in exercise.summary and len(exercise.summary) <= 76

@@ -209,8 +209,8 @@ class TutorApp(App[None]):
         self.open_playground(message.source)
 
     @on(OpenWorkbench)
-    def _workbench_asked(self) -> None:
-        self.open_workbench()
+    def _workbench_asked(self, message: OpenWorkbench) -> None:
+        self.open_workbench(exercise=message.exercise)
 
     @on(LearnerNamed)
     def _learner_named(self, message: LearnerNamed) -> None:
@@ -244,6 +244,9 @@ class TutorApp(App[None]):
         if entry is None:
             self.notify(f"There is no lesson {number_or_slug}.", severity="error")
             return
+        if entry.course.noun == "exercise":  # Build micrograd: its items are the workbench's
+            self.open_workbench(exercise=entry.item.id)
+            return
         self._unwind_to_lessons()
         self.push_screen(self._lesson_screen(entry, step))
         self._fit_to(self.size)
@@ -268,12 +271,15 @@ class TutorApp(App[None]):
         self.push_screen(TrainScreen(config, play=play))
         self._fit_to(self.size)
 
-    def open_workbench(self, folder: Path | None = None) -> None:
-        """The "Build micrograd" workbench (issue #13), over the lessons list."""
+    def open_workbench(self, folder: Path | None = None, *, exercise: str | None = None) -> None:
+        """The "Build micrograd" workbench over the lessons list, at ``exercise``
+        (an id) or where the learner last was."""
         from tutor.screens.workbench import WorkbenchScreen
 
+        if folder is None and isinstance(self._start_workbench, Path):
+            folder = self._start_workbench  # --dir, for the whole session
         self._unwind_to_lessons()
-        self.push_screen(WorkbenchScreen.for_progress(self.progress, folder))
+        self.push_screen(WorkbenchScreen.for_progress(self.progress, folder, exercise=exercise))
         self._fit_to(self.size)
 
     def open_playground(self, source: str | None = None) -> None:

@@ -32,8 +32,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from engine.train import TrainConfig
-from lessons.curriculum import Course, Curriculum
-from lessons.model import Lesson
+from lessons.curriculum import CourseTally, Curriculum
 from lessons.progress import (
     LEARNERS,
     ProgressStore,
@@ -263,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--ask-learner is for the app; name the learner with --learner NAME")
         if args.list:
             progress = _progress(args.learner)
-            return _print_lessons(curriculum.first, progress, sys.stdout, ascii_only=ascii_only)
+            return _print_courses(curriculum, progress, sys.stdout, ascii_only=ascii_only)
         if args.reset_progress:
             return _reset_progress(curriculum, _progress(args.learner))
         if args.lesson is not None:
@@ -350,23 +349,29 @@ def _printable(text: str, stream: TextIO) -> str:
         return text.encode("ascii", "replace").decode("ascii")
 
 
-def _print_lessons(
-    course: Course[Lesson], progress: ProgressStore, out: TextIO, *, ascii_only: bool = False
+def _print_courses(
+    curriculum: Curriculum, progress: ProgressStore, out: TextIO, *, ascii_only: bool = False
 ) -> int:
+    """The lessons, ✓ for those finished; then each further course under its title,
+    with the name to open an item by (``--lesson build/backward``)."""
     from tutor.terminal import ascii_text
 
     _print_notice(progress)
     mark = "✓" if not ascii_only and _printable("✓", out) == "✓" else "*"
-    titles = [ascii_text(lesson.title) if ascii_only else lesson.title for lesson in course]
-    width = max(map(len, titles))
-    for lesson, title in zip(course, titles, strict=True):
-        done = mark if course.item_done(progress, lesson) else " "
-        steps = course.steps_done(progress, lesson)
-        line = (
-            f"{done} {lesson.number:>2}. {title:<{width}}  "
-            f"{steps}/{len(lesson.steps)} steps  ({lesson.id})"
-        )
-        print(_printable(line, out), file=out)
+    for course in curriculum.courses:
+        if course is not curriculum.first:
+            print(file=out)
+            print(
+                _printable(ascii_text(course.title) if ascii_only else course.title, out), file=out
+            )
+        titles = [ascii_text(item.title) if ascii_only else item.title for item in course]
+        width = max(map(len, titles))
+        for item, title in zip(course, titles, strict=True):
+            done = mark if course.item_done(progress, item) else " "
+            steps = course.steps_done(progress, item)
+            counted = f"{steps}/{len(item.steps)} steps  " if len(item.steps) > 1 else ""
+            line = f"{done} {item.number:>2}. {title:<{width}}  {counted}({course.key(item)})"
+            print(_printable(line, out), file=out)
     return EXIT_OK
 
 
@@ -387,9 +392,7 @@ def _print_learners(curriculum: Curriculum, out: TextIO, *, ascii_only: bool = F
         progress = ProgressStore(folder)
         _print_notice(progress)
         figures = "  ".join(
-            f"{t.items_done:>2}/{t.items} {course.noun}s  {t.steps_done:>3}/{t.steps} steps"
-            for course in curriculum.courses
-            for t in [course.tally(progress)]
+            _tally_text(course.noun, course.tally(progress)) for course in curriculum.courses
         )
         where = "not started"
         position = curriculum.resume(progress)
@@ -399,6 +402,15 @@ def _print_learners(curriculum: Curriculum, out: TextIO, *, ascii_only: bool = F
         line = f"{name:<{width}}  {figures}  {where}"
         print(_printable(line, out), file=out)
     return EXIT_OK
+
+
+def _tally_text(noun: str, tally: CourseTally) -> str:
+    """``1/12 lessons    6/79 steps``; a course of one-step items (the exercises)
+    counts its items alone: ``3/11 exercises``."""
+    text = f"{tally.items_done:>2}/{tally.items} {noun}s"
+    if tally.steps != tally.items:
+        text += f"  {tally.steps_done:>3}/{tally.steps} steps"
+    return text
 
 
 def _reset_progress(curriculum: Curriculum, progress: ProgressStore) -> int:

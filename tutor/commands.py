@@ -1,4 +1,5 @@
-"""The command palette's commands (ctrl+p): go to any lesson, continue, the playground."""
+"""The command palette's commands (ctrl+p): go to any lesson or exercise, continue, the
+playground, the workbench."""
 
 from __future__ import annotations
 
@@ -37,6 +38,15 @@ class TutorCommands(Provider):
             )
             for lesson in course
         ]
+        for build in app.curriculum.courses[1:]:
+            commands += [
+                (
+                    f"{build.title}, {build.noun} {item.number}: {item.title}",
+                    ask(partial(OpenLesson, build.key(item))),
+                    item.summary,
+                )
+                for item in build
+            ]
         commands += [
             ("Continue where I left off", ask(ContinueLearning), "Open the step you last had open"),
             ("Lessons list", ask(ShowLessons), "Every lesson with your progress"),

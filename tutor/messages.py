@@ -52,7 +52,10 @@ class OpenPlayground(Message):
 
 @dataclass
 class OpenWorkbench(Message):
-    """The "Build micrograd" workbench, where the learner writes their own engine."""
+    """The "Build micrograd" workbench, where the learner writes their own engine:
+    at ``exercise`` (its id), or where the learner last was."""
+
+    exercise: str | None = None
 
 
 @dataclass

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lessons.explain.snapshot import SnapshotError, SnapshotNode, load_snapshot
+from lessons.workbench.progress import is_passed, mark_passed
 
 __all__ = [
     "Checker",
@@ -267,9 +268,9 @@ class WorkbenchProgress:
     It never raises: a damaged file is moved aside and an unwritable folder means
     progress lasts only as long as the tutor (``problem`` says why).
 
-    With ``store`` (the lessons' ``ProgressStore``) a pass is also recorded there as
-    the course's step ``number - 1``, as ``lessons.workbench.progress`` keeps it, so
-    the command line's ``workbench`` and the app agree on what has passed."""
+    With ``store`` (the lessons' ``ProgressStore``) a pass is also recorded there, as
+    ``lessons.workbench.progress`` keeps it, so the command line's ``workbench``, the
+    lessons list and ``learners`` agree with the app on what has passed."""
 
     def __init__(
         self,
@@ -316,12 +317,7 @@ class WorkbenchProgress:
     def passed(self, exercise: str) -> bool:
         if self.exercises.get(exercise, {}).get("passed") is True:
             return True
-        number = self.numbers.get(exercise)
-        return bool(
-            self.store is not None
-            and number is not None
-            and self.store.step_done(self.course_id, number - 1)
-        )
+        return self.store is not None and is_passed(self.store, exercise)
 
     def failed_checks(self, exercise: str) -> int:
         return _count(self.exercises.get(exercise, {}).get("failed_checks"))
@@ -333,9 +329,8 @@ class WorkbenchProgress:
         entry = self._entry(exercise)
         if passed:
             entry["passed"] = True
-            number = self.numbers.get(exercise)
-            if self.store is not None and number is not None:
-                self.store.complete_step(self.course_id, number - 1)
+            if self.store is not None:
+                mark_passed(self.store, exercise)
                 self.store.save()
         else:
             entry["failed_checks"] = self.failed_checks(exercise) + 1

@@ -15,23 +15,48 @@ check in a child Python with limits (see ``lessons.workbench.runner`` and
 judges the observations (``checks``, ``mistakes``, ``compare``).
 """
 
-from lessons.workbench.checks import LAST, CheckFailure, ExerciseResult, Report, check_workspace
-from lessons.workbench.compare import GraphComparison, NodeDifference, compare_graphs
-from lessons.workbench.exercises import (
-    COURSE_ID,
-    COURSE_TITLE,
-    EXERCISES,
-    Exercise,
-    Question,
-    get_exercise,
-)
-from lessons.workbench.runner import DEFAULT_LIMITS, ChildResult, LearnerError, Limits, run_probe
-from lessons.workbench.workspace import (
-    WorkspaceStatus,
-    default_workspace,
-    init_workspace,
-    workspace_status,
-)
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Each name loads its module on first use: the curriculum lists the exercises at
+# start-up, and the runner, the checks and the mistakes are wanted only at a check.
+_EXPORTS = {
+    "LAST": "lessons.workbench.checks",
+    "CheckFailure": "lessons.workbench.checks",
+    "ExerciseResult": "lessons.workbench.checks",
+    "Report": "lessons.workbench.checks",
+    "check_workspace": "lessons.workbench.checks",
+    "GraphComparison": "lessons.workbench.compare",
+    "NodeDifference": "lessons.workbench.compare",
+    "compare_graphs": "lessons.workbench.compare",
+    "COURSE_ID": "lessons.workbench.exercises",
+    "COURSE_TITLE": "lessons.workbench.exercises",
+    "EXERCISES": "lessons.workbench.exercises",
+    "Exercise": "lessons.workbench.exercises",
+    "Question": "lessons.workbench.exercises",
+    "get_exercise": "lessons.workbench.exercises",
+    "DEFAULT_LIMITS": "lessons.workbench.runner",
+    "ChildResult": "lessons.workbench.runner",
+    "LearnerError": "lessons.workbench.runner",
+    "Limits": "lessons.workbench.runner",
+    "run_probe": "lessons.workbench.runner",
+    "WorkspaceStatus": "lessons.workbench.workspace",
+    "default_workspace": "lessons.workbench.workspace",
+    "init_workspace": "lessons.workbench.workspace",
+    "workspace_status": "lessons.workbench.workspace",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lessons.workbench' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "COURSE_ID",

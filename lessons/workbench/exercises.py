@@ -14,7 +14,7 @@ from lessons.workbench.scenarios import Check, checks_for
 
 __all__ = ["COURSE_ID", "COURSE_TITLE", "EXERCISES", "Exercise", "Question", "get_exercise"]
 
-COURSE_ID = "build-micrograd"
+COURSE_ID = "build"
 COURSE_TITLE = "Build micrograd"
 
 
@@ -41,6 +41,32 @@ class Exercise:
     @property
     def checks(self) -> tuple[Check, ...]:
         return checks_for(self.number)
+
+    @property
+    def summary(self) -> str:
+        """One line for a list or the command palette."""
+        return SUMMARIES.get(self.id, self.title)
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """An exercise is one step for the curriculum: its checks pass."""
+        return (self.title,)
+
+
+# One line each, for the lessons list and the command palette (fits 80 columns).
+SUMMARIES = {
+    "value": "A Value keeps its number, its grad, its children and the op that made it.",
+    "add-and-mul": "+ and * make new Values that remember where they came from.",
+    "local-rules": "Each op's _backward: + passes the grad on, * swaps the operands.",
+    "tanh": "tanh and its local rule 1 − t², checked on the lecture's neuron.",
+    "backward": "backward(): a topological order, walked from the output back.",
+    "reuse": "A Value used twice collects both shares: += in every _backward.",
+    "plain-numbers": "a + 1, 2 * a and 1 + a: plain numbers on either side.",
+    "derived-ops": "** with the power rule; negation, - and / built from what you have.",
+    "exp": "exp and its rule; tanh rebuilt from exp gives the same o and grads.",
+    "relu": "relu: the slope is 1 where the input is positive, 0 elsewhere.",
+    "deep-graphs": "A topological sort without recursion survives a graph 5,000 deep.",
+}
 
 
 def get_exercise(key: int | str) -> Exercise | None:

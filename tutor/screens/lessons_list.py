@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from lessons.curriculum import Curriculum
+from lessons.curriculum import Course, Curriculum
 from lessons.model import Lesson
 from lessons.progress import ProgressStore
 from tutor.messages import ContinueLearning, OpenLesson, OpenPlayground, OpenWorkbench
@@ -20,6 +20,7 @@ from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
 
 BAR_WIDTH = 10
+HEADING = "course:"  # the row key of a course's own row, before its items
 
 
 def progress_bar(done: int, total: int) -> str:
@@ -39,8 +40,9 @@ class LessonTable(DataTable):
 class LessonsScreen(Screen[None]):
     """The table of contents, and the screen underneath every other one.
 
-    It lists the curriculum's first course, the lessons, with the learner's
-    ``progress`` in each; opening one is asked of the app."""
+    It lists every course of the curriculum with the learner's ``progress``: the
+    lessons, then each further course (Build micrograd's exercises) under a row
+    of its own. Opening one is asked of the app."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "continue", "Continue", tooltip="Continue where you left off"),
@@ -72,6 +74,10 @@ class LessonsScreen(Screen[None]):
         table.add_column("Progress", key="progress", width=BAR_WIDTH + 6)
         for lesson in self.course:
             table.add_row(*self._cells(lesson), key=self.course.key(lesson))
+        for course in self.curriculum.courses[1:]:
+            table.add_row(*self._heading(course), key=HEADING + course.id)
+            for item in course:
+                table.add_row(*self._item_cells(course, item), key=course.key(item))
         self.refresh_progress()
         position = self.curriculum.resume(self.progress)
         if position is not None and position[0].course is self.course:
@@ -88,6 +94,11 @@ class LessonsScreen(Screen[None]):
             key = self.course.key(lesson)
             table.update_cell(key, "mark", mark)
             table.update_cell(key, "progress", bar)
+        for course in self.curriculum.courses[1:]:
+            table.update_cell(HEADING + course.id, "progress", self._heading(course)[3])
+            for item in course:
+                key = course.key(item)
+                table.update_cell(key, "mark", self._item_cells(course, item)[0])
         tally = self.course.tally(self.progress)
         self.sub_title = f"Lessons · {tally.items_done} of {tally.items} complete"
         position = self.curriculum.resume(self.progress)
@@ -104,15 +115,31 @@ class LessonsScreen(Screen[None]):
         mark = "✓" if self.course.item_done(self.progress, lesson) else ""
         return mark, str(lesson.number), lesson.title, progress_bar(done, len(lesson.steps))
 
+    def _heading(self, course: Course) -> tuple[str, str, Text, str]:
+        tally = course.tally(self.progress)
+        title = Text(f"{course.title}: write your own engine", style="bold")
+        return "", "", title, progress_bar(tally.items_done, tally.items)
+
+    def _item_cells(self, course: Course, item: object) -> tuple[str, str, Text, str]:
+        mark = "✓" if course.item_done(self.progress, item) else ""
+        return mark, str(item.number), Text(f"  {item.title}"), ""  # under its course
+
     @on(DataTable.RowHighlighted, "#lesson-table")
     def _show_summary(self, event: DataTable.RowHighlighted) -> None:
-        lesson = self.course.item_for_key(str(event.row_key.value))
-        if lesson is not None:
-            self.query_one("#lesson-summary", Static).update(Text(lesson.summary))
+        key = str(event.row_key.value)
+        summary = "Write your own micrograd, checked by the tutor on every save (w)."
+        if not key.startswith(HEADING):
+            entry = self.curriculum.locate(key)
+            summary = entry.item.summary if entry is not None else ""
+        self.query_one("#lesson-summary", Static).update(Text(summary))
 
     @on(DataTable.RowSelected, "#lesson-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.post_message(OpenLesson(str(event.row_key.value)))
+        key = str(event.row_key.value)
+        if key.startswith(HEADING):
+            self.post_message(OpenWorkbench())
+        else:
+            self.post_message(OpenLesson(key))
 
     def action_continue(self) -> None:
         self.post_message(ContinueLearning())

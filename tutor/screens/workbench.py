@@ -176,7 +176,9 @@ class WorkbenchScreen(Screen[None]):
         self._asking = False  # a dialog about the file is open: the poll waits for it
 
     @classmethod
-    def for_progress(cls, store, folder: Path | None = None) -> WorkbenchScreen:
+    def for_progress(
+        cls, store, folder: Path | None = None, *, exercise: str | None = None
+    ) -> WorkbenchScreen:
         """The workbench for the learner whose ``ProgressStore`` is ``store``: the
         workspace in ``folder`` (default ``workbench`` in their progress folder, as
         ``lessons.workbench.default_workspace``), passes recorded in ``store`` and the
@@ -196,8 +198,10 @@ class WorkbenchScreen(Screen[None]):
             home / "workbench.json",
             store=store,
             course_id=course.id,
-            numbers={exercise.id: exercise.number for exercise in course.exercises},
+            numbers={each.id: each.number for each in course.exercises},
         )
+        if exercise is not None and any(each.id == exercise for each in course.exercises):
+            progress.current = exercise  # where the list or the palette asked to go
         return cls(course, workspace, progress, problem=problem)
 
     # -- what is where
