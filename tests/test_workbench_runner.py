@@ -551,3 +551,17 @@ def test_signal_name_words_cover_the_usual_crashes():
     assert signalled(signal.SIGABRT, DEFAULT_LIMITS)[3].endswith("an abort (SIGABRT).")
     assert signalled(signal.SIGKILL, DEFAULT_LIMITS)[0] == "crashed"
     assert signalled(signal.SIGXCPU, DEFAULT_LIMITS)[0] == "timeout"
+
+
+def test_once_refused_no_learner_code_runs_in_this_process(tmp_path, monkeypatch):
+    from lessons.workbench import runner
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    started: list[object] = []
+    monkeypatch.setattr(runner, "_ChildRun", lambda *a, **k: started.append(a))
+    runner.refuse_learner_code()
+    done = runner.run_probe(ws, "anything")
+    assert done.status == "refused" and done.message == runner.SHARED_TUTOR_REASON
+    assert runner.refused_because() == runner.SHARED_TUTOR_REASON
+    assert started == []

@@ -582,3 +582,31 @@ def test_workbench_alone_at_a_terminal_opens_the_app(monkeypatch, tmp_path):
     assert opened["workbench"] is True
     assert cli.main(["workbench", "--dir", str(tmp_path / "ws")]) == 0
     assert opened["workbench"] == tmp_path / "ws"
+
+
+async def test_a_shared_tutor_runs_no_learner_code_and_says_why(tmp_path, monkeypatch):
+    """Under serve every tab runs as the serving account: the workbench is shown, but
+    its checks refuse, with what to do instead (fail closed)."""
+    from lessons.workbench import runner
+
+    started: list[object] = []
+    monkeypatch.setattr(runner, "_ChildRun", lambda *a, **k: started.append(a))
+    home = tmp_path / "home"
+    write_engine(home / "learners" / "ana", SOLVED)
+    app = TutorApp(ProgressStore(home), default_curriculum(), ask_learner=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*"ana", "enter")
+        await pilot.pause()
+        await pilot.press("escape")  # to the lessons list
+        await pilot.pause()
+        await pilot.press("w")
+        screen = await settle(pilot)
+        assert isinstance(screen, WorkbenchScreen)
+        assert screen.verdict is not None and not screen.verdict.passed
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        shown = verdict_text(screen)
+        assert "shared tutor" in shown and "your own account" in shown
+    assert started == []  # no child Python was started
+    assert not WorkbenchProgress(home / "learners" / "ana" / "workbench.json").passed("value")

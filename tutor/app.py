@@ -88,6 +88,12 @@ class TutorApp(App[None]):
         self.waiting_for_learner = ask_learner
         """Several learners share this tutor (serve): ask a name first, and save
         nothing until then; that learner's progress is then under ``progress.home``."""
+        if ask_learner:
+            # A shared tutor runs as the account that serves it: it never runs the code
+            # a learner writes in the workbench (fail closed, for the whole process).
+            from lessons.workbench.runner import refuse_learner_code
+
+            refuse_learner_code()
         self.curriculum = curriculum
         self._start_lesson = lesson
         self._start_playground = playground

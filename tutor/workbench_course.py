@@ -92,6 +92,8 @@ def verdict_from_report(report: Report, number: int) -> Verdict:
             else f"every check of exercises 1 to {number} passes (each builds on the last)."
         )
         return Verdict(True, done, output=cap_output(report.output), seconds=report.seconds)
+    if report.refused:
+        return Verdict(False, "Checks do not run in a shared tutor.", explanation=report.refused)
     result = report.failure
     failure = result.failure if result is not None else None
     if failure is None:  # the runner stopped before any exercise was judged

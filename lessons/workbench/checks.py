@@ -69,6 +69,7 @@ class Report:
     output: str = ""  # what the learner's code printed (capped)
     seconds: float = 0.0
     runner_status: str = "ok"
+    refused: str = ""  # why no code ran at all (a shared tutor), when none did
 
     @property
     def passed(self) -> bool:
@@ -310,6 +311,8 @@ def check_workspace(
         on_output=on_output,
         on_event=take,
     )
+    if done.status == "refused":
+        return Report(upto, (), runner_status="refused", refused=done.message)
     if done.status == "ok":
         found = (done.result or {}).get("exercises", {})
         observed.update({int(k): v for k, v in found.items() if str(k).isdigit()})

@@ -32,7 +32,7 @@ class LearnerError:
 
 @dataclass(frozen=True)
 class ChildResult:
-    status: str  # "ok" | "error" | "timeout" | "killed" | "crashed" | "no-result"
+    status: str  # "ok" | "error" | "timeout" | "killed" | "crashed" | "no-result" | "refused"
     result: dict | None  # the JSON the probe returned, when status == "ok"
     error: LearnerError | None  # when the learner's code raised / failed to import
     output: str  # learner's stdout+stderr, capped (with a note when cut)

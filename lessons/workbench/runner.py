@@ -65,7 +65,26 @@ from lessons.workbench.failures import (
 )
 from lessons.workbench.results import DEFAULT_LIMITS, ChildResult, LearnerError, Limits
 
-__all__ = ["DEFAULT_LIMITS", "ChildResult", "LearnerError", "Limits", "run_probe"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "SHARED_TUTOR_REASON",
+    "ChildResult",
+    "LearnerError",
+    "Limits",
+    "refuse_learner_code",
+    "refused_because",
+    "run_probe",
+]
+
+SHARED_TUTOR_REASON = (
+    "This tutor is shared (a classroom server), so it does not run the code you write: "
+    "it would run as the account that serves the class, not as you. Run "
+    "`micrograd-tutor workbench` in your own account instead (over SSH, say): there "
+    "your code runs as you, and the tutor checks it on every save."
+)
+"""Why a shared tutor refuses: the words ``refuse_learner_code`` is given by the app."""
+
+_refusal: str | None = None  # set once for the process: fail closed, never reopened
 
 CHILD_SCRIPT = Path(__file__).resolve().with_name("child.py")
 PROJECT_ROOT = Path(lessons.__file__).resolve().parent.parent
@@ -76,6 +95,20 @@ _DRAIN_SECONDS = 0.2  # how long to read leftovers once the child has gone
 
 _log = logging.getLogger(__name__)
 _notes_said: set[str] = set()
+
+
+def refuse_learner_code(reason: str = SHARED_TUTOR_REASON) -> None:
+    """From now on, in this process, run no learner code at all: every ``run_probe``
+    answers ``status="refused"`` with ``reason``. A tutor that serves several people
+    (``micrograd-tutor serve``, ``--ask-learner``) calls it before any screen opens,
+    since a child it started would run as the serving account. There is no way back."""
+    global _refusal
+    _refusal = reason
+
+
+def refused_because() -> str | None:
+    """The reason learner code is refused in this process, if it is."""
+    return _refusal
 
 
 def run_probe(
@@ -95,6 +128,17 @@ def run_probe(
     a thread worker. ``on_output`` gets the learner's output as it comes (only the part
     that is kept), ``on_event`` the probe's progress events; both run in this thread.
     """
+    if _refusal is not None:
+        return ChildResult(
+            status="refused",
+            result=None,
+            error=None,
+            output="",
+            output_cut=0,
+            seconds=0.0,
+            limits_applied=False,
+            message=_refusal,
+        )
     workspace = Path(workspace).resolve()
     if not workspace.is_dir():
         raise FileNotFoundError(f"no workspace folder at {workspace}")
