@@ -411,3 +411,16 @@ def test_start_up_imports_no_training_or_plotting_libraries():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+async def test_lesson_build_slash_an_exercise_opens_the_workbench_there(home):
+    from tutor.screens.workbench import WorkbenchScreen
+
+    app = make_app(home, lesson="build/backward")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WorkbenchScreen)
+        assert screen.exercises[screen.index].id == "backward"
+        await pilot.press("escape")  # out of the text pane, then to the list below
+        await pilot.pause()

@@ -124,11 +124,17 @@ class TutorApp(App[None]):
             return LearnerScreen()
         return self._start_screen()
 
+    def _start_exercise(self) -> str | None:
+        """The Build micrograd exercise ``--lesson`` named (``build/backward``), if it did."""
+        entry = self.curriculum.get(self._start_lesson) if self._start_lesson else None
+        return entry.item.id if entry is not None and _is_exercise(entry) else None
+
     def _start_screen(self) -> Screen:
         if (
             self._start_playground is not None
             or self._start_train is not None
             or self._start_workbench is not False
+            or self._start_exercise() is not None
         ):
             # Under the playground or the lab lies the lessons list, so escape leads somewhere.
             from tutor.screens.lessons_list import LessonsScreen
@@ -155,9 +161,11 @@ class TutorApp(App[None]):
             self.push_screen(self._playground_screen(self._start_playground))
         elif self._start_train is not None:
             self.open_lab(*self._start_train)
-        elif self._start_workbench is not False:
+        elif self._start_workbench is not False or self._start_exercise() is not None:
             folder = self._start_workbench
-            self.open_workbench(folder if isinstance(folder, Path) else None)
+            self.open_workbench(
+                folder if isinstance(folder, Path) else None, exercise=self._start_exercise()
+            )
         notice = self.progress.take_notice()
         if notice:
             self.notify(notice, title="About your progress", severity="warning", timeout=20)
@@ -250,7 +258,7 @@ class TutorApp(App[None]):
         if entry is None:
             self.notify(f"There is no lesson {number_or_slug}.", severity="error")
             return
-        if entry.course.noun == "exercise":  # Build micrograd: its items are the workbench's
+        if _is_exercise(entry):
             self.open_workbench(exercise=entry.item.id)
             return
         self._unwind_to_lessons()
@@ -414,3 +422,8 @@ def _silence_a_dead_terminal() -> None:
                 null = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(null, fd)
                 os.close(null)
+
+
+def _is_exercise(entry: Entry) -> bool:
+    """Whether ``entry`` is one of Build micrograd's exercises, which the workbench opens."""
+    return entry.course.noun == "exercise"
