@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable
 
 import pytest
+from explain_support import lecture as lecture_graph
 from hypothesis import assume, given, reject
 from hypothesis import strategies as st
 
@@ -255,20 +256,6 @@ def test_micrograd_readme_example():
     g.backward()
     assert f"{a.grad:.4f}" == "138.8338"
     assert f"{b.grad:.4f}" == "645.5773"
-
-
-def lecture_graph() -> dict[str, Value]:
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
-    c = Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-2.0, label="f")
-    L = d * f
-    L.label = "L"
-    return {"a": a, "b": b, "c": c, "e": e, "d": d, "f": f, "L": L}
 
 
 def test_lecture_L_is_minus_8_with_the_lecture_grads():

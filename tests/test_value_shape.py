@@ -10,7 +10,7 @@ import pickle
 import weakref
 
 import pytest
-from test_value import lecture_graph
+from explain_support import lecture as lecture_graph
 
 from engine.value import (
     DivisionByZeroError,
