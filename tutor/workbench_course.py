@@ -111,7 +111,7 @@ def verdict_from_report(report: Report, number: int) -> Verdict:
     if message.startswith(failure.summary):
         message = message[len(failure.summary) :].lstrip("\n")
     error = None
-    if failure.error:
+    if failure.error and not failure.not_written:  # a stub's raise is said in words already
         e = failure.error
         error = ErrorPlace(
             kind=str(e.get("kind") or "Error"),
