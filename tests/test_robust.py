@@ -109,6 +109,16 @@ async def learner_name(app: TutorApp, pilot: Pilot) -> None:
     app.push_screen(LearnerScreen())
 
 
+async def workbench(app: TutorApp, pilot: Pilot) -> None:
+    app.open_workbench()  # the exercise's text first, letters are keys there
+
+
+async def workbench_editor(app: TutorApp, pilot: Pilot) -> None:
+    app.open_workbench()
+    await pilot.pause()
+    await pilot.press("ctrl+t")  # into the editor: letters type, ctrl+s saves and checks
+
+
 # One of each kind of step and of answer box, and every other screen.
 PLACES: list[Place] = [
     lessons_list,
@@ -126,6 +136,8 @@ PLACES: list[Place] = [
     help_screen,
     training_lab,
     learner_name,
+    workbench,
+    workbench_editor,
 ]
 
 
@@ -183,6 +195,7 @@ async def test_every_screen_survives_every_size_and_comes_back(home):
         help_screen,
         training_lab,
         learner_name,
+        workbench,
     ]
     async with app.run_test(size=SIZE) as pilot:
         for place in places:
