@@ -184,36 +184,38 @@ async def test_random_keys_anywhere_break_nothing(home, place):
 SIZES = [(20, 6), (40, 12), (59, 19), (60, 20), (80, 24), (120, 40), (250, 80)]
 
 
+SIZE_PLACES: list[Place] = [
+    lessons_list,
+    lesson_step(2, 1),
+    lesson_step(1, 1),
+    playground,
+    help_screen,
+    training_lab,
+    learner_name,
+    workbench,
+]
+
+
 @pytest.mark.slow
-async def test_every_screen_survives_every_size_and_comes_back(home):
+@pytest.mark.parametrize("place", SIZE_PLACES, ids=lambda place: place.__name__)
+async def test_every_screen_survives_every_size_and_comes_back(home, place):
     app = make_app(home)
-    places = [
-        lessons_list,
-        lesson_step(2, 1),
-        lesson_step(1, 1),
-        playground,
-        help_screen,
-        training_lab,
-        learner_name,
-        workbench,
-    ]
     async with app.run_test(size=SIZE) as pilot:
-        for place in places:
-            await place(app, pilot)
+        await place(app, pilot)
+        await pilot.pause()
+        screen = app.screen
+        for width, height in [*SIZES, *reversed(SIZES[:-1])]:
+            await pilot.resize_terminal(width, height)
             await pilot.pause()
-            screen = app.screen
-            for width, height in [*SIZES, *reversed(SIZES[:-1])]:
-                await pilot.resize_terminal(width, height)
-                await pilot.pause()
-                if width < MIN_WIDTH or height < MIN_HEIGHT:
-                    assert isinstance(app.screen, TooSmallScreen), (place.__name__, width, height)
-                    notice = str(app.screen.query_one(TooSmallNotice).render())
-                    assert f"(now {width}×{height})" in notice
-                else:
-                    assert app.screen is screen, (place.__name__, width, height)
-            await pilot.resize_terminal(*SIZE)
-            await pilot.pause()
-            assert app.screen is screen
+            if width < MIN_WIDTH or height < MIN_HEIGHT:
+                assert isinstance(app.screen, TooSmallScreen), (place.__name__, width, height)
+                notice = str(app.screen.query_one(TooSmallNotice).render())
+                assert f"(now {width}×{height})" in notice
+            else:
+                assert app.screen is screen, (place.__name__, width, height)
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert app.screen is screen
 
 
 # -- broken progress files ---------------------------------------------------------------
