@@ -538,6 +538,64 @@ async def test_the_lessons_list_and_the_palette_offer_the_course(tmp_path):
         assert "Build micrograd: the workbench" in names
 
 
+def kept_unsaved(home: Path) -> list[Path]:
+    return sorted((home / "workbench" / "mygrad").glob("engine.py.unsaved-*"))
+
+
+async def test_quitting_keeps_unsaved_edits_and_the_next_start_says_where(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+t", *"# not saved yet")
+        mine = screen.query_one(CodeEditor).text
+        assert screen.dirty
+        await pilot.press("ctrl+q")  # no question: a hang-up could not answer one
+        await pilot.pause()
+    assert app.return_code == 0
+    kept = kept_unsaved(home)
+    assert len(kept) == 1 and kept[0].read_text() == mine
+    assert "# not saved yet" not in (home / "workbench" / ENGINE).read_text()
+
+    again = make_app(home)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        told = [n.message for n in again._notifications if "unsaved edits" in n.message]
+        assert len(told) == 1 and f"mygrad/{kept[0].name}" in told[0]
+    assert "kept_unsaved" not in json.loads((home / "workbench.json").read_text())
+    third = make_app(home)  # told once, not at every start
+    async with third.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not any("unsaved edits" in n.message for n in third._notifications)
+
+
+async def test_a_hang_up_keeps_unsaved_edits_once(tmp_path):
+    import signal
+
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+t", *"# typed when the line dropped")
+        mine = screen.query_one(CodeEditor).text
+        app.hang_up(signal.SIGTERM)
+        await pilot.pause()
+    kept = kept_unsaved(home)  # before the exit and at the unmount: one copy
+    assert len(kept) == 1 and kept[0].read_text() == mine
+
+
+async def test_quitting_with_everything_saved_keeps_nothing(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", *"# saved", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert kept_unsaved(home) == []
+
+
 @pytest.mark.slow
 async def test_leaving_with_unsaved_edits_asks(tmp_path):
     home = tmp_path / "home"

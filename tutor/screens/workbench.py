@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -51,7 +52,7 @@ from tutor.workbench_session import (
     FileWatch,
     Verdict,
     WorkbenchProgress,
-    keep_aside,
+    keep_text_aside,
     read_text,
     save_text,
 )
@@ -174,6 +175,9 @@ class WorkbenchScreen(Screen[None]):
         self._cancel: threading.Event | None = None
         self._started = 0.0
         self._asking = False  # a dialog about the file is open: the poll waits for it
+        self._editor: CodeEditor | None = None
+        self._kept_text: str | None = None  # the unsaved text last written aside
+        self._discarding = False  # the learner chose to leave without saving
 
     @classmethod
     def for_progress(
@@ -239,6 +243,7 @@ class WorkbenchScreen(Screen[None]):
         yield CompactFooter()
 
     def on_mount(self) -> None:
+        self._editor = self.query_one(CodeEditor)
         self.query_one("#wb-text").border_title = "exercise"
         self.query_one("#wb-verdict-scroll").border_title = "result"
         self._fit(self.app.size.width)
@@ -249,6 +254,7 @@ class WorkbenchScreen(Screen[None]):
             self.notify(self.problem, severity="error", timeout=15, markup=False)
         if self.progress.problem:
             self.notify(self.progress.problem, severity="warning", timeout=10, markup=False)
+        self._tell_kept()
         self._show_pane("editor" if self.wide else "text")
 
     def on_resize(self, event: events.Resize) -> None:
@@ -474,14 +480,50 @@ class WorkbenchScreen(Screen[None]):
     def _keep_text_aside(self, text: str, why: str) -> Path | None:
         """Write ``text`` beside the file as ``<name>.<why>-<time>``; None if that fails."""
         try:
-            target = keep_aside(self.path, why) if self.path.exists() else None
-            if target is None:
-                target = self.path.with_name(f"{self.path.name}.{why}")
-            save_text(target, text)
+            return keep_text_aside(self.path, text, why)
         except OSError as error:
             self.notify(f"Could not keep a copy: {error}", severity="error", markup=False)
             return None
+
+    def keep_unsaved_work(self) -> Path | None:
+        """The tutor is closing (ctrl+q, a hang-up) or this screen is going: write the
+        editor's unsaved edits beside the file as ``<name>.unsaved-<time>``, to be told
+        the next time the workbench opens. Nothing asks: a hang-up cannot answer.
+        The app calls it before it exits; the screen's unmount calls it again, which
+        writes nothing new."""
+        editor = self._editor
+        if editor is None or not self.dirty or self._discarding:
+            return None
+        text = editor.text
+        if text == self._kept_text:
+            return None
+        now = datetime.now()
+        try:
+            target = keep_text_aside(self.path, text, "unsaved", now)
+        except OSError:
+            return None  # nowhere to write: nothing more can be done while closing
+        self._kept_text = text
+        try:
+            shown = target.relative_to(self.workspace).as_posix()
+        except ValueError:
+            shown = str(target)
+        self.progress.note_kept(shown, now)
         return target
+
+    def _tell_kept(self) -> None:
+        for kept in self.progress.take_kept():
+            try:
+                when = datetime.fromisoformat(str(kept.get("at")))
+                since = f" from {when.day} {when:%b %H:%M}"
+            except ValueError:
+                since = ""
+            self.notify(
+                f"Your unsaved edits{since} are in {kept['file']} in your workspace: "
+                "the tutor closed before they were saved.",
+                title="Kept for you",
+                timeout=20,
+                markup=False,
+            )
 
     @on(TextArea.Changed, "#wb-editor")
     def _edited(self) -> None:
@@ -602,6 +644,8 @@ class WorkbenchScreen(Screen[None]):
         def answered(answer: str | None) -> None:
             if answer == "s":
                 self.action_save()
+            if answer == "d":
+                self._discarding = True
             if answer in ("s", "d"):
                 self.dismiss(None)
 
@@ -787,6 +831,7 @@ class WorkbenchScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self._cancel is not None:
             self._cancel.set()  # a check still running stops with the screen
+        self.keep_unsaved_work()
 
 
 def _shown_path(path: Path) -> str:
