@@ -109,6 +109,8 @@ async def test_edit_in_the_editor_save_and_pass(tmp_path):
         assert (home / "workbench" / ENGINE).read_text() == SOLVED
         assert "✓ Passed" in verdict_text(screen)
         assert WorkbenchProgress(home / "workbench.json").passed("value")
+        assert screen.verdict.graph is None  # exercise 1 makes single Values: no graph
+        assert screen.has_class("-no-learner-graph")
 
 
 async def test_undo_in_the_editor(tmp_path):
@@ -153,6 +155,52 @@ async def test_the_overwriting_mistake_is_named_and_its_nodes_marked(tmp_path):
         marked = [row.split()[0] for row in rows if row.endswith(DIFFERS)]
         assert set(marked) == {"a"}
         assert not any(row.endswith(DIFFERS) for row in rows if row.startswith("b "))
+
+
+async def test_a_pass_shows_the_learners_own_graph_of_the_main_check(tmp_path):
+    home = tmp_path / "home"
+    write_engine(home, SOLVED)
+    app = make_app(home, current="backward")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        verdict = screen.verdict
+        assert verdict is not None and verdict.passed
+        assert verdict.graph is not None and not verdict.differing
+        await pilot.press("ctrl+r")
+        assert not screen.has_class("-no-learner-graph")
+        assert "Your graph below is this check's:" in verdict_text(screen)
+        assert "L.backward()" in verdict_text(screen)
+        rows = tree_rows(screen)
+        root = rows[0].split()
+        assert root[0] == "L" and not any(row.endswith(DIFFERS) for row in rows)
+        # The learner's numbers, grads included: dL/da = f * b = -2 * -3 = 6.
+        (a_row,) = [row for row in rows if row.split()[0] == "a"]
+        assert a_row.split()[1:] == ["data", "2.0000", "grad", "6.0000"]
+
+
+def test_the_pass_graph_comes_from_a_child_and_stops_when_cancelled(tmp_path, monkeypatch):
+    from tutor import workbench_course
+
+    workspace = tmp_path / "workbench"
+    course = BuildMicrograd()
+    course.init_workspace(workspace)
+    (workspace / ENGINE).write_text(SOLVED)
+    by_number = {exercise.number: exercise for exercise in course.exercises}
+    checker = CourseChecker()
+    assert checker.check(workspace, by_number[1], threading.Event()).graph is None
+    assert workbench_course.main_check(2).id == "lecture-d"
+    verdict = checker.check(workspace, by_number[2], threading.Event())
+    assert verdict.passed and verdict.graph["nodes"][0]["label"] == "d"
+
+    cancel = threading.Event()
+    real = workbench_course.CourseChecker._graph_of
+
+    def cancelled_meanwhile(self, *args):
+        cancel.set()  # a newer save while the graph was being drawn
+        return real(self, *args)
+
+    monkeypatch.setattr(workbench_course.CourseChecker, "_graph_of", cancelled_meanwhile)
+    assert checker.check(workspace, by_number[2], cancel).cancelled
 
 
 async def test_an_error_names_the_learners_file_and_line(tmp_path):

@@ -3,22 +3,26 @@
 A thin adapter: the course's exercises become ``tutor.workbench_session.Exercise``,
 its ``check_workspace`` becomes a :class:`Checker` whose verdict carries the named
 mistake, the learner's error and their graph with the nodes that differ from the
-engine's. No Textual here.
+engine's; on a pass, their graph of the exercise's main check (its first check with a
+graph, asked of ``lessons.workbench.probes``' ``graph`` probe in the same child-process
+way). No Textual here.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from lessons.workbench import EXERCISES, check_workspace, init_workspace
 from lessons.workbench.checks import Report
 from lessons.workbench.exercises import COURSE_ID, COURSE_TITLE
 from lessons.workbench.mistakes import MISTAKES
+from lessons.workbench.scenarios import Check, checks_for
 from lessons.workbench.workspace import REFERENCE, stub_text
 from tutor.workbench_session import ErrorPlace, Exercise, Verdict, cap_output
 
-__all__ = ["BuildMicrograd", "CourseChecker", "verdict_from_report"]
+__all__ = ["BuildMicrograd", "CourseChecker", "main_check", "verdict_from_report"]
 
 _MISTAKE_TITLES = {mistake.id: mistake.title for mistake in MISTAKES}
 
@@ -81,7 +85,48 @@ class CourseChecker:
         report = check_workspace(workspace, exercise.number, limits=self.limits, cancel=cancel)
         if cancel.is_set():
             return Verdict(False, "Check cancelled.", cancelled=True, seconds=report.seconds)
-        return verdict_from_report(report, exercise.number)
+        verdict = verdict_from_report(report, exercise.number)
+        main = main_check(exercise.number)
+        if not verdict.passed or main is None:
+            return verdict
+        graph, seconds = self._graph_of(workspace, main, cancel)
+        if cancel.is_set():
+            return Verdict(False, "Check cancelled.", cancelled=True, seconds=report.seconds)
+        if graph is None:
+            return replace(verdict, seconds=verdict.seconds + seconds)
+        return replace(
+            verdict,
+            explanation=f"Your graph below is this check's:\n{_indent(main.code)}",
+            graph=graph,
+            seconds=verdict.seconds + seconds,
+        )
+
+    def _graph_of(
+        self, workspace: Path, check: Check, cancel: threading.Event
+    ) -> tuple[dict | None, float]:
+        """The learner's graph of ``check``, run in a child Python like every check;
+        None when the child could not give one (the pass stands without it)."""
+        from lessons.workbench.runner import DEFAULT_LIMITS, run_probe
+
+        done = run_probe(
+            Path(workspace),
+            "graph",
+            args={"check": check.id},
+            limits=self.limits or DEFAULT_LIMITS,
+            cancel=cancel,
+        )
+        graph = (done.result or {}).get("graph") if done.status == "ok" else None
+        return (graph if isinstance(graph, dict) else None), done.seconds
+
+
+def main_check(number: int) -> Check | None:
+    """The check whose graph a pass of exercise ``number`` shows: its first one with a
+    graph; None for an exercise without (exercise 1 makes single Values)."""
+    return next((check for check in checks_for(number) if check.graph), None)
+
+
+def _indent(code: str) -> str:
+    return "\n".join("    " + line for line in code.splitlines())
 
 
 def verdict_from_report(report: Report, number: int) -> Verdict:

@@ -5,7 +5,7 @@ folder (side by side from WIDE_AT columns; below that one pane at a time, ctrl+t
 ctrl+r switch). Every save, from this editor or any other, starts a check in a
 thread worker; a newer save cancels a running one. The verdict names the mistake
 and draws the learner's own graph in the graph explorer, the nodes whose grad is
-wrong marked ✗.
+wrong marked ✗; a pass draws their graph of the exercise's main check.
 
 The screen gets everything it needs as constructor arguments (the course, the
 workspace, a progress file) and tells the app what happened with messages
