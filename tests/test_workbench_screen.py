@@ -644,6 +644,22 @@ async def test_quitting_with_everything_saved_keeps_nothing(tmp_path):
     assert kept_unsaved(home) == []
 
 
+async def test_leaving_without_saving_on_purpose_keeps_nothing(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", *"# throw me away", "escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("d")
+        await pilot.pause()
+        assert not isinstance(app.screen, WorkbenchScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert kept_unsaved(home) == []
+
+
 @pytest.mark.slow
 async def test_leaving_with_unsaved_edits_asks(tmp_path):
     home = tmp_path / "home"

@@ -20,9 +20,15 @@ from lessons.workbench.exercises import COURSE_ID, COURSE_TITLE
 from lessons.workbench.mistakes import MISTAKES
 from lessons.workbench.scenarios import Check, checks_for
 from lessons.workbench.workspace import REFERENCE, stub_text
-from tutor.workbench_session import ErrorPlace, Exercise, Verdict, cap_output
+from tutor.workbench_session import ErrorPlace, Exercise, Verdict, WorkbenchProgress, cap_output
 
-__all__ = ["BuildMicrograd", "CourseChecker", "main_check", "verdict_from_report"]
+__all__ = [
+    "BuildMicrograd",
+    "CourseChecker",
+    "learners_course",
+    "main_check",
+    "verdict_from_report",
+]
 
 _MISTAKE_TITLES = {mistake.id: mistake.title for mistake in MISTAKES}
 
@@ -65,6 +71,32 @@ class BuildMicrograd:
 
     def checker(self) -> CourseChecker:
         return CourseChecker()
+
+
+def learners_course(
+    store, folder: Path | None = None, exercise: str | None = None
+) -> tuple[BuildMicrograd, Path, WorkbenchProgress, str | None]:
+    """The course for the learner whose ``ProgressStore`` is ``store``, their
+    workspace (``folder``, default ``workbench`` in their progress folder; made if
+    missing), their ``WorkbenchProgress`` at ``exercise`` when one is asked for, and
+    why the workspace could not be made (None when it could)."""
+    course = BuildMicrograd()
+    home = Path(store.home)
+    workspace = (folder or home / "workbench").expanduser()
+    problem = None
+    try:
+        course.init_workspace(workspace)
+    except OSError as error:
+        problem = f"The workspace {workspace} could not be made: {error}"
+    progress = WorkbenchProgress(
+        home / "workbench.json",
+        store=store,
+        course_id=course.id,
+        numbers={each.id: each.number for each in course.exercises},
+    )
+    if exercise is not None and any(each.id == exercise for each in course.exercises):
+        progress.current = exercise  # where the list or the palette asked to go
+    return course, workspace, progress, problem
 
 
 def _reference(file: str) -> str:

@@ -46,8 +46,10 @@ __all__ = [
     "cap_output",
     "keep_aside",
     "keep_text_aside",
+    "kept_notice",
     "replace_section",
     "save_text",
+    "shown_path",
     "snapshot_children",
     "snapshot_graph",
 ]
@@ -274,6 +276,14 @@ def replace_section(text: str, number: int, section: str) -> str | None:
     return "".join([*lines[:start], section, *lines[end + 1 :]])
 
 
+def shown_path(path: Path) -> str:
+    """``~/…`` for a folder under the home directory: shorter, and what a learner types."""
+    try:
+        return f"~/{path.resolve().relative_to(Path.home().resolve())}"
+    except (ValueError, RuntimeError, OSError):
+        return str(path)
+
+
 # -- where the learner left off --------------------------------------------------------
 
 
@@ -393,6 +403,19 @@ class WorkbenchProgress:
             self.problem = f"Workbench progress cannot be saved in {self.path.parent} ({error})."
             return False
         return True
+
+
+def kept_notice(kept: Mapping) -> str:
+    """What to tell the learner about unsaved edits kept aside (``WorkbenchProgress.kept``)."""
+    try:
+        when = datetime.fromisoformat(str(kept.get("at")))
+        since = f" from {when.day} {when:%b %H:%M}"
+    except ValueError:
+        since = ""
+    return (
+        f"Your unsaved edits{since} are in {kept.get('file')} in your workspace: "
+        "the tutor closed before they were saved."
+    )
 
 
 def _count(value: object) -> int:
