@@ -109,6 +109,8 @@ async def test_edit_in_the_editor_save_and_pass(tmp_path):
         assert (home / "workbench" / ENGINE).read_text() == SOLVED
         assert "✓ Passed" in verdict_text(screen)
         assert WorkbenchProgress(home / "workbench.json").passed("value")
+        assert screen.verdict.graph is None  # exercise 1 makes single Values: no graph
+        assert screen.has_class("-no-learner-graph")
 
 
 async def test_undo_in_the_editor(tmp_path):
@@ -153,6 +155,52 @@ async def test_the_overwriting_mistake_is_named_and_its_nodes_marked(tmp_path):
         marked = [row.split()[0] for row in rows if row.endswith(DIFFERS)]
         assert set(marked) == {"a"}
         assert not any(row.endswith(DIFFERS) for row in rows if row.startswith("b "))
+
+
+async def test_a_pass_shows_the_learners_own_graph_of_the_main_check(tmp_path):
+    home = tmp_path / "home"
+    write_engine(home, SOLVED)
+    app = make_app(home, current="backward")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        verdict = screen.verdict
+        assert verdict is not None and verdict.passed
+        assert verdict.graph is not None and not verdict.differing
+        await pilot.press("ctrl+r")
+        assert not screen.has_class("-no-learner-graph")
+        assert "Your graph below is this check's:" in verdict_text(screen)
+        assert "L.backward()" in verdict_text(screen)
+        rows = tree_rows(screen)
+        root = rows[0].split()
+        assert root[0] == "L" and not any(row.endswith(DIFFERS) for row in rows)
+        # The learner's numbers, grads included: dL/da = f * b = -2 * -3 = 6.
+        (a_row,) = [row for row in rows if row.split()[0] == "a"]
+        assert a_row.split()[1:] == ["data", "2.0000", "grad", "6.0000"]
+
+
+def test_the_pass_graph_comes_from_a_child_and_stops_when_cancelled(tmp_path, monkeypatch):
+    from tutor import workbench_course
+
+    workspace = tmp_path / "workbench"
+    course = BuildMicrograd()
+    course.init_workspace(workspace)
+    (workspace / ENGINE).write_text(SOLVED)
+    by_number = {exercise.number: exercise for exercise in course.exercises}
+    checker = CourseChecker()
+    assert checker.check(workspace, by_number[1], threading.Event()).graph is None
+    assert workbench_course.main_check(2).id == "lecture-d"
+    verdict = checker.check(workspace, by_number[2], threading.Event())
+    assert verdict.passed and verdict.graph["nodes"][0]["label"] == "d"
+
+    cancel = threading.Event()
+    real = workbench_course.CourseChecker._graph_of
+
+    def cancelled_meanwhile(self, *args):
+        cancel.set()  # a newer save while the graph was being drawn
+        return real(self, *args)
+
+    monkeypatch.setattr(workbench_course.CourseChecker, "_graph_of", cancelled_meanwhile)
+    assert checker.check(workspace, by_number[2], cancel).cancelled
 
 
 async def test_an_error_names_the_learners_file_and_line(tmp_path):
@@ -536,6 +584,80 @@ async def test_the_lessons_list_and_the_palette_offer_the_course(tmp_path):
 
         names = [text for text, _, _ in TutorCommands(app.screen)._commands()]
         assert "Build micrograd: the workbench" in names
+
+
+def kept_unsaved(home: Path) -> list[Path]:
+    return sorted((home / "workbench" / "mygrad").glob("engine.py.unsaved-*"))
+
+
+async def test_quitting_keeps_unsaved_edits_and_the_next_start_says_where(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+t", *"# not saved yet")
+        mine = screen.query_one(CodeEditor).text
+        assert screen.dirty
+        await pilot.press("ctrl+q")  # no question: a hang-up could not answer one
+        await pilot.pause()
+    assert app.return_code == 0
+    kept = kept_unsaved(home)
+    assert len(kept) == 1 and kept[0].read_text() == mine
+    assert "# not saved yet" not in (home / "workbench" / ENGINE).read_text()
+
+    again = make_app(home)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        told = [n.message for n in again._notifications if "unsaved edits" in n.message]
+        assert len(told) == 1 and f"mygrad/{kept[0].name}" in told[0]
+    assert "kept_unsaved" not in json.loads((home / "workbench.json").read_text())
+    third = make_app(home)  # told once, not at every start
+    async with third.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not any("unsaved edits" in n.message for n in third._notifications)
+
+
+async def test_a_hang_up_keeps_unsaved_edits_once(tmp_path):
+    import signal
+
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+t", *"# typed when the line dropped")
+        mine = screen.query_one(CodeEditor).text
+        app.hang_up(signal.SIGTERM)
+        await pilot.pause()
+    kept = kept_unsaved(home)  # before the exit and at the unmount: one copy
+    assert len(kept) == 1 and kept[0].read_text() == mine
+
+
+async def test_quitting_with_everything_saved_keeps_nothing(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", *"# saved", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert kept_unsaved(home) == []
+
+
+async def test_leaving_without_saving_on_purpose_keeps_nothing(tmp_path):
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t", *"# throw me away", "escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("d")
+        await pilot.pause()
+        assert not isinstance(app.screen, WorkbenchScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert kept_unsaved(home) == []
 
 
 @pytest.mark.slow

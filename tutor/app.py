@@ -343,7 +343,12 @@ class TutorApp(App[None]):
     def save_progress(self) -> bool:
         """Write progress now; the one place every way of leaving goes through.
 
-        Before a learner is named there is nothing of theirs to save."""
+        Before a learner is named there is nothing of theirs to save. A screen with
+        the learner's own unsaved work (the workbench's editor) writes it aside."""
+        for screen in self.screen_stack:
+            keep = getattr(screen, "keep_unsaved_work", None)
+            if callable(keep):
+                keep()
         return True if self.waiting_for_learner else self.progress.save()
 
     async def action_quit(self) -> None:

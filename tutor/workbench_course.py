@@ -3,22 +3,32 @@
 A thin adapter: the course's exercises become ``tutor.workbench_session.Exercise``,
 its ``check_workspace`` becomes a :class:`Checker` whose verdict carries the named
 mistake, the learner's error and their graph with the nodes that differ from the
-engine's. No Textual here.
+engine's; on a pass, their graph of the exercise's main check (its first check with a
+graph, asked of ``lessons.workbench.probes``' ``graph`` probe in the same child-process
+way). No Textual here.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from lessons.workbench import EXERCISES, check_workspace, init_workspace
 from lessons.workbench.checks import Report
 from lessons.workbench.exercises import COURSE_ID, COURSE_TITLE
 from lessons.workbench.mistakes import MISTAKES
+from lessons.workbench.scenarios import Check, checks_for
 from lessons.workbench.workspace import REFERENCE, stub_text
-from tutor.workbench_session import ErrorPlace, Exercise, Verdict, cap_output
+from tutor.workbench_session import ErrorPlace, Exercise, Verdict, WorkbenchProgress, cap_output
 
-__all__ = ["BuildMicrograd", "CourseChecker", "verdict_from_report"]
+__all__ = [
+    "BuildMicrograd",
+    "CourseChecker",
+    "learners_course",
+    "main_check",
+    "verdict_from_report",
+]
 
 _MISTAKE_TITLES = {mistake.id: mistake.title for mistake in MISTAKES}
 
@@ -63,6 +73,32 @@ class BuildMicrograd:
         return CourseChecker()
 
 
+def learners_course(
+    store, folder: Path | None = None, exercise: str | None = None
+) -> tuple[BuildMicrograd, Path, WorkbenchProgress, str | None]:
+    """The course for the learner whose ``ProgressStore`` is ``store``, their
+    workspace (``folder``, default ``workbench`` in their progress folder; made if
+    missing), their ``WorkbenchProgress`` at ``exercise`` when one is asked for, and
+    why the workspace could not be made (None when it could)."""
+    course = BuildMicrograd()
+    home = Path(store.home)
+    workspace = (folder or home / "workbench").expanduser()
+    problem = None
+    try:
+        course.init_workspace(workspace)
+    except OSError as error:
+        problem = f"The workspace {workspace} could not be made: {error}"
+    progress = WorkbenchProgress(
+        home / "workbench.json",
+        store=store,
+        course_id=course.id,
+        numbers={each.id: each.number for each in course.exercises},
+    )
+    if exercise is not None and any(each.id == exercise for each in course.exercises):
+        progress.current = exercise  # where the list or the palette asked to go
+    return course, workspace, progress, problem
+
+
 def _reference(file: str) -> str:
     try:
         return (REFERENCE / file).read_text(encoding="utf-8")
@@ -81,7 +117,48 @@ class CourseChecker:
         report = check_workspace(workspace, exercise.number, limits=self.limits, cancel=cancel)
         if cancel.is_set():
             return Verdict(False, "Check cancelled.", cancelled=True, seconds=report.seconds)
-        return verdict_from_report(report, exercise.number)
+        verdict = verdict_from_report(report, exercise.number)
+        main = main_check(exercise.number)
+        if not verdict.passed or main is None:
+            return verdict
+        graph, seconds = self._graph_of(workspace, main, cancel)
+        if cancel.is_set():
+            return Verdict(False, "Check cancelled.", cancelled=True, seconds=report.seconds)
+        if graph is None:
+            return replace(verdict, seconds=verdict.seconds + seconds)
+        return replace(
+            verdict,
+            explanation=f"Your graph below is this check's:\n{_indent(main.code)}",
+            graph=graph,
+            seconds=verdict.seconds + seconds,
+        )
+
+    def _graph_of(
+        self, workspace: Path, check: Check, cancel: threading.Event
+    ) -> tuple[dict | None, float]:
+        """The learner's graph of ``check``, run in a child Python like every check;
+        None when the child could not give one (the pass stands without it)."""
+        from lessons.workbench.runner import DEFAULT_LIMITS, run_probe
+
+        done = run_probe(
+            Path(workspace),
+            "graph",
+            args={"check": check.id},
+            limits=self.limits or DEFAULT_LIMITS,
+            cancel=cancel,
+        )
+        graph = (done.result or {}).get("graph") if done.status == "ok" else None
+        return (graph if isinstance(graph, dict) else None), done.seconds
+
+
+def main_check(number: int) -> Check | None:
+    """The check whose graph a pass of exercise ``number`` shows: its first one with a
+    graph; None for an exercise without (exercise 1 makes single Values)."""
+    return next((check for check in checks_for(number) if check.graph), None)
+
+
+def _indent(code: str) -> str:
+    return "\n".join("    " + line for line in code.splitlines())
 
 
 def verdict_from_report(report: Report, number: int) -> Verdict:

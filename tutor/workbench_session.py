@@ -45,8 +45,11 @@ __all__ = [
     "WorkbenchProgress",
     "cap_output",
     "keep_aside",
+    "keep_text_aside",
+    "kept_notice",
     "replace_section",
     "save_text",
+    "shown_path",
     "snapshot_children",
     "snapshot_graph",
 ]
@@ -212,17 +215,32 @@ def save_text(path: Path, text: str) -> None:
         raise
 
 
-def keep_aside(path: Path, why: str, now: datetime | None = None) -> Path:
-    """Copy ``path`` to ``<name>.<why>-<time>`` beside it, never over another file."""
+def _aside_name(path: Path, why: str, now: datetime | None) -> Path:
+    """``<name>.<why>-<time>`` beside ``path``, a name no file has yet."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.{why}-{stamp}")
     n = 1
     while target.exists():
         n += 1
         target = path.with_name(f"{path.name}.{why}-{stamp}-{n}")
+    return target
+
+
+def keep_aside(path: Path, why: str, now: datetime | None = None) -> Path:
+    """Copy ``path`` to ``<name>.<why>-<time>`` beside it, never over another file."""
+    target = _aside_name(path, why, now)
     data = path.read_bytes()
     with open(target, "xb") as handle:
         handle.write(data)
+    return target
+
+
+def keep_text_aside(path: Path, text: str, why: str, now: datetime | None = None) -> Path:
+    """Write ``text`` to ``<name>.<why>-<time>`` beside ``path`` (which need not exist),
+    never over another file. Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    target = _aside_name(path, why, now)
+    save_text(target, text)
     return target
 
 
@@ -258,6 +276,14 @@ def replace_section(text: str, number: int, section: str) -> str | None:
     return "".join([*lines[:start], section, *lines[end + 1 :]])
 
 
+def shown_path(path: Path) -> str:
+    """``~/…`` for a folder under the home directory: shorter, and what a learner types."""
+    try:
+        return f"~/{path.resolve().relative_to(Path.home().resolve())}"
+    except (ValueError, RuntimeError, OSError):
+        return str(path)
+
+
 # -- where the learner left off --------------------------------------------------------
 
 
@@ -287,6 +313,9 @@ class WorkbenchProgress:
         self.problem: str | None = None
         self.current: str | None = None
         self.exercises: dict[str, dict] = {}
+        self.kept: list[dict] = []
+        """Unsaved edits written aside when the tutor closed: ``{"file", "at"}`` each,
+        to be told the next time the workbench opens."""
         self._load()
 
     def _load(self) -> None:
@@ -310,6 +339,13 @@ class WorkbenchProgress:
                 for key, value in exercises.items()
                 if isinstance(key, str) and isinstance(value, dict)
             }
+        kept = data.get("kept_unsaved")
+        if isinstance(kept, list):
+            self.kept = [
+                dict(each)
+                for each in kept
+                if isinstance(each, dict) and isinstance(each.get("file"), str)
+            ]
 
     def _entry(self, exercise: str) -> dict:
         return self.exercises.setdefault(exercise, {})
@@ -344,16 +380,42 @@ class WorkbenchProgress:
         self.current = exercise
         self.save()
 
+    def note_kept(self, file: str, at: datetime) -> None:
+        """Unsaved edits were written to ``file`` (relative to the workspace) at ``at``."""
+        self.kept.append({"file": file, "at": at.isoformat(timespec="seconds")})
+        self.save()
+
+    def take_kept(self) -> list[dict]:
+        """The edits kept aside since the last look, forgotten once taken."""
+        kept, self.kept = self.kept, []
+        if kept:
+            self.save()
+        return kept
+
     def save(self) -> bool:
-        text = json.dumps(
-            {"format": 1, "current": self.current, "exercises": self.exercises}, indent=1
-        )
+        data: dict = {"format": 1, "current": self.current, "exercises": self.exercises}
+        if self.kept:
+            data["kept_unsaved"] = self.kept
+        text = json.dumps(data, indent=1)
         try:
             save_text(self.path, text + "\n")
         except OSError as error:
             self.problem = f"Workbench progress cannot be saved in {self.path.parent} ({error})."
             return False
         return True
+
+
+def kept_notice(kept: Mapping) -> str:
+    """What to tell the learner about unsaved edits kept aside (``WorkbenchProgress.kept``)."""
+    try:
+        when = datetime.fromisoformat(str(kept.get("at")))
+        since = f" from {when.day} {when:%b %H:%M}"
+    except ValueError:
+        since = ""
+    return (
+        f"Your unsaved edits{since} are in {kept.get('file')} in your workspace: "
+        "the tutor closed before they were saved."
+    )
 
 
 def _count(value: object) -> int:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -14,7 +15,16 @@ from textual.widgets import Static
 
 from tutor.widgets.footer import CompactFooter
 
-__all__ = ["ChoiceDialog", "TextDialog"]
+if TYPE_CHECKING:
+    from tutor.workbench_session import Exercise
+
+__all__ = [
+    "ChoiceDialog",
+    "TextDialog",
+    "reset_question",
+    "solution_question",
+    "unsaved_question",
+]
 
 
 class ChoiceDialog(ModalScreen[str | None]):
@@ -80,3 +90,42 @@ class TextDialog(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+# -- the workbench's questions ----------------------------------------------------------
+
+
+def unsaved_question(exercise: Exercise) -> ChoiceDialog:
+    """Leaving the workbench with unsaved edits: ``s`` save, ``d`` discard."""
+    return ChoiceDialog(
+        "Unsaved edits",
+        f"Your edits to {exercise.file} are not saved.",
+        [("s", "Save them, then leave"), ("d", "Leave without saving them")],
+    )
+
+
+def reset_question(exercise: Exercise, *, whole_file: bool) -> ChoiceDialog:
+    """Putting the exercise back to its stub (``whole_file``: not one section): ``y``."""
+    kept = f"{PurePosixPath(exercise.file).name}.before-reset-<time>"
+    if whole_file:
+        question = (
+            f"Put {exercise.file} back to the stub? The exercises share its methods, so "
+            f"the whole file goes back, every exercise in it. Your file is kept beside "
+            f"it first, as {kept}."
+        )
+    else:
+        question = (
+            f"Put exercise {exercise.number}'s part of {exercise.file} back to the stub? "
+            f"Your whole file is kept beside it first, as {kept}."
+        )
+    return ChoiceDialog("Reset", question, [("y", "Yes, reset"), ("n", "No, keep my code")])
+
+
+def solution_question(exercise: Exercise) -> ChoiceDialog:
+    """The reference solution before the exercise passed: ``y`` shows it."""
+    return ChoiceDialog(
+        "The solution",
+        f"Exercise {exercise.number} has not passed yet. See the reference solution "
+        "anyway? Reading it spoils the puzzle; a hint (h) may be enough.",
+        [("y", "Yes, show me the solution"), ("n", "No, let me try again")],
+    )

@@ -5,55 +5,51 @@ folder (side by side from WIDE_AT columns; below that one pane at a time, ctrl+t
 ctrl+r switch). Every save, from this editor or any other, starts a check in a
 thread worker; a newer save cancels a running one. The verdict names the mistake
 and draws the learner's own graph in the graph explorer, the nodes whose grad is
-wrong marked ✗.
+wrong marked ✗; a pass draws their graph of the exercise's main check.
 
 The screen gets everything it needs as constructor arguments (the course, the
 workspace, a progress file) and tells the app what happened with messages
 (:class:`WorkbenchScreen.ExercisePassed`); the app opens it on :class:`OpenWorkbench`.
+The editor and the file behind it are ``tutor.widgets.workbench_editor``, the check
+worker and the result pane ``tutor.widgets.workbench_result``.
 """
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import subprocess
-import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events, on, work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual import events, on
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Static, TextArea
 
-from tutor.screens.dialogs import ChoiceDialog, TextDialog
+from tutor.screens.dialogs import (
+    TextDialog,
+    reset_question,
+    solution_question,
+    unsaved_question,
+)
 from tutor.textual_compat import is_live
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
-from tutor.widgets.workbench_panels import (
-    FAIL_MARK,
-    PASS_MARK,
-    CodeEditor,
-    ExerciseText,
-    LearnerGraph,
-    VerdictView,
-)
+from tutor.widgets.workbench_editor import LearnerFileEditor
+from tutor.widgets.workbench_panels import PASS_MARK, CodeEditor, ExerciseText, WorkbenchStatus
+from tutor.widgets.workbench_result import ResultPane
 from tutor.workbench_session import (
     Checker,
     Exercise,
-    FileWatch,
     Verdict,
     WorkbenchProgress,
-    keep_aside,
-    read_text,
+    kept_notice,
     save_text,
+    shown_path,
 )
 
 __all__ = ["PANES", "WIDE_AT", "WorkbenchScreen"]
@@ -129,22 +125,11 @@ class WorkbenchScreen(Screen[None]):
             super().__init__()
             self.exercise = exercise
 
-    class CheckFinished(Message):
-        """From the check worker: the verdict on one save."""
-
-        def __init__(self, token: int, exercise: Exercise, verdict: Verdict) -> None:
-            super().__init__()
-            self.token = token
-            self.exercise = exercise
-            self.verdict = verdict
-
     pane: var[str] = var("editor")
     """Below WIDE_AT columns, the pane on show: text, editor or result."""
 
     wide: var[bool] = var(False)
     checking: var[bool] = var(False, init=False)
-    dirty: var[bool] = var(False, init=False)
-    """Whether the editor holds edits that are not saved."""
 
     def __init__(
         self,
@@ -168,12 +153,7 @@ class WorkbenchScreen(Screen[None]):
         self.poll_seconds = poll_seconds
         self.index = self._start_index()
         self.verdict: Verdict | None = None
-        self._saved_text = ""
-        self._watch: FileWatch | None = None
-        self._token = 0
-        self._cancel: threading.Event | None = None
-        self._started = 0.0
-        self._asking = False  # a dialog about the file is open: the poll waits for it
+        self._editor: LearnerFileEditor | None = None
 
     @classmethod
     def for_progress(
@@ -184,24 +164,9 @@ class WorkbenchScreen(Screen[None]):
         ``lessons.workbench.default_workspace``), passes recorded in ``store`` and the
         screen's own state in ``workbench.json`` beside it. A workspace that cannot be
         made is a message on the screen, never an exception."""
-        from tutor.workbench_course import BuildMicrograd
+        from tutor.workbench_course import learners_course
 
-        course = BuildMicrograd()
-        home = Path(store.home)
-        workspace = (folder or home / "workbench").expanduser()
-        problem = None
-        try:
-            course.init_workspace(workspace)
-        except OSError as error:
-            problem = f"The workspace {workspace} could not be made: {error}"
-        progress = WorkbenchProgress(
-            home / "workbench.json",
-            store=store,
-            course_id=course.id,
-            numbers={each.id: each.number for each in course.exercises},
-        )
-        if exercise is not None and any(each.id == exercise for each in course.exercises):
-            progress.current = exercise  # where the list or the palette asked to go
+        course, workspace, progress, problem = learners_course(store, folder, exercise)
         return cls(course, workspace, progress, problem=problem)
 
     # -- what is where
@@ -213,6 +178,11 @@ class WorkbenchScreen(Screen[None]):
     @property
     def path(self) -> Path:
         return self.workspace / self.exercise.file
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the editor holds edits that are not saved."""
+        return self._editor is not None and self._editor.dirty
 
     def _start_index(self) -> int:
         ids = [exercise.id for exercise in self.exercises]
@@ -230,15 +200,14 @@ class WorkbenchScreen(Screen[None]):
         with Horizontal(id="wb-body"):
             yield ExerciseText(id="wb-text")
             with Vertical(id="wb-work"):
-                yield CodeEditor.for_python("", id="wb-editor")
-                with Vertical(id="wb-result"):
-                    with VerticalScroll(id="wb-verdict-scroll"):
-                        yield VerdictView(id="wb-verdict")
-                    yield LearnerGraph(id="wb-graph")
-        yield Static(id="wb-status")
+                yield LearnerFileEditor.for_python("", id="wb-editor")
+                yield ResultPane(id="wb-result")
+        yield WorkbenchStatus(id="wb-status")
         yield CompactFooter()
 
     def on_mount(self) -> None:
+        self._editor = self.query_one(LearnerFileEditor)
+        self.watch(self._editor, "dirty", self._show_status, init=False)
         self.query_one("#wb-text").border_title = "exercise"
         self.query_one("#wb-verdict-scroll").border_title = "result"
         self._fit(self.app.size.width)
@@ -249,6 +218,7 @@ class WorkbenchScreen(Screen[None]):
             self.notify(self.problem, severity="error", timeout=15, markup=False)
         if self.progress.problem:
             self.notify(self.progress.problem, severity="warning", timeout=10, markup=False)
+        self._tell_kept()
         self._show_pane("editor" if self.wide else "text")
 
     def on_resize(self, event: events.Resize) -> None:
@@ -265,9 +235,6 @@ class WorkbenchScreen(Screen[None]):
         for name in PANES:
             self.set_class(pane == name, f"-pane-{name}")
 
-    def watch_dirty(self) -> None:
-        self._show_status()
-
     def watch_checking(self) -> None:
         self._show_status()
 
@@ -283,37 +250,15 @@ class WorkbenchScreen(Screen[None]):
         self.start_check(count=count)
 
     def _load_file(self) -> None:
-        editor = self.query_one(CodeEditor)
-        self._watch = FileWatch(self.path)
-        try:
-            text = read_text(self.path)
-        except OSError as error:
-            text = ""
-            self.notify(
-                f"Cannot read {self.exercise.file}: {error.strerror or error}. "
-                "x resets it to the stub.",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
-        if editor.text != text:
-            editor.load_text(text)
-        self._saved_text = text
-        self.dirty = False
+        self.query_one(LearnerFileEditor).open_file(self.path, self.exercise.file)
         self._go_to_section()
 
     def _go_to_section(self) -> None:
         """Put the editor's cursor where this exercise starts: its first ``TODO
         (exercise N)`` (or ``# >>> exercise N`` marker). Nothing moves once those are gone."""
-        editor = self.query_one(CodeEditor)
         number = self.exercise.number
         markers = (f"TODO (exercise {number})", f"# >>> exercise {number}:")
-        for row, line in enumerate(editor.text.splitlines()):
-            if any(marker in line for marker in markers):
-                editor.cursor_location = (row, 0)
-                # Once laid out, scroll so the exercise starts near the top, its method above.
-                self.call_after_refresh(editor.scroll_to, y=max(row - 3, 0), animate=False)
-                return
+        self.query_one(LearnerFileEditor).go_to_first(markers)
 
     def _show_text(self) -> None:
         exercise = self.exercise
@@ -322,44 +267,28 @@ class WorkbenchScreen(Screen[None]):
             len(self.exercises),
             passed=self.progress.passed(exercise.id),
             hints_shown=self.progress.hints_shown(exercise.id),
-            workspace=_shown_path(self.workspace),
+            workspace=shown_path(self.workspace),
         )
         self.sub_title = f"exercise {exercise.number} of {len(self.exercises)}"
         self.query_one(CodeEditor).border_title = exercise.file
 
     def _show_verdict(self) -> None:
-        self.query_one(VerdictView).show(self.verdict, self.exercise)
-        graph = self.query_one(LearnerGraph)
-        verdict = self.verdict
-        shown = graph.show_snapshot(
-            verdict.graph if verdict else None, verdict.differing if verdict else ()
-        )
+        shown = self.query_one(ResultPane).show(self.verdict, self.exercise)
         self.set_class(not shown, "-no-learner-graph")
         self._show_status()
 
     def _show_status(self) -> None:
         if not is_live(self):
             return
-        status = Text()
-        saved = "● unsaved" if self.dirty else "saved"
-        status.append(f"{self.exercise.number}/{len(self.exercises)} {saved} · ")
-        verdict = self.verdict
-        if self.checking:
-            status.append(f"checking… {time.monotonic() - self._started:.1f} s", style="bold")
-        elif verdict is None or verdict.cancelled:
-            status.append("not checked yet")
-        elif verdict.passed:
-            status.append(f"{PASS_MARK} passed", style="bold")
-        else:
-            status.append(f"{FAIL_MARK} not yet", style="bold")
-            if verdict.mistake:
-                status.append(f": {verdict.mistake}")
-        if not self.wide and self.pane != "result" and verdict is not None and not self.checking:
-            status.append(" · ^r result")
-        widget = self.query_one("#wb-status", Static)
-        widget.update(status)
-        widget.set_class(bool(verdict and verdict.passed and not self.checking), "-passed")
-        widget.set_class(bool(verdict and not verdict.passed and not self.checking), "-failed")
+        checking = self.checking
+        started = self.query_one(ResultPane).started
+        self.query_one(WorkbenchStatus).show(
+            f"{self.exercise.number}/{len(self.exercises)}",
+            dirty=self.dirty,
+            checking_for=time.monotonic() - started if checking else None,
+            verdict=self.verdict,
+            point_to_result=not self.wide and self.pane != "result" and not checking,
+        )
 
     def _tick(self) -> None:
         if self.checking:
@@ -372,34 +301,20 @@ class WorkbenchScreen(Screen[None]):
 
         ``count``: a failure counts towards opening the solution (a save does; opening
         an exercise does not)."""
-        if self._cancel is not None:
-            self._cancel.set()
-        self._cancel = threading.Event()
-        self._token += 1
-        self._started = time.monotonic()
-        self._counts = count
+        self.query_one(ResultPane).start(self.checker, self.workspace, self.exercise, counts=count)
         self.checking = True
-        self._check(self._token, self.exercise, self._cancel)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="check")
-    def _check(self, token: int, exercise: Exercise, cancel: threading.Event) -> None:
-        try:
-            verdict = self.checker.check(self.workspace, exercise, cancel)
-        except Exception as error:  # a checker's own failure is a message, not a crash
-            verdict = Verdict(False, f"The check itself failed: {type(error).__name__}: {error}")
-        self.post_message(self.CheckFinished(token, exercise, verdict))
-
-    @on(CheckFinished)
-    def _check_finished(self, message: CheckFinished) -> None:
-        if message.token != self._token or not is_live(self):
-            return  # a newer save is being checked
+    @on(ResultPane.CheckFinished)
+    def _check_finished(self, message: ResultPane.CheckFinished) -> None:
+        if not is_live(self):
+            return
         self.checking = False
         verdict = message.verdict
         if verdict.cancelled:
             return
         exercise = message.exercise
         first_pass = verdict.passed and not self.progress.passed(exercise.id)
-        if verdict.passed or self._counts:
+        if verdict.passed or message.counts:
             self.progress.record(exercise.id, verdict.passed)
         self.verdict = verdict
         self._show_verdict()
@@ -416,76 +331,31 @@ class WorkbenchScreen(Screen[None]):
 
     def poll_file(self) -> None:
         """Called every POLL_SECONDS: a file changed by any editor is checked again."""
-        if self._watch is None or self._asking or not is_live(self):
-            return
-        if not self._watch.changed():
-            return
-        if not self._watch.state.exists:
-            self.notify(
-                f"{self.exercise.file} is gone from the workspace. ctrl+s writes the "
-                "editor's text back; x resets it to the stub.",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-            self._saved_text = ""
-            self.dirty = True
-            return
-        try:
-            text = read_text(self.path)
-        except OSError:
-            return  # it went again between the look and the read: the next poll sees it
-        if not self.dirty:
-            self.query_one(CodeEditor).replace_all(text)
-            self._saved_text = text
-            self.dirty = False
-            self.notify(f"{self.exercise.file} changed on disk: reloaded.", timeout=3)
+        if is_live(self) and self.query_one(LearnerFileEditor).poll():
             self.start_check()
-            return
-        self._asking = True
-        self.start_check()  # the file on disk is what counts, whatever the answer
 
-        def answered(answer: str | None) -> None:
-            self._asking = False
-            if answer == "l":
-                editor = self.query_one(CodeEditor)
-                kept = self._keep_text_aside(editor.text, "unsaved")
-                editor.replace_all(text)
-                self._saved_text = text
-                self.dirty = False
-                if kept is not None:
-                    self.notify(f"Your unsaved edits are kept in {kept.name}.", timeout=8)
-            else:
-                self._saved_text = text
-                self.dirty = self.query_one(CodeEditor).text != text
-
-        self.app.push_screen(
-            ChoiceDialog(
-                "Changed on disk",
-                f"{self.exercise.file} changed on disk while you had unsaved edits here.",
-                [
-                    ("l", "Load the file from disk (your edits are kept in a copy beside it)"),
-                    ("k", "Keep editing your version (ctrl+s will save it over the disk's)"),
-                ],
-            ),
-            answered,
-        )
-
-    def _keep_text_aside(self, text: str, why: str) -> Path | None:
-        """Write ``text`` beside the file as ``<name>.<why>-<time>``; None if that fails."""
-        try:
-            target = keep_aside(self.path, why) if self.path.exists() else None
-            if target is None:
-                target = self.path.with_name(f"{self.path.name}.{why}")
-            save_text(target, text)
-        except OSError as error:
-            self.notify(f"Could not keep a copy: {error}", severity="error", markup=False)
+    def keep_unsaved_work(self) -> Path | None:
+        """The tutor is closing (ctrl+q, a hang-up) or this screen is going: write the
+        editor's unsaved edits beside the file as ``<name>.unsaved-<time>``, to be told
+        the next time the workbench opens. Nothing asks: a hang-up cannot answer.
+        The app calls it before it exits; the screen's unmount calls it again, which
+        writes nothing new."""
+        if self._editor is None:
             return None
+        now = datetime.now()
+        target = self._editor.keep_unsaved(now)
+        if target is None:
+            return None
+        try:
+            shown = target.relative_to(self.workspace).as_posix()
+        except ValueError:
+            shown = str(target)
+        self.progress.note_kept(shown, now)
         return target
 
-    @on(TextArea.Changed, "#wb-editor")
-    def _edited(self) -> None:
-        self.dirty = self.query_one(CodeEditor).text != self._saved_text
+    def _tell_kept(self) -> None:
+        for kept in self.progress.take_kept():
+            self.notify(kept_notice(kept), title="Kept for you", timeout=20, markup=False)
 
     # -- actions
 
@@ -540,7 +410,8 @@ class WorkbenchScreen(Screen[None]):
         self.refresh_bindings()
 
     def action_save(self) -> None:
-        text = self.query_one(CodeEditor).text
+        editor = self.query_one(LearnerFileEditor)
+        text = editor.text
         try:
             save_text(self.path, text)
         except OSError as error:
@@ -552,10 +423,7 @@ class WorkbenchScreen(Screen[None]):
                 markup=False,
             )
             return
-        self._saved_text = text
-        self.dirty = False
-        if self._watch is not None:
-            self._watch.remember()
+        editor.is_saved(text)
         self.start_check()
 
     def action_save_anywhere(self) -> None:
@@ -602,17 +470,12 @@ class WorkbenchScreen(Screen[None]):
         def answered(answer: str | None) -> None:
             if answer == "s":
                 self.action_save()
+            if answer == "d":
+                self.query_one(LearnerFileEditor).discarding = True
             if answer in ("s", "d"):
                 self.dismiss(None)
 
-        self.app.push_screen(
-            ChoiceDialog(
-                "Unsaved edits",
-                f"Your edits to {self.exercise.file} are not saved.",
-                [("s", "Save them, then leave"), ("d", "Leave without saving them")],
-            ),
-            answered,
-        )
+        self.app.push_screen(unsaved_question(self.exercise), answered)
 
     def action_edit(self) -> None:
         self._show_pane("editor")
@@ -672,15 +535,7 @@ class WorkbenchScreen(Screen[None]):
             if answer == "y":
                 self._show_solution()
 
-        self.app.push_screen(
-            ChoiceDialog(
-                "The solution",
-                f"Exercise {exercise.number} has not passed yet. See the reference solution "
-                "anyway? Reading it spoils the puzzle; a hint (h) may be enough.",
-                [("y", "Yes, show me the solution"), ("n", "No, let me try again")],
-            ),
-            answered,
-        )
+        self.app.push_screen(solution_question(exercise), answered)
 
     def _show_solution(self) -> None:
         exercise = self.exercise
@@ -694,31 +549,13 @@ class WorkbenchScreen(Screen[None]):
             if answer == "y":
                 self._reset()
 
-        kept = f"{Path(exercise.file).name}.before-reset-<time>"
-        if getattr(self.course, "resets_sections", True):
-            question = (
-                f"Put exercise {exercise.number}'s part of {exercise.file} back to the stub? "
-                f"Your whole file is kept beside it first, as {kept}."
-            )
-        else:
-            question = (
-                f"Put {exercise.file} back to the stub? The exercises share its methods, so "
-                f"the whole file goes back, every exercise in it. Your file is kept beside "
-                f"it first, as {kept}."
-            )
-        self.app.push_screen(
-            ChoiceDialog(
-                "Reset",
-                question,
-                [("y", "Yes, reset"), ("n", "No, keep my code")],
-            ),
-            answered,
-        )
+        whole_file = not getattr(self.course, "resets_sections", True)
+        self.app.push_screen(reset_question(exercise, whole_file=whole_file), answered)
 
     def _reset(self) -> None:
-        editor = self.query_one(CodeEditor)
+        editor = self.query_one(LearnerFileEditor)
         current = editor.text
-        kept = self._keep_text_aside(current, "before-reset")
+        kept = editor.keep_text_aside(current, "before-reset")
         if kept is None:
             return  # nothing is thrown away without a copy
         text, section_only = self.course.reset_text(self.exercise, current)
@@ -728,10 +565,7 @@ class WorkbenchScreen(Screen[None]):
             self.notify(f"Could not reset: {error}", severity="error", markup=False)
             return
         editor.replace_all(text)
-        self._saved_text = text
-        self.dirty = False
-        if self._watch is not None:
-            self._watch.remember()
+        editor.is_saved(text)
         what = "This exercise's part" if section_only else "The whole file (its markers were gone)"
         self.notify(
             f"{what} is back to the stub. Your file was kept as {kept.name}.",
@@ -741,57 +575,14 @@ class WorkbenchScreen(Screen[None]):
         self.start_check(count=False)
 
     def action_external_editor(self) -> None:
-        command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ""
-        try:
-            argv = shlex.split(command)
-        except ValueError:
-            argv = []
-        if not argv:
-            self.notify(
-                "No $EDITOR is set. Use the editor here, or set EDITOR (for example "
-                "EDITOR=nano) before starting the tutor.",
-                severity="warning",
-                timeout=8,
-                markup=False,
-            )
-            return
-        if shutil.which(argv[0]) is None:
-            self.notify(
-                f"$EDITOR is {command!r}, which is not a program found here.",
-                severity="error",
-                timeout=8,
-                markup=False,
-            )
+        editor = self.query_one(LearnerFileEditor)
+        argv = editor.external_command()
+        if argv is None:
             return
         if self.dirty:
             self.action_save()
-        try:
-            with self.app.suspend():
-                code = subprocess.call([*argv, str(self.path)])
-        except SuspendNotSupported:
-            self.notify(
-                "This terminal cannot hand itself to another program (a browser cannot). "
-                f"Edit here, or open {self.path} in another window: the tutor sees each save.",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-            return
-        except OSError as error:
-            self.notify(f"Could not run {command!r}: {error}", severity="error", markup=False)
-            return
-        if code != 0:
-            self.notify(f"{argv[0]} ended with exit code {code}.", severity="warning", markup=False)
-        self.poll_file()
+        if editor.run_external(argv):
+            self.poll_file()
 
     def on_unmount(self) -> None:
-        if self._cancel is not None:
-            self._cancel.set()  # a check still running stops with the screen
-
-
-def _shown_path(path: Path) -> str:
-    """``~/…`` for a folder under the home directory: shorter, and what a learner types."""
-    try:
-        return f"~/{path.resolve().relative_to(Path.home().resolve())}"
-    except (ValueError, RuntimeError, OSError):
-        return str(path)
+        self.keep_unsaved_work()  # the result pane cancels a check still running

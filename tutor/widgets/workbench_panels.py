@@ -26,6 +26,7 @@ __all__ = [
     "ExerciseText",
     "LearnerGraph",
     "VerdictView",
+    "WorkbenchStatus",
     "python_highlighting",
     "verdict_text",
 ]
@@ -192,6 +193,39 @@ def _expected(graph: Mapping, expected: Mapping) -> str:
         name, node = names.get(key, (key, {}))
         parts.append(f"{name}.grad is {node.get('grad')}, should be {expected[key]:.6g}")
     return "; ".join(parts)
+
+
+class WorkbenchStatus(Static):
+    """The line under the panes: where in the course, saved or not, the last verdict."""
+
+    def show(
+        self,
+        position: str,
+        *,
+        dirty: bool,
+        checking_for: float | None,
+        verdict: Verdict | None,
+        point_to_result: bool,
+    ) -> None:
+        """``checking_for``: seconds a check has run, None when none runs;
+        ``point_to_result``: the result is out of sight, say which key shows it."""
+        checking = checking_for is not None
+        status = Text(f"{position} {'● unsaved' if dirty else 'saved'} · ")
+        if checking_for is not None:
+            status.append(f"checking… {checking_for:.1f} s", style="bold")
+        elif verdict is None or verdict.cancelled:
+            status.append("not checked yet")
+        elif verdict.passed:
+            status.append(f"{PASS_MARK} passed", style="bold")
+        else:
+            status.append(f"{FAIL_MARK} not yet", style="bold")
+            if verdict.mistake:
+                status.append(f": {verdict.mistake}")
+        if point_to_result and verdict is not None:
+            status.append(" · ^r result")
+        self.update(status)
+        self.set_class(bool(verdict and verdict.passed and not checking), "-passed")
+        self.set_class(bool(verdict and not verdict.passed and not checking), "-failed")
 
 
 class VerdictView(Static):
