@@ -413,6 +413,25 @@ async def test_nothing_is_clipped_and_the_panes_fit(tmp_path, width):
             assert widget.region.right <= width
 
 
+@pytest.mark.parametrize("width", [80, 120])
+async def test_long_lines_wrap_when_the_editor_is_alone(tmp_path, width):
+    app = make_app(tmp_path / "home")
+    async with app.run_test(size=(width, 24 if width == 80 else 40)) as pilot:
+        screen = await settle(pilot)
+        if not screen.wide:
+            await pilot.press("ctrl+t")
+            await pilot.pause()
+        editor = screen.query_one(CodeEditor)
+        assert editor.soft_wrap == (width < 120)  # side by side, the editor is wide enough
+        row, _ = editor.cursor_location
+        assert "TODO (exercise 1)" in editor.document.get_line(row)
+        # The exercise's first TODO is on screen, whatever wrapped above it.
+        y = editor.wrapped_document.location_to_offset((row, 0)).y if editor.soft_wrap else row
+        assert editor.scroll_y <= y < editor.scroll_y + editor.scrollable_content_region.height
+        await pilot.press("down", *"# mine")
+        assert "# mine" in editor.text and screen.dirty
+
+
 def test_workbench_alone_at_a_terminal_opens_the_app(monkeypatch, tmp_path):
     from tutor import cli
 

@@ -229,6 +229,8 @@ class WorkbenchScreen(Screen[None]):
 
     def watch_wide(self, wide: bool) -> None:
         self.set_class(wide, "-wide")
+        # One pane at a time is too narrow for the stubs' long lines: wrap them there.
+        self.query_one(LearnerFileEditor).soft_wrap = not wide
         self.refresh_bindings()
 
     def watch_pane(self, pane: str) -> None:

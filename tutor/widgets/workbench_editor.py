@@ -87,8 +87,13 @@ class LearnerFileEditor(CodeEditor):
             if any(marker in line for marker in markers):
                 self.cursor_location = (row, 0)
                 # Once laid out, scroll so that line is near the top, what leads to it above.
-                self.call_after_refresh(self.scroll_to, y=max(row - 3, 0), animate=False)
+                self.call_after_refresh(self._scroll_near_top, row)
                 return
+
+    def _scroll_near_top(self, row: int) -> None:
+        # Soft-wrapped, the line's place on screen counts the wrapped lines above it.
+        y = self.wrapped_document.location_to_offset((row, 0)).y if self.soft_wrap else row
+        self.scroll_to(y=max(y - 3, 0), animate=False)
 
     # -- the file on disk
 
