@@ -29,6 +29,7 @@ from textual.widget import AwaitMount
 from engine.train import TrainConfig
 from lessons.curriculum import Curriculum, Entry
 from lessons.progress import ProgressStore, learner_home
+from lessons.workbench.exercises import COURSE_ID as WORKBENCH_COURSE
 from tutor import performance
 from tutor.ascii_mode import ASCII_CLASS, ASCII_FILTER, ascii_key_display
 from tutor.commands import TutorCommands
@@ -431,4 +432,4 @@ def _silence_a_dead_terminal() -> None:
 
 def _is_exercise(entry: Entry) -> bool:
     """Whether ``entry`` is one of Build micrograd's exercises, which the workbench opens."""
-    return entry.course.noun == "exercise"
+    return entry.course.id == WORKBENCH_COURSE

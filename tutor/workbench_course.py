@@ -88,12 +88,7 @@ def learners_course(
         course.init_workspace(workspace)
     except OSError as error:
         problem = f"The workspace {workspace} could not be made: {error}"
-    progress = WorkbenchProgress(
-        home / "workbench.json",
-        store=store,
-        course_id=course.id,
-        numbers={each.id: each.number for each in course.exercises},
-    )
+    progress = WorkbenchProgress(home / "workbench.json", store=store)
     if exercise is not None and any(each.id == exercise for each in course.exercises):
         progress.current = exercise  # where the list or the palette asked to go
     return course, workspace, progress, problem

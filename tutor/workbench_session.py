@@ -303,13 +303,9 @@ class WorkbenchProgress:
         path: Path,
         *,
         store=None,
-        course_id: str = "",
-        numbers: Mapping[str, int] | None = None,
     ) -> None:
         self.path = path
         self.store = store
-        self.course_id = course_id
-        self.numbers = dict(numbers or {})
         self.problem: str | None = None
         self.current: str | None = None
         self.exercises: dict[str, dict] = {}
