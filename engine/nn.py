@@ -128,7 +128,10 @@ class Layer(Module):
 
 
 class MLP(Module):
-    """Layers in a row; hidden layers use ``activation``, the last is linear."""
+    """Layers in a row; hidden layers use ``activation``, the last one
+    ``output_activation``: linear, as in micrograd, unless told otherwise (the
+    lecture's network squashes its output with tanh too: ``output_activation="tanh"``).
+    """
 
     def __init__(
         self,
@@ -136,13 +139,17 @@ class MLP(Module):
         nouts: Sequence[int],
         activation: str = "tanh",
         rng: random.Random | None = None,
+        *,
+        output_activation: str = "linear",
     ) -> None:
         if not nouts:
             raise ValueError("an MLP needs at least one layer size, like [16, 16, 1]")
         activation = _choose_activation(activation, None)
+        output_activation = _choose_activation(output_activation, None)
         sizes = [nin, *nouts]
+        last = len(nouts) - 1
         self.layers = [
-            Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else "linear", rng)
+            Layer(sizes[i], sizes[i + 1], activation if i < last else output_activation, rng)
             for i in range(len(nouts))
         ]
 

@@ -252,3 +252,12 @@ def test_micrograds_moons_demo_is_reproduced():
     assert losses[99] == pytest.approx(0.010978370135492717, abs=1e-6)
     assert accuracies[99] == 1.0
     assert accuracies.index(1.0) == 40
+
+
+def test_the_lectures_network_squashes_its_output_too():
+    model = MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh")
+    assert [layer.neurons[0].activation for layer in model.layers] == ["tanh"] * 3
+    assert -1.0 < model([50.0, -50.0, 50.0]).data < 1.0
+    assert MLP(3, [4, 1]).layers[-1].neurons[0].activation == "linear"
+    with pytest.raises(ValueError, match="unknown activation"):
+        MLP(3, [4, 1], output_activation="softmax")
