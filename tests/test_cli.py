@@ -14,6 +14,7 @@ import pytest
 
 from lessons.progress import ProgressStore
 from lessons.registry import all_lessons, default_curriculum
+from lessons.workbench.exercises import EXERCISES
 from lessons.workbench.progress import mark_passed
 from tutor import cli
 from tutor.app import TutorApp
@@ -68,7 +69,7 @@ def test_list_numbers_every_lesson_and_ticks_completed_ones(capsys, home):
     lessons = all_lessons()
     built = lines[len(lessons) :]
     lines = lines[: len(lessons)]
-    assert built[:2] == ["", "Build micrograd"] and len(built) == 2 + 11
+    assert built[:2] == ["", "Build micrograd"] and len(built) == 2 + len(EXERCISES)
     assert built[2].startswith("✓  1. Value") and built[2].endswith("(build/value)")
     assert built[3].startswith("   2. ")
     for line, lesson in zip(lines, lessons, strict=True):
@@ -105,8 +106,9 @@ def test_learners_tells_a_teacher_how_far_each_learner_has_got(capsys, home):
     assert cli.main(["learners"]) == 0
     lines = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
     assert lines == [
-        f"ana-maría 1/{len(lessons)} lessons 6/{steps} steps 1/11 exercises at lesson 2, step 3",
-        f"bob 0/{len(lessons)} lessons 0/{steps} steps 0/11 exercises not started",
+        f"ana-maría 1/{len(lessons)} lessons 6/{steps} steps 1/{len(EXERCISES)} exercises "
+        "at lesson 2, step 3",
+        f"bob 0/{len(lessons)} lessons 0/{steps} steps 0/{len(EXERCISES)} exercises not started",
     ]
     assert cli.main(["--ascii", "learners"]) == 0
     assert capsys.readouterr().out.split()[0] == "ana-maria"

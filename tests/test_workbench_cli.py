@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from workbench_helpers import REFERENCE_ENGINE, make_workspace, plant
+from workbench_helpers import REFERENCE_ENGINE, make_workspace, plant, reference_workspace
 
 from lessons.progress import ProgressStore
 from lessons.registry import default_curriculum
@@ -18,6 +18,7 @@ from lessons.workbench.progress import passed_exercises
 from lessons.workbench.runner import Limits
 from lessons.workbench.workspace import (
     FILES,
+    OLD_STUBS,
     default_workspace,
     init_workspace,
     stub_text,
@@ -92,31 +93,42 @@ def test_init_where_nothing_can_be_written_is_bad_usage(tmp_path):
 
 
 def test_verify_on_the_stubs_fails_exercise_1_and_says_where(tmp_path):
-    folder = make_workspace(tmp_path / "ws")
+    # nn.py as an older course wrote it, never edited: verify makes it today's stub
+    folder = make_workspace(tmp_path / "ws", nn=OLD_STUBS["mygrad/nn.py"][0])
     code, out, _ = _run("verify", directory=folder)
     assert code == 1
     lines = out.splitlines()
-    assert lines[0] == "✗ 1 Value: not written yet"
-    assert "mygrad/engine.py, line 18 still raises NotImplementedError" in lines[1]
-    assert "0 of 11 exercises pass. Fix exercise 1, save, and run again:" in out
+    assert lines[:2] == [
+        "Updated mygrad/nn.py: it still held the older course's note, never edited; now it has",
+        "  the stubs of exercises 12-16.",
+    ]
+    assert (folder / "mygrad" / "nn.py").read_text() == stub_text("mygrad/nn.py")
+    assert lines[2] == "✗ 1 Value: not written yet"
+    assert "mygrad/engine.py, line 18 still raises NotImplementedError" in lines[3]
+    assert f"0 of {LAST} exercises pass. Fix exercise 1, save, and run again:" in out
 
 
 def test_verify_on_the_reference_passes_everything_and_records_it(tmp_path, home):
-    folder = make_workspace(tmp_path / "ws", REFERENCE_ENGINE)
+    folder = reference_workspace(tmp_path / "ws")
     code, out, _ = _run("verify", directory=folder)
     assert code == 0, out
-    assert out.splitlines()[:LAST] == [
+    assert out.splitlines()[:16] == [
         "✓ 1 Value", "✓ 2 + and *, forward", "✓ 3 Local rules by hand", "✓ 4 tanh",
         "✓ 5 backward()", "✓ 6 A Value used twice", "✓ 7 Plain numbers", "✓ 8 **, -, /",
         "✓ 9 exp, and tanh from it", "✓ 10 relu", "✓ 11 A graph 5,000 deep",
+        "✓ 12 Module and zero_grad", "✓ 13 Neuron", "✓ 14 Layer", "✓ 15 MLP",
+        "✓ 16 Training, and zero_grad forgotten",
     ]  # fmt: skip
-    assert out.rstrip().endswith("All 11 exercises pass: your Value does backpropagation.")
+    assert len(out.splitlines()) == LAST + 2
+    assert out.rstrip().endswith(
+        f"All {LAST} exercises pass: your own micrograd backpropagates, and it learns."
+    )
     store = ProgressStore(home)
     assert passed_exercises(store) == frozenset(range(1, LAST + 1))
     course = default_curriculum().course(COURSE_ID)
     assert course.tally(store).items_done == LAST  # the lessons list and learners agree
     code, out, _ = _run(directory=folder)
-    assert code == 0 and "Passed: 1-11 (of 11" in out
+    assert code == 0 and f"Passed: 1-{LAST} (of {LAST}" in out
 
 
 def test_verify_names_the_mistake_and_stops_there(tmp_path):
@@ -130,12 +142,12 @@ def test_verify_names_the_mistake_and_stops_there(tmp_path):
                          "✓ 4 tanh", "✓ 5 backward()"]  # fmt: skip
     assert lines[5] == "✗ 6 A Value used twice: = instead of +="
     assert "    a.grad is 1.0, should be 2.0." in lines
-    assert "✓ 7" not in out and "5 of 11 exercises pass" in out
+    assert "✓ 7" not in out and f"5 of {LAST} exercises pass" in out
     assert "micrograd-tutor --learner ana workbench verify --dir" in out
 
 
 def test_verify_in_plain_ascii_when_the_terminal_cannot_show_a_tick(tmp_path):
-    folder = make_workspace(tmp_path / "ws", REFERENCE_ENGINE)
+    folder = reference_workspace(tmp_path / "ws")
     code, out, _ = _run("verify", directory=folder, encoding="ascii")
     assert code == 0 and out.splitlines()[0] == "PASS 1 Value"
     out.encode("ascii")
@@ -179,7 +191,7 @@ def test_what_the_learners_code_prints_is_shown_after_a_failure(tmp_path):
 def test_a_damaged_progress_file_is_moved_aside_and_verify_goes_on(tmp_path, home):
     home.mkdir(parents=True)
     (home / "progress.json").write_text("{not json")
-    folder = make_workspace(tmp_path / "ws", REFERENCE_ENGINE)
+    folder = reference_workspace(tmp_path / "ws")
     code, _, err = _run("verify", directory=folder)
     assert code == 0
     assert "damaged" in err and "Traceback" not in err
@@ -205,8 +217,8 @@ def test_results_arrive_one_by_one_and_a_hang_is_stopped_at_its_exercise(tmp_pat
 
 
 def test_check_workspace_refuses_an_exercise_that_does_not_exist(tmp_path):
-    with pytest.raises(ValueError, match="1 to 11"):
-        check_workspace(make_workspace(tmp_path / "ws"), 12)
+    with pytest.raises(ValueError, match=f"1 to {LAST}"):
+        check_workspace(make_workspace(tmp_path / "ws"), LAST + 1)
 
 
 # -- the tutor's command line -----------------------------------------------------------

@@ -15,13 +15,16 @@ import re
 import pytest
 from workbench_helpers import (
     LECTURE,
+    LECTURE_NN,
     RECURSIVE_TOPO,
     REFERENCE_ENGINE,
+    REFERENCE_NN,
     judge_in_process,
     loop_topo_of_reference,
     make_workspace,
     observe_in_process,
     plant,
+    reference_workspace,
 )
 
 from lessons.workbench import checks, probes
@@ -33,12 +36,16 @@ from lessons.workbench.workspace import STUBS
 # -- the course as data ---------------------------------------------------------------
 
 
-def test_eleven_exercises_numbered_in_order_with_unique_ids():
-    assert [e.number for e in EXERCISES] == list(range(1, 12))
+def test_exercises_numbered_in_order_with_unique_ids():
+    assert [e.number for e in EXERCISES] == list(range(1, len(EXERCISES) + 1))
     assert len({e.id for e in EXERCISES}) == len(EXERCISES)
-    assert LAST == 11
+    assert LAST == EXERCISES[-1].number >= 16
     assert get_exercise(5).id == "backward" and get_exercise("reuse").number == 6
-    assert get_exercise("12") is None
+    assert [get_exercise(n).id for n in range(12, 17)] == [
+        "module", "neuron", "layer", "mlp", "training",
+    ]  # fmt: skip
+    assert {get_exercise(n).file for n in range(12, 17)} == {"mygrad/nn.py"}
+    assert get_exercise(str(LAST + 1)) is None
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
@@ -47,8 +54,16 @@ def test_every_exercise_has_prose_a_task_graded_hints_and_checks(exercise):
     assert exercise.task.strip()
     assert 2 <= len(exercise.hints) <= 3
     assert exercise.checks, "an exercise without checks cannot be passed"
-    if exercise.question is not None:
-        assert exercise.question.prompt.endswith("?") and exercise.question.answer
+    question = exercise.question
+    if question is not None:
+        assert question.prompt.endswith("?") and question.answer
+        assert (question.correct is not None) == bool(question.choices)
+        assert question.correct is None or question.correct in question.choices
+        assert not (question.choices and question.number is not None)
+    for curve in exercise.curves:
+        assert curve.check in {c.id for c in exercise.checks}
+        assert curve.path in next(c for c in exercise.checks if c.id == curve.check).observe
+    assert bool(exercise.curves) == bool(exercise.curves_note)
 
 
 def test_check_ids_are_unique_and_their_code_reads_like_the_lecture():
@@ -64,12 +79,18 @@ def test_check_ids_are_unique_and_their_code_reads_like_the_lecture():
 
 def test_checks_use_only_micrograds_public_face():
     allowed = {"data", "grad", "_prev", "_op", "label", "tanh", "exp", "relu", "backward"}
+    # and from exercise 12, the lecture's nn: its classes, parameters() and zero_grad()
+    nn = {"Value", "Module", "Neuron", "Layer", "MLP", "parameters", "zero_grad"}
+    python = {"Random", "uniform", "append"}  # the checks' own fixed starting numbers
     for check in CHECKS:
         used = {
             node.attr for node in ast.walk(ast.parse(check.code)) if isinstance(node, ast.Attribute)
         }
         extra = used - allowed - ({"_backward"} if check.exercise in (3, 4) else set())
+        if check.nn:
+            extra -= nn | python
         assert extra == set(), (check.id, extra)
+        assert check.nn == (check.exercise >= 12)
 
 
 def test_the_lecture_numbers_are_what_the_engine_gives():
@@ -95,7 +116,12 @@ def test_stub_todos_name_exercises_that_exist():
     assert todos <= set(range(1, 12)) and raised <= todos
     assert '__init__(self, data, _children=(), _op="", label="")' in text
     nn = (STUBS / "mygrad" / "nn.py").read_text()
-    assert "next part" in nn and "def " not in nn  # a note, no placeholder exercises
+    todos = {int(n) for n in re.findall(r"TODO \(exercise (\d+)\)", nn)}
+    raised = {int(n) for n in re.findall(r'NotImplementedError\("exercise (\d+)', nn)}
+    assert todos == raised == {12, 13, 14, 15}
+    assert "import random" in nn and "from mygrad.engine import Value" in nn
+    for name in ("Neuron", "Layer", "MLP"):
+        assert f"class {name}(Module):" in nn
 
 
 # -- authoring guarantees -------------------------------------------------------------
@@ -114,14 +140,15 @@ def test_the_stubs_fail_every_exercise_each_on_its_own(tmp_path):
 
 
 def test_the_reference_solution_passes_every_exercise(tmp_path):
-    results = judge_in_process(make_workspace(tmp_path, REFERENCE_ENGINE))
-    assert [(r.number, r.passed) for r in results] == [(n, True) for n in range(1, 12)], [
+    results = judge_in_process(reference_workspace(tmp_path))
+    assert [(r.number, r.passed) for r in results] == [(n, True) for n in range(1, LAST + 1)], [
         r.failure.message for r in results if r.failure
     ]
 
 
 def test_the_lectures_code_passes_every_exercise(tmp_path):
-    results = judge_in_process(make_workspace(tmp_path, LECTURE.read_text()))
+    workspace = make_workspace(tmp_path, LECTURE.read_text(), LECTURE_NN.read_text())
+    results = judge_in_process(workspace)
     assert all(r.passed for r in results) and len(results) == LAST, [
         r.failure.message for r in results if r.failure
     ]
@@ -149,7 +176,8 @@ def test_set_or_tuple_children_and_any_names_pass(tmp_path):
         ('"ReLU"', '"relu"'),
         ('"tanh")', '"tanh-op")'),
     )
-    assert all(r.passed for r in judge_in_process(make_workspace(tmp_path, engine)))
+    results = judge_in_process(make_workspace(tmp_path, engine, REFERENCE_NN))
+    assert all(r.passed for r in results) and len(results) == LAST
 
 
 # -- observations -----------------------------------------------------------------------
@@ -174,7 +202,7 @@ def test_observations_are_json_whatever_the_learner_stores(tmp_path):
     observed = observe_in_process(make_workspace(tmp_path, engine), upto=1)
     json.dumps(observed)  # lists, objects, NaN: all sent as JSON
     failure = judge_exercise(1, observed[1]).failure
-    assert "v.grad is a list ([0]), should be 0.0." in failure.message
+    assert "v.grad is a list ([0.0]), should be 0.0." in failure.message
 
 
 def test_a_wrong_value_is_said_with_the_checks_own_words(tmp_path):

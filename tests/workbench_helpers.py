@@ -15,7 +15,9 @@ from lessons.workbench.workspace import FILES, REFERENCE, STUBS
 
 HERE = Path(__file__).resolve().parent
 LECTURE = HERE / "workbench_fixtures" / "lecture_engine.txt"
+LECTURE_NN = HERE / "workbench_fixtures" / "lecture_nn.txt"
 REFERENCE_ENGINE = (REFERENCE / "mygrad" / "engine.py").read_text(encoding="utf-8")
+REFERENCE_NN = (REFERENCE / "mygrad" / "nn.py").read_text(encoding="utf-8")
 
 # The lecture's own recursive topological sort, for the reference's loop.
 RECURSIVE_TOPO = """\
@@ -47,8 +49,9 @@ def plant(source: str, *substitutions: tuple[str, str], count: int = 1) -> str:
     return source
 
 
-def make_workspace(folder: Path, engine: str | None = None) -> Path:
-    """A workspace in ``folder``: the stubs, with ``engine`` as mygrad/engine.py."""
+def make_workspace(folder: Path, engine: str | None = None, nn: str | None = None) -> Path:
+    """A workspace in ``folder``: the stubs, with ``engine`` as mygrad/engine.py and
+    ``nn`` as mygrad/nn.py."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in FILES:
         target = folder / name
@@ -56,7 +59,14 @@ def make_workspace(folder: Path, engine: str | None = None) -> Path:
         shutil.copyfile(STUBS / name, target)
     if engine is not None:
         (folder / "mygrad" / "engine.py").write_text(engine, encoding="utf-8")
+    if nn is not None:
+        (folder / "mygrad" / "nn.py").write_text(nn, encoding="utf-8")
     return folder
+
+
+def reference_workspace(folder: Path, nn: str | None = None) -> Path:
+    """The course's reference solution, nn.py as ``nn`` when given."""
+    return make_workspace(folder, REFERENCE_ENGINE, REFERENCE_NN if nn is None else nn)
 
 
 def _forget_mygrad() -> None:

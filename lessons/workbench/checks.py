@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from lessons.workbench.compare import GraphComparison, close, compare_graphs, fmt
 from lessons.workbench.mistakes import find_mistake
@@ -32,6 +33,7 @@ __all__ = [
     "ExerciseResult",
     "Report",
     "check_workspace",
+    "engine_nn",
     "expected",
     "judge",
     "judge_check",
@@ -103,7 +105,7 @@ def expected(check_id: str) -> Expected:
     check = _CHECKS[check_id]
     names = None
     if check.expect is None or check.graph is not None:
-        names = (check.engine or check.build)(EngineValue)
+        names = (check.engine or check.build)(engine_nn() if check.nn else EngineValue)
     if check.expect is not None:
         values = dict(check.expect)
     else:
@@ -118,12 +120,34 @@ def expected(check_id: str) -> Expected:
 _CHECKS = {check.id: check for check in CHECKS}
 
 
+@functools.cache
+def engine_nn() -> SimpleNamespace:
+    """What the checks of exercises 12 on call ``nn``, over the tutor's engine: the
+    lecture's network, tanh on every neuron, the last layer too."""
+    from engine import Value as EngineValue
+    from engine import nn
+
+    return SimpleNamespace(
+        Value=EngineValue,
+        Module=nn.Module,
+        Neuron=lambda nin: nn.Neuron(nin, "tanh"),
+        Layer=lambda nin, nout: nn.Layer(nin, nout, "tanh"),
+        MLP=lambda nin, nouts: nn.MLP(nin, nouts, activation="tanh", output_activation="tanh"),
+    )
+
+
 # -- judging ---------------------------------------------------------------------------
 
 
 def _same(got: object, want: object) -> bool:
     if isinstance(want, (int, float)) and not isinstance(want, bool):
         return close(got, float(want))
+    if isinstance(want, list):
+        return (
+            isinstance(got, list)
+            and len(got) == len(want)
+            and all(_same(g, w) for g, w in zip(got, want, strict=True))
+        )
     return type(got) is type(want) and got == want
 
 
@@ -132,7 +156,21 @@ def _shown(value: object) -> str:
         return f"a {value['type']} ({value.get('repr', '')})"
     if isinstance(value, str):
         return repr(value)
+    if isinstance(value, list):
+        return f"a list ([{', '.join(map(fmt, value))}])" if value else "an empty list"
     return fmt(value)
+
+
+def _wrong_line(path: str, meaning: str | None, got: object, want: object) -> str:
+    if isinstance(want, list) and isinstance(got, list) and len(got) == len(want):
+        at = next(i for i, (g, w) in enumerate(zip(got, want, strict=True)) if not _same(g, w))
+        subject = f"{meaning}: " if meaning else ""
+        return (
+            f"{subject}{path}[{at}] is {_shown(got[at])}, should be {_shown(want[at])} "
+            f"(the first of the {len(want)} that differs)."
+        )
+    subject = f"{meaning}: it is" if meaning else f"{path} is"
+    return f"{subject} {_shown(got)}, should be {_shown(want)}."
 
 
 def _where(error: dict) -> str:
@@ -161,11 +199,7 @@ def judge_check(check: Check, seen: dict | None) -> CheckFailure | None:
     wrong = [(path, g, w) for path, g, w in wrong if not _same(g, w)]
     if not wrong:
         return None
-    lines = []
-    for path, g, w in wrong:
-        meaning = check.say.get(path)
-        subject = f"{meaning}: it is" if meaning else f"{path} is"
-        lines.append(f"{subject} {_shown(g)}, should be {_shown(w)}.")
+    lines = [_wrong_line(path, check.say.get(path), g, w) for path, g, w in wrong]
     comparison = None
     if check.graph is not None and seen.get("graph") is not None:
         wanted = expected(check.id)

@@ -22,9 +22,14 @@ from typing import TextIO
 
 from lessons.progress import ProgressStore, learner_home
 from lessons.workbench.checks import LAST, ExerciseResult, check_workspace
-from lessons.workbench.exercises import get_exercise
+from lessons.workbench.exercises import EXERCISES, get_exercise
 from lessons.workbench.progress import next_exercise, passed_exercises, record_report
-from lessons.workbench.workspace import default_workspace, init_workspace, workspace_status
+from lessons.workbench.workspace import (
+    default_workspace,
+    init_workspace,
+    refresh_stubs,
+    workspace_status,
+)
 
 __all__ = ["ACTIONS", "add_arguments", "main", "run"]
 
@@ -92,6 +97,7 @@ def _command(learner: str | None, directory: Path | None):
 def _init(workspace: Path, command, out: TextIO, err: TextIO) -> int:
     try:
         written = init_workspace(workspace)
+        refreshed = refresh_stubs(workspace)
     except OSError as error:
         reason = error.strerror or str(error)
         print(f"{PROG} workbench: error: cannot write {workspace} ({reason})", file=err)
@@ -100,6 +106,9 @@ def _init(workspace: Path, command, out: TextIO, err: TextIO) -> int:
     say(f"Your workspace is {workspace}")
     for name in workspace_status(workspace).files:
         done = (workspace / name) in written
+        if name in refreshed:
+            say(f"  wrote {name} (it was an older course's note, never edited)")
+            continue
         say(f"  {'wrote' if done else 'kept '} {name}" + ("" if done else " (it exists already)"))
     say("Open mygrad/engine.py there and start with exercise 1, Value.")
     say(f"Check your work with: {command('verify')}")
@@ -116,6 +125,7 @@ def _verify(workspace: Path, learner: str | None, command, out: TextIO, err: Tex
         )
         return EXIT_USAGE
     say = _printer(out)
+    _refresh(workspace, say, err)
     yes, no = _marks(out)
 
     def tell(result: ExerciseResult) -> None:
@@ -146,7 +156,7 @@ def _verify(workspace: Path, learner: str | None, command, out: TextIO, err: Tex
     count = len(report.passed_numbers)
     say("")
     if report.passed:
-        say(f"All {LAST} exercises pass: your Value does backpropagation.")
+        say(f"All {LAST} exercises pass: your own micrograd backpropagates, and it learns.")
         return EXIT_OK
     failed = report.failure.number
     say(f"{count} of {LAST} exercises pass. Fix exercise {failed}, save, and run again:")
@@ -165,6 +175,7 @@ def _status(workspace: Path, learner: str | None, command, out: TextIO, err: Tex
     _notice(store, err)
     passed = sorted(passed_exercises(store))
     say(f"Your workspace: {workspace}")
+    _refresh(workspace, say, err)
     if status.missing:
         say(f"  missing: {', '.join(status.missing)} (init writes them)")
     say(f"Passed: {_ranges(passed) if passed else 'none yet'} (of {LAST}, at the last verify)")
@@ -178,6 +189,24 @@ def _status(workspace: Path, learner: str | None, command, out: TextIO, err: Tex
         say(f"  {task}")
     say(f"Check your work with: {command('verify')}")
     return EXIT_OK
+
+
+def _refresh(workspace: Path, say, err: TextIO) -> None:
+    """An older course's stub, never edited, becomes today's (``refresh_stubs``)."""
+    try:
+        refreshed = refresh_stubs(workspace)
+    except OSError as error:
+        print(f"{PROG} workbench: could not update the stubs ({error})", file=err)
+        return
+    for name in refreshed:
+        exercises = _exercises_in(name)
+        say(f"Updated {name}: it still held the older course's note, never edited; now it has")
+        say(f"  the stubs of exercises {exercises}.")
+
+
+def _exercises_in(name: str) -> str:
+    numbers = [e.number for e in EXERCISES if e.file == name]
+    return _ranges(numbers) if numbers else "to come"
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -225,12 +225,7 @@ def _formula(nodes: list[dict], node: int) -> str:
 def _explain(first: NodeDifference, mine, theirs, matched, engine_values) -> str:
     name = first.name
     if first.field == "data":
-        made = _formula(mine, first.node)
-        return (
-            f"The first node that differs is {made} (op {first.op!r}): its data is "
-            f"{fmt(first.theirs)}, the engine's is {fmt(first.expected)}. Its inputs are "
-            f"right, so the forward calculation of {first.op or 'that operation'!r} is wrong."
-        )
+        return _explain_data(first, mine, theirs, matched)
     if first.node == 0:
         return (
             f"The first node that differs is the output {name}: its grad is "
@@ -284,6 +279,29 @@ def _explain(first: NodeDifference, mine, theirs, matched, engine_values) -> str
     if close(first.theirs, 0.0):
         text += " Yours is 0.0: no share arrived at all. Was that _backward ever called?"
     return text
+
+
+def _explain_data(first: NodeDifference, mine, theirs, matched) -> str:
+    numbers = f"its data is {fmt(first.theirs)}, the engine's is {fmt(first.expected)}"
+    if all(child in matched for child in mine[first.node]["children"]):
+        return (
+            f"The first node that differs is {_formula(mine, first.node)} (op {first.op!r}): "
+            f"{numbers}. Its inputs are right, so the forward calculation of "
+            f"{first.op or 'that operation'!r} is wrong."
+        )
+    # Below this node the graphs are built differently: nothing is known about its inputs.
+    where = f"the output {first.name}" if first.node == 0 else first.name
+    their_op = str(theirs[first.engine_node].get("op", ""))
+    if their_op.casefold() != first.op.casefold():
+        return (
+            f"The first node that differs is {where}, made by {first.op or 'no operation'!r} "
+            f"in yours and by {their_op or 'no operation'!r} in the engine's: {numbers}. "
+            "Is an operation missing there, or a different one in its place?"
+        )
+    return (
+        f"The first node that differs is {where} (op {first.op!r}): {numbers}. The graph "
+        "below it is built differently from the engine's, so look at how it is made."
+    )
 
 
 def _times(n: int) -> str:

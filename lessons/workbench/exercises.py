@@ -1,56 +1,30 @@
-"""The exercises of "Build micrograd", part 1: the learner's own Value and backprop.
+"""The exercises of "Build micrograd": the learner's own Value and backprop, then their nn.
 
 Data, as the lessons are: each exercise has its idea in the lecture's terms, what to
 write and where, graded hints (the last one nearly the code), an optional question to
 answer before starting, and its checks (``lessons.workbench.scenarios``), which the
-tutor runs on every save. The learner writes ``mygrad/engine.py`` in their workspace.
+tutor runs on every save. The learner writes ``mygrad/engine.py`` in their workspace
+(exercises 1-11, here), then ``mygrad/nn.py`` (12 on, ``lessons.workbench.exercises_nn``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 
-from lessons.workbench.scenarios import Check, checks_for
+from lessons.workbench.exercise_model import Curve, Exercise, Question
 
-__all__ = ["COURSE_ID", "COURSE_TITLE", "EXERCISES", "Exercise", "Question", "get_exercise"]
+__all__ = [
+    "COURSE_ID",
+    "COURSE_TITLE",
+    "EXERCISES",
+    "Curve",
+    "Exercise",
+    "Question",
+    "get_exercise",
+]
 
 COURSE_ID = "build"
 COURSE_TITLE = "Build micrograd"
-
-
-@dataclass(frozen=True)
-class Question:
-    """Asked before an exercise: a prediction (``number`` is its answer) or a "why"."""
-
-    prompt: str
-    answer: str
-    number: float | None = None
-
-
-@dataclass(frozen=True)
-class Exercise:
-    number: int
-    id: str
-    title: str
-    prose: str  # Markdown: the idea
-    task: str  # Markdown: what to write, and where
-    hints: tuple[str, ...]  # from a nudge to nearly the code
-    question: Question | None = None
-    file: str = "mygrad/engine.py"
-
-    @property
-    def checks(self) -> tuple[Check, ...]:
-        return checks_for(self.number)
-
-    @property
-    def summary(self) -> str:
-        """One line for a list or the command palette."""
-        return SUMMARIES.get(self.id, self.title)
-
-    @property
-    def steps(self) -> tuple[str, ...]:
-        """An exercise is one step for the curriculum: its checks pass."""
-        return (self.title,)
 
 
 # One line each, for the lessons list and the command palette (fits 80 columns).
@@ -75,7 +49,7 @@ def get_exercise(key: int | str) -> Exercise | None:
     return next((e for e in EXERCISES if text in (str(e.number), e.id)), None)
 
 
-EXERCISES: tuple[Exercise, ...] = (
+_VALUE_EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         1,
         "value",
@@ -390,6 +364,16 @@ as a stack, instead of recursion.
             "Python stops it?",
             "About 1,000: Python's default recursion limit (sys.getrecursionlimit()).",
             1000.0,
+            tolerance=100.0,
         ),
     ),
+)
+
+# Exercises 12 on, in mygrad/nn.py: Module, Neuron, Layer, MLP, and training.
+from lessons.workbench.exercises_nn import NN_EXERCISES, NN_SUMMARIES  # noqa: E402
+
+SUMMARIES.update(NN_SUMMARIES)
+EXERCISES: tuple[Exercise, ...] = tuple(
+    replace(exercise, one_line=SUMMARIES[exercise.id])
+    for exercise in _VALUE_EXERCISES + NN_EXERCISES
 )

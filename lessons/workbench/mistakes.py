@@ -66,6 +66,9 @@ def find_mistake(seen: dict) -> Mistake | None:
 
 _T = math.tanh(0.5)
 _E2 = math.exp(2.0)
+# The neuron of the nn checks: w = [0.5, -0.3, 0.8], b = 0.1, on x = [2.0, 3.0, -1.0].
+_ACT = 0.5 * 2.0 - 0.3 * 3.0 + 0.8 * -1.0 + 0.1  # w·x + b = -0.6
+_BIAS_FIRST = math.tanh(-0.3 * 2.0 + 0.8 * 3.0 + 0.1 * -1.0 + 0.5)  # b took 0.5
 
 MISTAKES: tuple[Mistake, ...] = (
     Mistake(
@@ -284,5 +287,110 @@ MISTAKES: tuple[Mistake, ...] = (
         "(RecursionError, as micrograd's own does: issue #90). A recursive build_topo "
         "calls itself once per level, and Python allows about 1,000. Build the same "
         "order with a loop and a list used as a stack.",
+    ),
+    Mistake(
+        "zero-grad-zeroes-data",
+        12,
+        "zero_grad() zeroes the data too",
+        (Sign("module-zero-grad", {"a.data": 0.0}), Sign("module-zero-grad", {"b.data": 0.0})),
+        "After zero_grad() the data are 0 as well: your zero_grad() resets p.data, not "
+        "only p.grad. The data are the weights, everything training has learned so far; "
+        "the grads are only this step's directions. Set p.grad = 0 and leave p.data be.",
+    ),
+    Mistake(
+        "zero-grad-does-not-reset",
+        12,
+        "zero_grad() does not reset the grads",
+        (
+            Sign("module-zero-grad", {"a.grad": -3.0}),
+            Sign("module-zero-grad", {"b.grad": 2.0}),
+            Sign("neuron-zero-grad", {"grads_left": 4.0}),
+            Sign("mlp-zero-grad", {"grads_left": 41.0}),
+            Sign("mlp-zero-grad", {"grads_left": 25.0}),
+        ),
+        "After zero_grad() grads are still there: it must set the grad of the Values "
+        "themselves, every one that self.parameters() lists, with "
+        "for p in self.parameters(): p.grad = 0. Look for the ways that change nothing: "
+        "p = 0 only gives the loop's name a new value, p.grad == 0 only compares, a copy "
+        "of p is not p, and an MLP's parameters are in all of its layers, not only the "
+        "first.",
+    ),
+    Mistake(
+        "parameters-not-flat",
+        13,
+        "parameters() is a list of lists",
+        (
+            Sign("neuron-parameters", {"has_lists": True}),
+            Sign("layer-parameters", {"has_lists": True}),
+            Sign("mlp-parameters", {"has_lists": True}),
+        ),
+        "parameters() gave lists inside the list, not the Values themselves. zero_grad() "
+        "and the training step walk it setting p.grad and p.data, which a list does not "
+        "have. Make it one flat list: in Neuron self.w + [self.b]; in Layer "
+        "[p for neuron in self.neurons for p in neuron.parameters()]; in MLP the same "
+        "over self.layers.",
+    ),
+    Mistake(
+        "bias-left-out",
+        13,
+        "the bias is left out of parameters()",
+        (
+            Sign("neuron-parameters", {"count": 3.0}),
+            Sign("layer-parameters", {"count": 6.0}),
+            Sign("mlp-parameters", {"count": 32.0}),
+        ),
+        "parameters() leaves the bias out: Neuron(3) has 3 weights and a bias, 4 "
+        "parameters. Training adjusts only what parameters() lists, and the bias must "
+        "learn like every weight: return self.w + [self.b].",
+    ),
+    Mistake(
+        "not-a-module",
+        13,
+        "Neuron, Layer or MLP is not a Module",
+        (
+            Sign("neuron-zero-grad", {"error": "AttributeError", "error~": "zero_grad"}),
+            Sign("mlp-zero-grad", {"error": "AttributeError", "error~": "zero_grad"}),
+        ),
+        "Your class has no zero_grad(): it does not inherit from Module (the lecture "
+        "first writes class Neuron: on its own). Write class Neuron(Module):, and the "
+        "same for Layer and MLP, so that all of them get zero_grad() from Module.",
+    ),
+    Mistake(
+        "no-activation",
+        13,
+        "the neuron has no tanh",
+        (Sign("neuron-on-numbers", {"o.data": _ACT}),),
+        "Your neuron gives w·x + b itself (-0.6 here), never squashed: the lecture's "
+        "neuron returns act.tanh(). Without an activation every layer is a linear "
+        "function of the last, and a network of any depth is only one linear function.",
+    ),
+    Mistake(
+        "bias-first",
+        13,
+        "parameters() puts the bias first",
+        (Sign("neuron-on-numbers", {"o.data": _BIAS_FIRST}),),
+        "The check set n.parameters() to [0.5, -0.3, 0.8, 0.1], meaning the three "
+        "weights and then the bias, and your neuron took 0.5 as its bias: your "
+        "parameters() lists the bias first. Keep the lecture's order, the weights and "
+        "then the bias: return self.w + [self.b].",
+    ),
+    Mistake(
+        "same-neuron-repeated",
+        14,
+        "the layer repeats one Neuron",
+        (Sign("layer-parameters", {"distinct": 4.0}),),
+        "Your Layer(3, 2) holds one Neuron twice: [Neuron(nin)] * nout makes one neuron "
+        "and lists it nout times, so every neuron has the same weights and learns the "
+        "same thing. Make a new one each time: [Neuron(nin) for _ in range(nout)].",
+    ),
+    Mistake(
+        "layer-always-list",
+        14,
+        "a layer of one neuron gives a list",
+        (Sign("layer-of-one", {"is_value": False, "is_list_of_one": True}),),
+        "Layer(3, 1) gave a list of one Value. The lecture's layer gives the Value itself "
+        "when it has a single neuron, return outs[0] if len(outs) == 1 else outs, so "
+        "that a network's one output goes straight into the loss: (yout - ygt)**2 needs "
+        "a Value, not a list.",
     ),
 )

@@ -1,5 +1,8 @@
 """The child side of "Build micrograd": runs the checks on the learner's ``Value``.
 
+The checks of exercises 12 on (``check.nn``) get the learner's ``mygrad.nn`` module
+instead, imported when the first of them runs: until then ``nn.py`` may hold anything.
+
 ``lessons.workbench.runner.run_probe`` starts a child Python that imports this module and
 calls ``run(probe, args)``; nothing here runs in the tutor's own process (except
 :func:`snapshot`, which the tutor also uses on its own engine's graphs). It reports what
@@ -40,6 +43,7 @@ __all__ = ["MAX_NODES", "jsonable", "observe", "run", "snapshot", "snapshot_node
 
 MAX_NODES = 5000  # a snapshot of a larger graph is not taken (None)
 _TEXT_CAP = 200
+_LIST_CAP = 100
 
 
 def run(probe: str, args: dict) -> dict:
@@ -67,10 +71,11 @@ def run(probe: str, args: dict) -> dict:
 
 
 def observe(check: Check, Value: type, workspace: Path | None = None) -> dict:
-    """Run one check on ``Value`` and report what happened (never raises for its errors)."""
+    """Run one check on ``Value`` (or, for ``check.nn``, on the learner's ``mygrad.nn``)
+    and report what happened (never raises for its errors)."""
     seen: dict = {"id": check.id}
     try:
-        names = check.build(Value)
+        names = check.build(_learners_nn() if check.nn else Value)
     except MemoryError:
         raise
     except Exception as error:  # the learner's code may raise anything
@@ -93,6 +98,12 @@ def observe(check: Check, Value: type, workspace: Path | None = None) -> dict:
     return seen
 
 
+def _learners_nn() -> object:
+    import importlib
+
+    return importlib.import_module("mygrad.nn")
+
+
 def _lookup(names: dict, path: str) -> object:
     first, *attributes = path.split(".")
     value = names[first]
@@ -113,12 +124,22 @@ def _label_by_name(names: dict, Value: type) -> None:
 
 
 def jsonable(value: object) -> object:
-    """A JSON-able stand-in: numbers as floats (NaN and inf kept), short text, or a type."""
+    """A JSON-able stand-in: numbers as floats (NaN and inf kept), short text, a short
+    list of plain numbers as a list of floats (a loss curve), or a type."""
     if value is None or isinstance(value, bool):
         return value
     if type(value) in (int, float):
         try:
             return float(value)
+        except OverflowError:
+            pass
+    if (
+        type(value) in (list, tuple)
+        and len(value) <= _LIST_CAP
+        and all(type(x) in (int, float) for x in value)
+    ):
+        try:
+            return [float(x) for x in value]
         except OverflowError:
             pass
     if type(value) is str:
@@ -157,7 +178,7 @@ def describe(error: BaseException, check: Check | None = None, workspace: Path |
     }
     root = workspace.resolve() if workspace is not None else None
     for frame in frames:
-        if check is not None and frame.name == check.build.__name__ and _ours(frame.filename):
+        if check is not None and frame.name == check.build.__name__ and _ours(frame, check):
             index = frame.lineno - check.first_line
             body = check.code.splitlines()
             if 0 <= index < len(body):
@@ -179,8 +200,8 @@ def describe(error: BaseException, check: Check | None = None, workspace: Path |
     return found
 
 
-def _ours(filename: str) -> bool:
-    return Path(filename).name == "scenarios.py"
+def _ours(frame: traceback.FrameSummary, check: Check) -> bool:
+    return frame.filename == check.build.__code__.co_filename
 
 
 def _text_of(error: BaseException) -> str:

@@ -7,6 +7,11 @@ Each check is a plain function ``build(Value)`` that makes a few Values, maybe c
 check names fixed ``expect``-ed answers or an ``engine`` version of itself (the checks
 that call ``_backward()`` by hand, which ``engine.Value`` does not have).
 
+The checks of exercises 12 on (``lessons.workbench.scenarios_nn``, in ``CHECKS`` too) are
+``build(nn)`` instead, marked ``nn=True``: ``nn`` is the learner's ``mygrad.nn`` module
+in the child (``nn.Value``, ``nn.Neuron(3)``, ...), and in the tutor a stand-in over
+``engine.nn`` built the lecture's way (tanh everywhere).
+
 ``observe`` lists what is read afterwards, as ``name`` or ``name.attribute`` paths
 (``"a.grad"``): never evaluated, only looked up. The checks use only the public face of a
 micrograd ``Value`` -- ``Value(data)``, ``.data``, ``.grad``, ``._prev``, ``._op``,
@@ -18,59 +23,15 @@ This module imports only the standard library: it is loaded in the child too.
 
 from __future__ import annotations
 
-import inspect
 import math
-import textwrap
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+
+from lessons.workbench.check_model import Check, registrar
 
 __all__ = ["CHECKS", "Check", "checks_for"]
 
 
-@dataclass(frozen=True)
-class Check:
-    id: str
-    exercise: int
-    build: Callable[[type], dict]
-    observe: tuple[str, ...]
-    expect: Mapping[str, object] | None = None  # None: the tutor's engine gives the answers
-    engine: Callable[[type], dict] | None = None  # the same graph, for engine.Value
-    graph: str | None = None  # the name of the output whose graph is compared node by node
-    say: Mapping[str, str] = field(default_factory=dict)  # what a wrong observation means
-
-    @property
-    def code(self) -> str:
-        """The check's body as the learner reads it (no ``def`` line, no ``return``)."""
-        lines = inspect.getsource(self.build).splitlines()
-        start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("def "))
-        body = [line for line in lines[start + 1 :] if line.strip() != "return locals()"]
-        return textwrap.dedent("\n".join(body)).strip()
-
-    @property
-    def first_line(self) -> int:
-        """The line number, in this file, of the body's first line (to place errors)."""
-        lines, start = inspect.getsourcelines(self.build)
-        offset = next(i for i, line in enumerate(lines) if line.lstrip().startswith("def "))
-        return start + offset + 1
-
-
-CHECKS: list[Check] = []
-
-
-def _check(
-    exercise: int,
-    *observe: str,
-    expect: Mapping[str, object] | None = None,
-    engine: Callable | None = None,
-    graph: str | None = None,
-    say: Mapping[str, str] | None = None,
-) -> Callable:
-    def register(build: Callable) -> Callable:
-        name = build.__name__.replace("_", "-")
-        CHECKS.append(Check(name, exercise, build, observe, expect, engine, graph, say or {}))
-        return build
-
-    return register
+_VALUE_CHECKS: list[Check] = []
+_check = registrar(_VALUE_CHECKS)
 
 
 def checks_for(exercise: int) -> tuple[Check, ...]:
@@ -551,3 +512,9 @@ def deep_chain(Value):
     y.backward()
     return locals()
 # fmt: on
+
+
+# Exercises 12 on: the learner's Module, Neuron, Layer and MLP, and training.
+from lessons.workbench.scenarios_nn import NN_CHECKS  # noqa: E402
+
+CHECKS: list[Check] = [*_VALUE_CHECKS, *NN_CHECKS]

@@ -3,11 +3,14 @@
     workspace/
         mygrad/__init__.py   from mygrad.engine import Value
         mygrad/engine.py     their Value (exercises 1-11)
-        mygrad/nn.py         Module, Neuron, Layer, MLP (the course's next part)
+        mygrad/nn.py         Module, Neuron, Layer, MLP (exercises 12-16)
 
 The account's workspace is ``default_home()/workbench``; a named learner's is
 ``learner_home(name)/workbench``; ``--dir DIR`` puts one anywhere. ``init_workspace``
 writes the stubs and never overwrites a file that exists: the learner's work is theirs.
+The one exception is ``refresh_stubs``: a file still exactly as an older version of
+the course wrote it (``OLD_STUBS``, never edited, so nothing of the learner's is in it)
+becomes the stub of today's course.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from lessons.progress import default_home, learner_home
 
 __all__ = [
     "FILES",
+    "OLD_STUBS",
     "REFERENCE",
     "STUBS",
     "WORKSPACE",
     "WorkspaceStatus",
     "default_workspace",
     "init_workspace",
+    "refresh_stubs",
     "stub_text",
     "workspace_status",
 ]
@@ -35,6 +40,15 @@ STUBS = Path(__file__).resolve().with_name("stubs")
 REFERENCE = Path(__file__).resolve().with_name("reference")
 FILES = ("mygrad/__init__.py", "mygrad/engine.py", "mygrad/nn.py")
 ENGINE_FILE = "mygrad/engine.py"
+
+OLD_STUBS: dict[str, tuple[str, ...]] = {
+    # Before exercises 12-16 existed, nn.py was a note that they would come.
+    "mygrad/nn.py": (
+        '"""Your neural-network pieces: Module, Neuron, Layer and MLP.\n\n'
+        "They come in the course's next part, once your Value can backpropagate (after\n"
+        'exercise 11). Nothing to write here yet.\n"""\n',
+    ),
+}
 
 
 def default_workspace(learner: str | None = None) -> Path:
@@ -70,6 +84,26 @@ def init_workspace(directory: Path | str) -> list[Path]:
             continue
         written.append(target)
     return written
+
+
+def refresh_stubs(directory: Path | str) -> list[str]:
+    """Replace each file of the workspace that is still an old version's stub, unedited
+    (``OLD_STUBS``), with today's stub; returns the names of those replaced. A file with
+    anything else in it is never touched. Raises OSError when one cannot be written."""
+    root = Path(directory).expanduser()
+    replaced = []
+    for name, old in OLD_STUBS.items():
+        target = root / name
+        try:
+            if target.is_symlink() or target.read_text(encoding="utf-8") not in old:
+                continue
+        except (OSError, UnicodeDecodeError):
+            continue
+        temp = target.with_name(f".{target.name}.refresh")
+        temp.write_text(stub_text(name), encoding="utf-8", newline="\n")
+        temp.replace(target)
+        replaced.append(name)
+    return replaced
 
 
 @dataclass(frozen=True)
@@ -108,5 +142,6 @@ def workspace_status(directory: Path | str) -> WorkspaceStatus:
         except (OSError, UnicodeDecodeError):
             files[name] = "edited" if target.is_file() else "missing"
             continue
-        files[name] = "stub" if text == stub_text(name) else "edited"
+        unedited = text == stub_text(name) or text in OLD_STUBS.get(name, ())
+        files[name] = "stub" if unedited else "edited"
     return WorkspaceStatus(root, os.path.isdir(root), files)
