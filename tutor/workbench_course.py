@@ -16,10 +16,10 @@ from pathlib import Path
 
 from lessons.workbench import EXERCISES, check_workspace, init_workspace
 from lessons.workbench.checks import Report
-from lessons.workbench.exercises import COURSE_ID, COURSE_TITLE
+from lessons.workbench.exercises import COURSE_ID, COURSE_TITLE, get_exercise
 from lessons.workbench.mistakes import MISTAKES
 from lessons.workbench.scenarios import Check, checks_for
-from lessons.workbench.workspace import REFERENCE, stub_text
+from lessons.workbench.workspace import REFERENCE, refresh_stubs, stub_text
 from tutor.workbench_session import ErrorPlace, Exercise, Verdict, WorkbenchProgress, cap_output
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "CourseChecker",
     "learners_course",
     "main_check",
+    "refreshed_notice",
     "verdict_from_report",
 ]
 
@@ -35,9 +36,6 @@ _MISTAKE_TITLES = {mistake.id: mistake.title for mistake in MISTAKES}
 
 def _exercise(course_exercise, solution: str) -> Exercise:
     prose = f"{course_exercise.prose.rstrip()}\n\n**What to write.** {course_exercise.task}"
-    question = course_exercise.question
-    if question is not None:
-        prose += f"\n\n**Before you start:** {question.prompt}"
     return Exercise(
         number=course_exercise.number,
         id=course_exercise.id,
@@ -47,6 +45,7 @@ def _exercise(course_exercise, solution: str) -> Exercise:
         hints=tuple(course_exercise.hints),
         stub=stub_text(course_exercise.file),
         solution=solution,
+        question=course_exercise.question,
     )
 
 
@@ -75,23 +74,40 @@ class BuildMicrograd:
 
 def learners_course(
     store, folder: Path | None = None, exercise: str | None = None
-) -> tuple[BuildMicrograd, Path, WorkbenchProgress, str | None]:
+) -> tuple[BuildMicrograd, Path, WorkbenchProgress, str | None, str | None]:
     """The course for the learner whose ``ProgressStore`` is ``store``, their
     workspace (``folder``, default ``workbench`` in their progress folder; made if
-    missing), their ``WorkbenchProgress`` at ``exercise`` when one is asked for, and
-    why the workspace could not be made (None when it could)."""
+    missing), their ``WorkbenchProgress`` at ``exercise`` when one is asked for, why
+    the workspace could not be made (None when it could), and what the learner should
+    know about it (an older course's stub replaced), or None."""
     course = BuildMicrograd()
     home = Path(store.home)
     workspace = (folder or home / "workbench").expanduser()
-    problem = None
+    problem = notice = None
     try:
         course.init_workspace(workspace)
+        notice = refreshed_notice(refresh_stubs(workspace))
     except OSError as error:
         problem = f"The workspace {workspace} could not be made: {error}"
     progress = WorkbenchProgress(home / "workbench.json", store=store)
     if exercise is not None and any(each.id == exercise for each in course.exercises):
         progress.current = exercise  # where the list or the palette asked to go
-    return course, workspace, progress, problem
+    return course, workspace, progress, problem, notice
+
+
+def refreshed_notice(names: list[str]) -> str | None:
+    """What to say about files ``refresh_stubs`` replaced: never edited, so nothing lost."""
+    if not names:
+        return None
+    said = []
+    for name in names:
+        numbers = [e.number for e in EXERCISES if e.file == name]
+        which = f"exercises {numbers[0]}-{numbers[-1]}" if numbers else "the course"
+        said.append(f"{name} now holds the stubs of {which}")
+    return (
+        f"Your {'; '.join(said)}. It was still the older course's note, never edited, "
+        "so nothing of yours was lost."
+    )
 
 
 def _reference(file: str) -> str:
@@ -114,7 +130,7 @@ class CourseChecker:
             return Verdict(False, "Check cancelled.", cancelled=True, seconds=report.seconds)
         verdict = verdict_from_report(report, exercise.number)
         main = main_check(exercise.number)
-        if not verdict.passed or main is None:
+        if not verdict.passed or main is None or verdict.curves:
             return verdict
         graph, seconds = self._graph_of(workspace, main, cancel)
         if cancel.is_set():
@@ -156,6 +172,21 @@ def _indent(code: str) -> str:
     return "\n".join("    " + line for line in code.splitlines())
 
 
+def _curves(report: Report, number: int) -> tuple[tuple, str]:
+    """The exercise's curves (``lessons.workbench.Curve``) as the learner's code drew
+    them; none when one of them was not observed as a list of numbers."""
+    exercise = get_exercise(number)
+    if exercise is None or not exercise.curves:
+        return (), ""
+    curves = []
+    for curve in exercise.curves:
+        numbers = report.values(curve.check).get(curve.path)
+        if not isinstance(numbers, list) or not all(isinstance(x, float) for x in numbers):
+            return (), ""
+        curves.append((curve.title, tuple(numbers)))
+    return tuple(curves), " ".join(exercise.curves_note.split())
+
+
 def verdict_from_report(report: Report, number: int) -> Verdict:
     if report.passed:
         done = (
@@ -163,7 +194,15 @@ def verdict_from_report(report: Report, number: int) -> Verdict:
             if number == 1
             else f"every check of exercises 1 to {number} passes (each builds on the last)."
         )
-        return Verdict(True, done, output=cap_output(report.output), seconds=report.seconds)
+        curves, note = _curves(report, number)
+        return Verdict(
+            True,
+            done,
+            output=cap_output(report.output),
+            curves=curves,
+            curves_note=note,
+            seconds=report.seconds,
+        )
     if report.refused:
         return Verdict(False, "Checks do not run in a shared tutor.", explanation=report.refused)
     result = report.failure

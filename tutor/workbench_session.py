@@ -3,12 +3,14 @@
 The screen (``tutor/screens/workbench.py``) only talks to the small interface here:
 
 * :class:`Exercise` — one exercise as data: number, id, title, Markdown prose, the
-  workspace file it edits, graded hints, its stub section and reference solution;
+  workspace file it edits, graded hints, its stub section and reference solution,
+  and the question asked before it;
 * :class:`Checker` — ``check(workspace, exercise, cancel) -> Verdict``, run in a
   thread; it must return soon after ``cancel`` is set;
 * :class:`Verdict` — passed or not, the named mistake, where the learner's code
   raised, what it printed, and their graph as a JSON snapshot with the ids of the
-  nodes whose grad differs from the correct engine's.
+  nodes whose grad differs from the correct engine's (or, for a training exercise,
+  the loss curves their code gave).
 
 The course core (``lessons.workbench``) provides the exercises and checks, through
 the adapter in ``tutor.workbench_course``. The rest of this module is file handling
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lessons.explain.snapshot import SnapshotError, SnapshotNode, load_snapshot
+from lessons.workbench.exercise_model import Question
 from lessons.workbench.progress import is_passed, mark_passed
 
 __all__ = [
@@ -41,6 +44,7 @@ __all__ = [
     "Exercise",
     "FileState",
     "FileWatch",
+    "Question",
     "Verdict",
     "WorkbenchProgress",
     "cap_output",
@@ -80,6 +84,8 @@ class Exercise:
     """The exercise's section of the stub file, markers included (for a reset)."""
     solution: str = ""
     """The reference solution of the section, shown once the exercise passes."""
+    question: Question | None = None
+    """Asked before the exercise (``lessons.workbench.Question``): its answer is kept."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,11 @@ class Verdict:
     """Ids of the nodes in ``graph`` whose grad differs from the correct engine's."""
     expected_grads: Mapping = field(default_factory=dict)
     """id -> the correct grad, for the nodes in ``differing``."""
+    curves: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    """On a pass, numbers to draw side by side: (heading, one number per step) each,
+    such as the loss with ``zero_grad()`` and without."""
+    curves_note: str = ""
+    """What to see in the curves."""
     timed_out: bool = False
     cancelled: bool = False
     seconds: float = 0.0
@@ -289,7 +300,8 @@ def shown_path(path: Path) -> str:
 
 class WorkbenchProgress:
     """``workbench.json`` beside the lessons' progress: the current exercise, and per
-    exercise whether it passed, how many checks failed and how many hints are shown.
+    exercise whether it passed, how many checks failed, how many hints are shown and
+    the answer to its question.
 
     It never raises: a damaged file is moved aside and an unwritable folder means
     progress lasts only as long as the tutor (``problem`` says why).
@@ -367,6 +379,21 @@ class WorkbenchProgress:
         else:
             entry["failed_checks"] = self.failed_checks(exercise) + 1
         self.save()
+
+    def answer(self, exercise: str) -> dict | None:
+        """The learner's answer to the exercise's question, ``{"text", "right"}``
+        (``right`` None for a "why"), or None before they answer."""
+        answer = self.exercises.get(exercise, {}).get("answer")
+        if not isinstance(answer, dict) or not isinstance(answer.get("text"), str):
+            return None
+        right = answer.get("right")
+        return {"text": answer["text"], "right": right if isinstance(right, bool) else None}
+
+    def record_answer(self, exercise: str, text: str, right: bool | None) -> None:
+        """Kept once: a prediction is the first answer, not the best of several."""
+        if self.answer(exercise) is None:
+            self._entry(exercise)["answer"] = {"text": text, "right": right}
+            self.save()
 
     def show_hint(self, exercise: str, count: int) -> None:
         self._entry(exercise)["hints_shown"] = count

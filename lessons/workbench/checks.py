@@ -72,6 +72,18 @@ class Report:
     seconds: float = 0.0
     runner_status: str = "ok"
     refused: str = ""  # why no code ran at all (a shared tutor), when none did
+    observed: Mapping[int, list] = field(default_factory=dict, repr=False)
+    """What the child saw, per exercise (the check observations, as JSON): the numbers a
+    passing exercise draws, such as exercise 16's loss curves."""
+
+    def values(self, check_id: str) -> Mapping[str, object]:
+        """One check's observed values ({} when it was not observed)."""
+        for seen in self.observed.values():
+            for each in seen:
+                if isinstance(each, dict) and each.get("id") == check_id:
+                    values = each.get("values")
+                    return values if isinstance(values, dict) else {}
+        return {}
 
     @property
     def passed(self) -> bool:
@@ -158,6 +170,8 @@ def _shown(value: object) -> str:
         return repr(value)
     if isinstance(value, list):
         return f"a list ([{', '.join(map(fmt, value))}])" if value else "an empty list"
+    if type(value) is int:
+        return str(value)
     return fmt(value)
 
 
@@ -362,7 +376,7 @@ def check_workspace(
     if on_result is not None:
         for result in results[len(told) :]:
             on_result(result)
-    return Report(upto, results, done.output, done.seconds, done.status)
+    return Report(upto, results, done.output, done.seconds, done.status, observed=observed)
 
 
 def _stopped(done, observed: Mapping[int, list]) -> str:

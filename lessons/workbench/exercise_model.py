@@ -26,6 +26,32 @@ class Question:
     correct: str | None = None
     tolerance: float = 1e-6
 
+    @property
+    def kind(self) -> str:
+        """``"choice"``, ``"number"`` or ``"text"`` (a "why": any answer is taken)."""
+        if self.choices:
+            return "choice"
+        return "number" if self.number is not None else "text"
+
+    def judge(self, given: str) -> bool | None:
+        """Whether the learner's answer is right; None for a "why". Raises ValueError
+        (with what to type) for a number that cannot be read, or a choice not offered."""
+        if self.choices:
+            text = " ".join(given.split())
+            if text.isdigit() and 1 <= int(text) <= len(self.choices):
+                text = self.choices[int(text) - 1]
+            if text not in self.choices:
+                raise ValueError(f"Pick one of the {len(self.choices)} answers, by its number.")
+            return text == self.correct
+        if self.number is None:
+            return None
+        from lessons.checks import TYPE_A_NUMBER, parse_number
+
+        value = parse_number(given)
+        if value is None:
+            raise ValueError(TYPE_A_NUMBER)
+        return abs(value - self.number) <= self.tolerance
+
 
 @dataclass(frozen=True)
 class Curve:

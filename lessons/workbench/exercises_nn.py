@@ -192,7 +192,8 @@ Write `MLP.__init__`, `__call__` and `parameters()`.
 The lecture's payoff: your network learns. Four examples of three inputs, and the
 output wanted for each:
 
-    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5],
+          [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
     ys = [1.0, -1.0, -1.0, 1.0]
 
 The loss measures how far the network is from them, in one number: the sum of the
@@ -232,12 +233,12 @@ read the two loss curves in the result: with `zero_grad()` and without.
             "never leave: the steps go on even where the loss is nearly 0, overshoot, and "
             "the loss jumps back up; here it ends at 8.0.",
             choices=(
-                "The same as with it: backward() starts the grads afresh every time.",
-                "It stays where it started: the old and new grads cancel out.",
-                "It falls faster at first, then jumps back up: the steps keep growing.",
-                "Python raises an error at the second loss.backward().",
+                "The same as with it: backward() starts the grads afresh each time.",
+                "It stops falling after the first step: the old grads cancel the new.",
+                "It falls faster at first, then jumps back up and ends high.",
+                "An error: backward() refuses to run on grads that are not 0.",
             ),
-            correct="It falls faster at first, then jumps back up: the steps keep growing.",
+            correct="It falls faster at first, then jumps back up and ends high.",
         ),
         file=NN,
         curves=(

@@ -359,7 +359,7 @@ MISTAKES: tuple[Mistake, ...] = (
         "no-activation",
         13,
         "the neuron has no tanh",
-        (Sign("neuron-on-numbers", {"o.data": _ACT}),),
+        (Sign("neuron-on-values", {"o.data": _ACT}), Sign("neuron-on-numbers", {"o.data": _ACT})),
         "Your neuron gives w·x + b itself (-0.6 here), never squashed: the lecture's "
         "neuron returns act.tanh(). Without an activation every layer is a linear "
         "function of the last, and a network of any depth is only one linear function.",
@@ -368,11 +368,14 @@ MISTAKES: tuple[Mistake, ...] = (
         "bias-first",
         13,
         "parameters() puts the bias first",
-        (Sign("neuron-on-numbers", {"o.data": _BIAS_FIRST}),),
-        "The check set n.parameters() to [0.5, -0.3, 0.8, 0.1], meaning the three "
-        "weights and then the bias, and your neuron took 0.5 as its bias: your "
-        "parameters() lists the bias first. Keep the lecture's order, the weights and "
-        "then the bias: return self.w + [self.b].",
+        (
+            Sign("neuron-on-values", {"o.data": _BIAS_FIRST}),
+            Sign("neuron-on-numbers", {"o.data": _BIAS_FIRST}),
+        ),
+        "The check set the parameters to 0.5, -0.3, 0.8 and 0.1 in the order "
+        "n.parameters() lists them, meaning the three weights and then the bias, and "
+        "your neuron took 0.5 as its bias: your parameters() lists the bias first. Keep "
+        "the lecture's order, the weights and then the bias: return self.w + [self.b].",
     ),
     Mistake(
         "same-neuron-repeated",

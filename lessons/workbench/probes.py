@@ -124,10 +124,13 @@ def _label_by_name(names: dict, Value: type) -> None:
 
 
 def jsonable(value: object) -> object:
-    """A JSON-able stand-in: numbers as floats (NaN and inf kept), short text, a short
-    list of plain numbers as a list of floats (a loss curve), or a type."""
+    """A JSON-able stand-in: ints as ints and other numbers as floats (NaN and inf kept),
+    short text, a short list of plain numbers as a list of floats (a loss curve), or a
+    type."""
     if value is None or isinstance(value, bool):
         return value
+    if type(value) is int and abs(value) <= 2**53:
+        return value  # a count stays a count: 8, not 8.0
     if type(value) in (int, float):
         try:
             return float(value)

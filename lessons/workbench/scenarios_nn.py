@@ -94,15 +94,6 @@ def neuron_draws(nn):
     return locals()
 
 
-@_nn_check(13, "o.data")
-def neuron_on_numbers(nn):
-    n = nn.Neuron(3)
-    for p, v in zip(n.parameters(), [0.5, -0.3, 0.8, 0.1]):
-        p.data = v
-    o = n([2.0, 3.0, -1.0])
-    return locals()
-
-
 def _lecture_neuron(nn):
     """The lecture's neuron, written out (engine.nn's makes one dot node instead)."""
     w1, w2, w3, b = (nn.Value(v) for v in [0.5, -0.3, 0.8, 0.1])
@@ -126,6 +117,15 @@ def neuron_on_values(nn):
     x3 = nn.Value(-1.0, label="x3")
     o = n([x1, x2, x3])
     o.backward()
+    return locals()
+
+
+@_nn_check(13, "o.data")
+def neuron_on_numbers(nn):
+    n = nn.Neuron(3)
+    for p, v in zip(n.parameters(), [0.5, -0.3, 0.8, 0.1]):
+        p.data = v
+    o = n([2.0, 3.0, -1.0])
     return locals()
 
 

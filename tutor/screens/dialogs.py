@@ -1,4 +1,5 @@
-"""Small modal dialogs: a question with a few answers, each on its own key."""
+"""Small modal dialogs: a question with a few answers, each on its own key; a page of
+text; an exercise's question, answered once, by keyboard."""
 
 from __future__ import annotations
 
@@ -6,20 +7,23 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Input, OptionList, Static
 
 from tutor.widgets.footer import CompactFooter
+from tutor.widgets.step_panels import ChoiceList
+from tutor.widgets.workbench_panels import answer_text
 
 if TYPE_CHECKING:
     from tutor.workbench_session import Exercise
 
 __all__ = [
     "ChoiceDialog",
+    "QuestionDialog",
     "TextDialog",
     "reset_question",
     "solution_question",
@@ -90,6 +94,87 @@ class TextDialog(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class QuestionDialog(ModalScreen["tuple[str, bool | None] | None"]):
+    """An exercise's question (``lessons.workbench.Question``), asked before it: the
+    learner types a number or a sentence (enter), or picks a choice (its digit, or the
+    arrows and enter). Their first answer is judged and the explanation shown; enter or
+    escape then closes, dismissing with ``(answer, right)`` (``right`` None for a
+    "why"). Escape before answering dismisses with None: asked again later."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "later", "Later", tooltip="Close; the question waits (a asks it)"),
+        Binding("escape", "close", "Close", tooltip="Back to the workbench"),
+        Binding("enter", "close", "Close", show=False),
+    ]
+
+    def __init__(self, exercise: Exercise) -> None:
+        super().__init__()
+        self.exercise = exercise
+        self.question = exercise.question
+        self.answered: tuple[str, bool | None] | None = None
+
+    def compose(self) -> ComposeResult:
+        question = self.question
+        with VerticalScroll(id="dialog-box", classes="-wide") as box:
+            box.border_title = f"Exercise {self.exercise.number}: before you start"
+            yield Static(Text(question.prompt), id="dialog-question")
+            if question.kind == "choice":
+                yield ChoiceList(question.choices, id="question-answer")
+            else:
+                what = "a number" if question.kind == "number" else "a sentence"
+                placeholder = f"{what}, then enter"
+                yield Input(placeholder=placeholder, id="question-answer", compact=True)
+            yield Static(id="question-feedback")
+            yield Static(Text("escape: later (a asks it again)"), id="question-keys")
+        yield CompactFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#question-feedback").display = False
+        self.query_one("#question-answer").focus()
+
+    @on(Input.Submitted, "#question-answer")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._answer(event.value)
+
+    @on(OptionList.OptionSelected, "#question-answer")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._answer(str(event.option.id))
+
+    def _answer(self, given: str) -> None:
+        given = " ".join(given.split())
+        feedback = self.query_one("#question-feedback", Static)
+        feedback.display = True
+        if not given:
+            feedback.update(Text("Type an answer first, then press enter."))
+            return
+        try:
+            right = self.question.judge(given)
+        except ValueError as error:
+            feedback.update(Text(str(error)))
+            return
+        self.answered = (given, right)
+        feedback.update(answer_text(self.question, given, right))
+        self.query_one("#question-answer").disabled = True
+        self.query_one("#question-keys", Static).update(Text("enter or escape: close"))
+        self.refresh_bindings()
+        box = self.query_one("#dialog-box")
+        box.focus()
+        box.scroll_end(animate=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("later", "close"):
+            return (self.answered is None) == (action == "later")
+        return True
+
+    def action_later(self) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(self.answered)
 
 
 # -- the workbench's questions ----------------------------------------------------------

@@ -11,7 +11,10 @@ The screen gets everything it needs as constructor arguments (the course, the
 workspace, a progress file) and tells the app what happened with messages
 (:class:`WorkbenchScreen.ExercisePassed`); the app opens it on :class:`OpenWorkbench`.
 The editor and the file behind it are ``tutor.widgets.workbench_editor``, the check
-worker and the result pane ``tutor.widgets.workbench_result``.
+worker and the result pane ``tutor.widgets.workbench_result``, the dialogs it opens
+(the question before an exercise, the solution, a reset) ``tutor.screens.workbench_asks``.
+An exercise's question is asked with ``a`` and its answer kept; until then a result's
+curves, which would give the answer away, stay hidden.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -30,12 +32,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
-from tutor.screens.dialogs import (
-    TextDialog,
-    reset_question,
-    solution_question,
-    unsaved_question,
-)
+from tutor.screens.workbench_asks import WorkbenchDialogs
 from tutor.textual_compat import is_live
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
@@ -65,11 +62,8 @@ POLL_SECONDS = 0.5
 TICK_SECONDS = 0.2
 """How often "checking… 3.2 s" is redrawn while a check runs."""
 
-SOLUTION_AFTER_FAILS = 3
-"""Failed checks after which the solution may be opened (with a confirmation)."""
 
-
-class WorkbenchScreen(Screen[None]):
+class WorkbenchScreen(WorkbenchDialogs, Screen[None]):
     """One exercise at a time of a course the learner writes in their own files."""
 
     TITLE = "Build micrograd"
@@ -95,9 +89,11 @@ class WorkbenchScreen(Screen[None]):
             tooltip="Switch between the check's result (your graph) and the editor",
         ),
         Binding("ctrl+r", "toggle_result_back", "Code", priority=True),
-        Binding("escape", "leave", "Leave", tooltip="Leave the editor, for the keys n p h s x o"),
+        Binding("escape", "leave", "Leave", tooltip="Leave the editor, for the keys n p h a s x o"),
         Binding("escape", "back", "List", tooltip="Back to the lessons list"),
         Binding("h", "hint", "Hint", tooltip="One more hint for this exercise"),
+        Binding("a", "answer", "Answer", tooltip="Answer the question asked before the exercise"),
+        Binding("a", "your_answer", "Question", show=False, tooltip="What you answered, and why"),
         Binding("n", "next", "Next", tooltip="The next exercise"),
         Binding("p", "previous", "Prev", show=False, tooltip="The previous exercise"),
         Binding(
@@ -139,10 +135,12 @@ class WorkbenchScreen(Screen[None]):
         *,
         checker: Checker | None = None,
         problem: str | None = None,
+        notice: str | None = None,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         """``course`` has ``exercises``, ``reset_text(exercise, text)`` and
-        ``checker()``; ``problem`` says why the workspace could not be made."""
+        ``checker()``; ``problem`` says why the workspace could not be made, ``notice``
+        what changed in it as it opened."""
         super().__init__()
         self.course = course
         self.exercises: list[Exercise] = list(course.exercises)
@@ -150,6 +148,7 @@ class WorkbenchScreen(Screen[None]):
         self.progress = progress
         self.checker: Checker = checker or course.checker()
         self.problem = problem
+        self.notice = notice
         self.poll_seconds = poll_seconds
         self.index = self._start_index()
         self.verdict: Verdict | None = None
@@ -166,8 +165,8 @@ class WorkbenchScreen(Screen[None]):
         made is a message on the screen, never an exception."""
         from tutor.workbench_course import learners_course
 
-        course, workspace, progress, problem = learners_course(store, folder, exercise)
-        return cls(course, workspace, progress, problem=problem)
+        course, workspace, progress, problem, notice = learners_course(store, folder, exercise)
+        return cls(course, workspace, progress, problem=problem, notice=notice)
 
     # -- what is where
 
@@ -216,6 +215,8 @@ class WorkbenchScreen(Screen[None]):
         self.set_interval(TICK_SECONDS, self._tick)
         if self.problem:
             self.notify(self.problem, severity="error", timeout=15, markup=False)
+        if self.notice:
+            self.notify(self.notice, timeout=15, markup=False)
         if self.progress.problem:
             self.notify(self.progress.problem, severity="warning", timeout=10, markup=False)
         self._tell_kept()
@@ -270,14 +271,19 @@ class WorkbenchScreen(Screen[None]):
             passed=self.progress.passed(exercise.id),
             hints_shown=self.progress.hints_shown(exercise.id),
             workspace=shown_path(self.workspace),
+            answer=self.progress.answer(exercise.id),
         )
         self.sub_title = f"exercise {exercise.number} of {len(self.exercises)}"
         self.query_one(CodeEditor).border_title = exercise.file
 
     def _show_verdict(self) -> None:
-        shown = self.query_one(ResultPane).show(self.verdict, self.exercise)
+        exercise = self.exercise
+        # A question asked before the exercise would be spoilt by its curves.
+        waiting = exercise.question is not None and self.progress.answer(exercise.id) is None
+        shown = self.query_one(ResultPane).show(self.verdict, exercise, curves=not waiting)
         self.set_class(not shown, "-no-learner-graph")
         self._show_status()
+        self.refresh_bindings()
 
     def _show_status(self) -> None:
         if not is_live(self):
@@ -372,9 +378,15 @@ class WorkbenchScreen(Screen[None]):
             "external_editor",
             "check",
             "edit",
+            "answer",
+            "your_answer",
         ):
             if in_editor:
                 return False  # the letters are typing; escape leaves the editor
+            if action in ("answer", "your_answer"):
+                exercise = self.exercise
+                answered = self.progress.answer(exercise.id) is not None
+                return exercise.question is not None and answered == (action == "your_answer")
             if action == "next":
                 return self.index < len(self.exercises) - 1 or None
             if action == "previous":
@@ -464,23 +476,11 @@ class WorkbenchScreen(Screen[None]):
     def action_leave(self) -> None:
         self._show_pane("result" if self.verdict is not None else "text")
 
-    def action_back(self) -> None:
-        if not self.dirty:
-            self.dismiss(None)
-            return
-
-        def answered(answer: str | None) -> None:
-            if answer == "s":
-                self.action_save()
-            if answer == "d":
-                self.query_one(LearnerFileEditor).discarding = True
-            if answer in ("s", "d"):
-                self.dismiss(None)
-
-        self.app.push_screen(unsaved_question(self.exercise), answered)
-
     def action_edit(self) -> None:
         self._show_pane("editor")
+
+    def action_your_answer(self) -> None:
+        self.action_answer()
 
     def action_hint(self) -> None:
         exercise = self.exercise
@@ -518,63 +518,6 @@ class WorkbenchScreen(Screen[None]):
         else:
             self._open_exercise(count=False)
         self.refresh_bindings()
-
-    def action_solution(self) -> None:
-        exercise = self.exercise
-        if self.progress.passed(exercise.id):
-            self._show_solution()
-            return
-        fails = self.progress.failed_checks(exercise.id)
-        if fails < SOLUTION_AFTER_FAILS:
-            self.notify(
-                f"The solution opens once exercise {exercise.number} passes, or after "
-                f"{SOLUTION_AFTER_FAILS} failed checks ({fails} so far). h gives a hint.",
-                timeout=4,
-            )
-            return
-
-        def answered(answer: str | None) -> None:
-            if answer == "y":
-                self._show_solution()
-
-        self.app.push_screen(solution_question(exercise), answered)
-
-    def _show_solution(self) -> None:
-        exercise = self.exercise
-        body = Text(exercise.solution.rstrip("\n"))
-        self.app.push_screen(TextDialog(f"Exercise {exercise.number}: a reference solution", body))
-
-    def action_reset(self) -> None:
-        exercise = self.exercise
-
-        def answered(answer: str | None) -> None:
-            if answer == "y":
-                self._reset()
-
-        whole_file = not getattr(self.course, "resets_sections", True)
-        self.app.push_screen(reset_question(exercise, whole_file=whole_file), answered)
-
-    def _reset(self) -> None:
-        editor = self.query_one(LearnerFileEditor)
-        current = editor.text
-        kept = editor.keep_text_aside(current, "before-reset")
-        if kept is None:
-            return  # nothing is thrown away without a copy
-        text, section_only = self.course.reset_text(self.exercise, current)
-        try:
-            save_text(self.path, text)
-        except OSError as error:
-            self.notify(f"Could not reset: {error}", severity="error", markup=False)
-            return
-        editor.replace_all(text)
-        editor.is_saved(text)
-        what = "This exercise's part" if section_only else "The whole file (its markers were gone)"
-        self.notify(
-            f"{what} is back to the stub. Your file was kept as {kept.name}.",
-            timeout=8,
-            markup=False,
-        )
-        self.start_check(count=False)
 
     def action_external_editor(self) -> None:
         editor = self.query_one(LearnerFileEditor)

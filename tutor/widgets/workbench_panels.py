@@ -27,7 +27,10 @@ __all__ = [
     "LearnerGraph",
     "VerdictView",
     "WorkbenchStatus",
+    "answer_text",
+    "curves_text",
     "python_highlighting",
+    "question_text",
     "verdict_text",
 ]
 
@@ -112,6 +115,7 @@ class ExerciseText(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="wb-crumb")
         yield Markdown(id="wb-prose")
+        yield Static(id="wb-question")
         yield Static(id="wb-hints")
         yield Static(id="wb-where")
 
@@ -123,13 +127,20 @@ class ExerciseText(VerticalScroll):
         passed: bool,
         hints_shown: int,
         workspace: str,
+        answer: Mapping | None = None,
     ) -> None:
+        """``answer``: the learner's answer to the exercise's question, ``{"text",
+        "right"}`` (``WorkbenchProgress.answer``), None before they answer."""
         mark = f"  {PASS_MARK} passed" if passed else ""
         crumb = Text(f"Exercise {exercise.number} of {total}: ", style="bold")
         crumb.append(exercise.title)
         crumb.append(mark, style="bold")
         self.query_one("#wb-crumb", Static).update(crumb)
         self.query_one("#wb-prose", Markdown).update(exercise.prose)
+        question = self.query_one("#wb-question", Static)
+        question.display = exercise.question is not None
+        if exercise.question is not None:
+            question.update(question_text(exercise.question, answer))
         hints = Text()
         for number, hint in enumerate(exercise.hints[:hints_shown], start=1):
             hints.append(f"Hint {number} of {len(exercise.hints)}: ", style="bold")
@@ -143,8 +154,92 @@ def _plain(markdown: str) -> str:
     return markdown.replace("`", "")
 
 
-def verdict_text(verdict: Verdict | None, exercise: Exercise | None = None) -> Text:
-    """The verdict in words: ✓/✗ and "passed"/"not yet", so it reads without colour."""
+def question_text(question, answer: Mapping | None) -> Text:
+    """The question before the exercise: how to answer it, or what the learner said."""
+    text = Text()
+    text.append("Before you start: ", style="bold")
+    text.append(question.prompt)
+    text.append("\n")
+    if answer is None:
+        text.append(" a ", style="bold reverse")
+        text.append(" answers it (escape leaves the editor first).")
+        return text
+    right = answer.get("right")
+    text.append(answer_text(question, str(answer.get("text", "")), right))
+    return text
+
+
+def answer_text(question, given: str, right: bool | None) -> Text:
+    """The learner's answer to ``question``, judged (``right``, None for a "why"), and
+    the explanation; ✓/✗ and words, so it reads without colour."""
+    text = Text()
+    choices = tuple(question.choices)
+    if given in choices:
+        given = f"{choices.index(given) + 1}. {given}"
+    if right is None:
+        text.append("You said: ", style="bold")
+        text.append(f"{given}\n")
+        text.append("Compare with: ", style="bold")
+    elif right:
+        text.append(f"{PASS_MARK} Right: ", style="bold")
+        text.append(f"{given}\n")
+    else:
+        text.append(f"{FAIL_MARK} Not quite. ", style="bold")
+        text.append(f"You said: {given}\n")
+        if question.correct in choices:
+            text.append("The answer: ", style="bold")
+            text.append(f"{choices.index(question.correct) + 1}. {question.correct}\n")
+    text.append(question.answer)
+    return text
+
+
+CURVE_BAR = 16
+"""The widest bar of a curve, in cells."""
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def _bar(value: float, top: float) -> str:
+    if not top > 0 or not value > 0:
+        return ""
+    eighths = round(min(value / top, 1.0) * CURVE_BAR * 8)
+    whole, part = divmod(eighths, 8)
+    return "█" * whole + (_EIGHTHS[part] if part else "")
+
+
+def curves_text(curves, note: str = "") -> Text:
+    """Curves side by side, one row per step: the number and a bar (to the same scale
+    for every curve), so they read without colour and in ASCII (bars become #)."""
+    text = Text()
+    if not curves:
+        return text
+    longest = max(len(numbers) for _, numbers in curves)
+    top = max((x for _, numbers in curves for x in numbers if x == x), default=0.0)
+    width = 8 + CURVE_BAR
+    text.append("The loss at each step, from the same starting numbers:\n")
+    heading = "step  " + "  ".join(f"{title:<{width}}" for title, _ in curves)
+    text.append(heading.rstrip(), style="bold")
+    text.append("\n")
+    for step in range(longest):
+        cells = []
+        for _, numbers in curves:
+            if step < len(numbers):
+                x = numbers[step]
+                cells.append(f"{x:7.4f} {_bar(x, top):<{CURVE_BAR}}")
+            else:
+                cells.append(" " * width)
+        text.append(f"{step:>4}  " + "  ".join(cells).rstrip() + "\n")
+    if note:
+        text.append(f"\n{note}")
+    return text
+
+
+def verdict_text(
+    verdict: Verdict | None, exercise: Exercise | None = None, *, curves: bool = True
+) -> Text:
+    """The verdict in words: ✓/✗ and "passed"/"not yet", so it reads without colour.
+    ``curves``: draw the verdict's curves; False keeps them back until the learner has
+    answered the exercise's question (they would give the answer away)."""
     text = Text()
     if verdict is None:
         text.append("Not checked yet: ctrl+s in the editor saves and checks.")
@@ -178,6 +273,13 @@ def verdict_text(verdict: Verdict | None, exercise: Exercise | None = None) -> T
             text.append(": ")
             text.append(_expected(verdict.graph, verdict.expected_grads))
         text.append(".")
+    if verdict.curves and curves:
+        text.append("\n\n")
+        text.append(curves_text(verdict.curves, verdict.curves_note))
+    elif verdict.curves:
+        text.append("\n\nThe curves show once you have answered the question: ")
+        text.append(" a ", style="bold reverse")
+        text.append(" asks it.")
     if verdict.output:
         text.append("\nYour code printed:\n", style="bold")
         text.append(verdict.output.rstrip("\n"))
@@ -231,8 +333,10 @@ class WorkbenchStatus(Static):
 class VerdictView(Static):
     """What the last check said."""
 
-    def show(self, verdict: Verdict | None, exercise: Exercise | None) -> None:
-        self.update(verdict_text(verdict, exercise))
+    def show(
+        self, verdict: Verdict | None, exercise: Exercise | None, *, curves: bool = True
+    ) -> None:
+        self.update(verdict_text(verdict, exercise, curves=curves))
         self.set_class(verdict is not None and verdict.passed, "-passed")
         self.set_class(verdict is not None and not verdict.passed, "-failed")
 

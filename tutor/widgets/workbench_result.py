@@ -59,9 +59,10 @@ class ResultPane(Vertical):
             yield VerdictView(id="wb-verdict")
         yield LearnerGraph(id="wb-graph")
 
-    def show(self, verdict: Verdict | None, exercise: Exercise) -> bool:
-        """Draw ``verdict``; False when it has no graph to show."""
-        self.query_one(VerdictView).show(verdict, exercise)
+    def show(self, verdict: Verdict | None, exercise: Exercise, *, curves: bool = True) -> bool:
+        """Draw ``verdict`` (its curves too, unless ``curves`` is False); False when it
+        has no graph to show."""
+        self.query_one(VerdictView).show(verdict, exercise, curves=curves)
         return self.query_one(LearnerGraph).show_snapshot(
             verdict.graph if verdict else None, verdict.differing if verdict else ()
         )

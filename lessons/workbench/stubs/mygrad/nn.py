@@ -13,21 +13,23 @@ from mygrad.engine import Value
 
 class Module:
     def zero_grad(self):
-        # TODO (exercise 12): set the grad of every one of self.parameters() to 0
+        # TODO (exercise 12): each of self.parameters() gets grad 0
         raise NotImplementedError("exercise 12: write Module.zero_grad")
 
     def parameters(self):
-        # TODO (exercise 12): a plain Module has no parameters: return an empty list
+        # TODO (exercise 12): a plain Module has none: an empty list
         raise NotImplementedError("exercise 12: write Module.parameters")
 
 
 class Neuron(Module):
     def __init__(self, nin):
-        # TODO (exercise 13): nin weights and a bias, each a Value(random.uniform(-1, 1))
+        # TODO (exercise 13): nin weights and a bias, each one
+        # Value(random.uniform(-1, 1))
         raise NotImplementedError("exercise 13: write Neuron.__init__")
 
     def __call__(self, x):
-        # TODO (exercise 13): tanh(w . x + b), for x a list of nin numbers or Values
+        # TODO (exercise 13): tanh(w . x + b); x is a list of nin
+        # numbers or Values
         raise NotImplementedError("exercise 13: write Neuron.__call__")
 
     def parameters(self):
@@ -41,8 +43,8 @@ class Layer(Module):
         raise NotImplementedError("exercise 14: write Layer.__init__")
 
     def __call__(self, x):
-        # TODO (exercise 14): every neuron on the same x: a list of their outputs,
-        # or the one output itself when there is a single neuron
+        # TODO (exercise 14): every neuron on the same x, a list of
+        # their outputs (the one output itself for a single neuron)
         raise NotImplementedError("exercise 14: write Layer.__call__")
 
     def parameters(self):
@@ -52,7 +54,8 @@ class Layer(Module):
 
 class MLP(Module):
     def __init__(self, nin, nouts):
-        # TODO (exercise 15): layers of sizes [nin] + nouts, each from one size to the next
+        # TODO (exercise 15): layers of sizes [nin] + nouts, each
+        # from one size to the next
         raise NotImplementedError("exercise 15: write MLP.__init__")
 
     def __call__(self, x):
@@ -64,5 +67,6 @@ class MLP(Module):
         raise NotImplementedError("exercise 15: write MLP.parameters")
 
 
-# Exercise 16 has nothing new to write here: the tutor trains your MLP(3, [4, 4, 1]) on
-# the lecture's four examples, then once more without zero_grad(), to show what it does.
+# Exercise 16 has nothing new to write here: the tutor trains your
+# MLP(3, [4, 4, 1]) on the lecture's four examples, then once more
+# without zero_grad(), to show what it is for.
