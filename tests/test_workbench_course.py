@@ -211,7 +211,7 @@ def test_a_wrong_value_is_said_with_the_checks_own_words(tmp_path):
     )
     failure = judge_in_process(make_workspace(tmp_path, engine), upto=1)[0].failure
     assert failure.check == "value-repr"
-    assert failure.summary == "repr(v) should show v's data, 3.5: it is False, should be True."
+    assert failure.summary == "repr(v) should show v's data, 3.5; in your code it is not so."
     assert "In this check:\n    v = Value(3.5)\n    text = repr(v)" in failure.message
 
 

@@ -9,7 +9,9 @@
         print(report.failure.failure.message)  # the mistake, named; the first differing node
 
 The course is data (``exercises``: prose, tasks, hints, questions; ``scenarios``: the
-checks). The learner's code never runs in the tutor's process: ``run_probe`` runs each
+checks): the learner's ``Value`` in ``mygrad/engine.py`` (exercises 1-11), then their
+``Module``, ``Neuron``, ``Layer`` and ``MLP`` in ``mygrad/nn.py``, trained (12-16).
+The learner's code never runs in the tutor's process: ``run_probe`` runs each
 check in a child Python with limits (see ``lessons.workbench.runner`` and
 ``lessons.workbench.child``), where ``lessons.workbench.probes`` observes it; the tutor
 judges the observations (``checks``, ``mistakes``, ``compare``).
@@ -33,6 +35,7 @@ _EXPORTS = {
     "compare_graphs": "lessons.workbench.compare",
     "COURSE_ID": "lessons.workbench.exercises",
     "COURSE_TITLE": "lessons.workbench.exercises",
+    "Curve": "lessons.workbench.exercises",
     "EXERCISES": "lessons.workbench.exercises",
     "Exercise": "lessons.workbench.exercises",
     "Question": "lessons.workbench.exercises",
@@ -45,6 +48,7 @@ _EXPORTS = {
     "WorkspaceStatus": "lessons.workbench.workspace",
     "default_workspace": "lessons.workbench.workspace",
     "init_workspace": "lessons.workbench.workspace",
+    "refresh_stubs": "lessons.workbench.workspace",
     "workspace_status": "lessons.workbench.workspace",
 }
 
@@ -66,6 +70,7 @@ __all__ = [
     "LAST",
     "CheckFailure",
     "ChildResult",
+    "Curve",
     "Exercise",
     "ExerciseResult",
     "GraphComparison",
@@ -80,6 +85,7 @@ __all__ = [
     "default_workspace",
     "get_exercise",
     "init_workspace",
+    "refresh_stubs",
     "run_probe",
     "workspace_status",
 ]

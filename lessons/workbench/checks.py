@@ -183,6 +183,8 @@ def _wrong_line(path: str, meaning: str | None, got: object, want: object) -> st
             f"{subject}{path}[{at}] is {_shown(got[at])}, should be {_shown(want[at])} "
             f"(the first of the {len(want)} that differs)."
         )
+    if meaning and isinstance(want, bool) and isinstance(got, bool):
+        return f"{meaning}; in your code it is not so."  # says itself what it should be
     subject = f"{meaning}: it is" if meaning else f"{path} is"
     return f"{subject} {_shown(got)}, should be {_shown(want)}."
 

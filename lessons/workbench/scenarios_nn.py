@@ -58,7 +58,7 @@ def module_zero_grad(nn):
 
 
 _FLAT = {"all_values": "every parameter should be a Value",
-         "has_lists": "parameters() should hold Values, not lists of them"}
+         "has_lists": "parameters() should not hold lists"}
 
 
 @_nn_check(13, "has_lists", "count", "all_values",

@@ -100,8 +100,11 @@ def refresh_stubs(directory: Path | str) -> list[str]:
         except (OSError, UnicodeDecodeError):
             continue
         temp = target.with_name(f".{target.name}.refresh")
-        temp.write_text(stub_text(name), encoding="utf-8", newline="\n")
-        temp.replace(target)
+        try:
+            temp.write_text(stub_text(name), encoding="utf-8", newline="\n")
+            temp.replace(target)  # whole, or not at all
+        finally:
+            temp.unlink(missing_ok=True)
         replaced.append(name)
     return replaced
 
