@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from lessons.progress import ProgressStore
 from lessons.registry import all_lessons, default_curriculum
+from lessons.workbench.exercises import EXERCISES
 from tutor.app import TutorApp
 from tutor.messages import OpenLesson, ShowLessons
 from tutor.screens.help import HelpScreen
@@ -72,7 +73,7 @@ async def test_lessons_list_shows_progress_and_opens_any_lesson(home):
         screen = app.screen
         assert isinstance(screen, LessonsScreen)
         table = screen.query_one(LessonTable)
-        assert table.row_count == len(all_lessons()) + 1 + 11  # then Build micrograd's
+        assert table.row_count == len(all_lessons()) + 1 + len(EXERCISES)  # then Build micrograd's
         assert table.get_row_at(0)[0] == "✓" and table.get_row_at(1)[0] == ""
         assert table.get_row_at(1)[3].endswith(f"1/{len(all_lessons()[1].steps)}")
         assert "1 of" in screen.sub_title
@@ -103,7 +104,7 @@ async def test_the_lessons_list_shows_build_micrograd_and_opens_an_exercise(home
         table = app.screen.query_one(LessonTable)
         heading = len(all_lessons())
         assert "Build micrograd" in str(table.get_row_at(heading)[2])
-        assert table.get_row_at(heading)[3].endswith("1/11")
+        assert table.get_row_at(heading)[3].endswith(f"1/{len(EXERCISES)}")
         assert table.get_row_at(heading + 1)[0] == "✓"  # exercise 1 passed
         assert table.get_row_at(heading + 2)[0] == ""
         table.move_cursor(row=heading + 5)  # exercise 5, backward()
