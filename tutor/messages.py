@@ -14,6 +14,7 @@ from textual.message import Message
 
 __all__ = [
     "ContinueLearning",
+    "EngineMatched",
     "LearnerNamed",
     "OpenLesson",
     "OpenPlayground",
@@ -63,3 +64,11 @@ class LearnerNamed(Message):
     """The learner said who they are: from now on, this is their tutor."""
 
     name: str
+
+
+@dataclass
+class EngineMatched(Message):
+    """The learner's own engine trained on the moons in the lab, step for step as the
+    tutor's (``steps`` of them): Build micrograd's milestone."""
+
+    steps: int
