@@ -16,6 +16,7 @@ __all__ = [
     "ContinueLearning",
     "EngineMatched",
     "LearnerNamed",
+    "OpenLab",
     "OpenLesson",
     "OpenPlayground",
     "OpenWorkbench",
@@ -49,6 +50,14 @@ class OpenPlayground(Message):
     """The graph explorer on ``source``, or on the lecture's example."""
 
     source: str | None = None
+
+
+@dataclass
+class OpenLab(Message):
+    """The training lab, on micrograd's demo recipe; ``engine`` "mine" trains on the
+    learner's own engine from the start (when it may)."""
+
+    engine: str = "tutor"
 
 
 @dataclass

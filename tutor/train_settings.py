@@ -38,6 +38,7 @@ __all__ = [
     "FIELDS",
     "LIVE",
     "MINE",
+    "MINE_ACTIVATION",
     "RESET",
     "TUTORS",
     "EngineChoice",
