@@ -28,7 +28,7 @@ from pathlib import Path
 
 from engine.data import Dataset, make_moons
 from engine.train import StepReport, TrainConfig
-from lessons.workbench.results import ChildResult
+from lessons.workbench.results import ChildResult, Limits
 from lessons.workbench.runner import run_probe
 from lessons.workbench.training_match import (
     PROBE_MODULE,
@@ -84,12 +84,12 @@ class LearnerTrainDriver:
         workspace: Path,
         notify: Callable[[], object] = lambda: None,
         play: bool = False,
-        limits=TRAINING_LIMITS,
+        limits: Limits | None = None,
     ) -> None:
         self.config = learner_config(config)
         self.dataset = dataset
         self.workspace = Path(workspace)
-        self.limits = limits
+        self.limits = limits if limits is not None else TRAINING_LIMITS
         self._notify = notify
         self._playing = play
         self._commands: queue.SimpleQueue[dict] = queue.SimpleQueue()
