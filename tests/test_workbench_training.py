@@ -188,19 +188,26 @@ def test_a_memory_grab_and_a_print_flood_are_stopped_with_words(tmp_path):
 
 def test_a_paused_run_waits_for_play_and_its_clocks_stand_still_meanwhile(reference_workspace):
     commands: queue.SimpleQueue = queue.SimpleQueue()
-    limits = Limits(cpu_seconds=30, wall_seconds=1.5, quiet_seconds=1.0)
-    ready = threading.Event()
+    limits = Limits(cpu_seconds=30, wall_seconds=1.2, quiet_seconds=1.0)
+    ready, finished = threading.Event(), threading.Event()
 
     def on_event(event: dict) -> None:
         if event["kind"] == "ready":
             ready.set()
+        elif event["kind"] == "step" and event["step"] == 11:
+            finished.set()
 
     def steer() -> None:
         ready.wait(10)
-        time.sleep(2.0)  # longer than the wall clock and the quiet timeout allow
+        time.sleep(1.5)  # longer than the wall clock and the quiet timeout allow
         commands.put({"do": "step"})
         time.sleep(0.3)
         commands.put({"do": "play"})
+        finished.wait(10)
+        time.sleep(0.3)  # ended, the network stays, idle, to score points
+        commands.put({"do": "points", "points": POINTS, "tag": 2})
+        time.sleep(0.2)
+        commands.put({"do": "stop"})
 
     steering = threading.Thread(target=steer)
     steering.start()
@@ -211,6 +218,8 @@ def test_a_paused_run_waits_for_play_and_its_clocks_stand_still_meanwhile(refere
     assert trained.done.status == "ok", trained.done.message
     assert trained.done.result == {"status": "finished", "steps_done": 12}
     assert trained.done.seconds > 2.0 and trained.match.state().matched
+    last = trained.events[-1]
+    assert (last["kind"], last["tag"], last["steps_done"]) == ("scores", 2, 12)
 
 
 # -- when the lab offers the learner's engine ------------------------------------------------

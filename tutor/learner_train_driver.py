@@ -7,7 +7,8 @@ the learner's ``MLP`` from their ``mygrad`` package, in a child Python
 ``lessons.workbench.training_match.TRAINING_LIMITS``). Its step reports and the scores
 of the boundary's points stream back as events; play, pause, one step and the points to
 score go to the child as commands, carried out between two steps; stopping kills the
-child at once, mid-step if need be.
+child at once, mid-step if need be. Once the run has ended the child stays, idle, to score
+the points the boundary asks for when the lab is resized, until the lab stops it.
 
 Beside it, on this thread, the tutor's engine trains the same network from the same
 weights (``BuiltInSteps``), a step at a time as the learner's reports come in, and
@@ -252,6 +253,8 @@ class LearnerTrainDriver:
                 return self._end(RunStatus.FINISHED, f"Finished all {run.config.steps} steps.")
             return self._end(RunStatus.CANCELLED, self._stopped_message(run))
         if done.status == "killed" and not done.stopped_by:
+            if run.status in (RunStatus.FINISHED, RunStatus.DIVERGED):
+                return self._end(RunStatus(run.status), run.message)  # kept to score points
             return self._end(RunStatus.CANCELLED, self._stopped_message(run))
         if done.status == "refused":
             return self._end(RunStatus.FAILED, done.message, failed=True)

@@ -33,7 +33,9 @@ at once while paused; ``{"kind": "diverged", "step", "what", "where"}`` when the
 blow up. Commands (``child.commands``): ``{"do": "play" | "pause" | "step" | "stop"}``,
 ``{"do": "points", "points": [[x, y], ...] | None, "tag": n}``.
 
-The result: ``{"status": "finished" | "stopped" | "diverged", "steps_done": n}``, or
+The run ends after its last step or when its numbers blow up; the child then stays, to
+score points asked for (the lab's boundary, resized), until told to stop. The result:
+``{"status": "finished" | "stopped" | "diverged", "steps_done": n}``, or
 ``{"status": "unfit", "why": ..., ...}`` when the learner's network is not the one the
 run needs (too few parameters, a list of lists, a list for one output). An exception in
 the learner's code escapes, and the runner reports it at its file and line.
@@ -143,29 +145,37 @@ class _Training:
     # -- the loop
 
     def _loop(self) -> dict:
+        """Steps while playing (or asked for one), commands between them. Once the run
+        has ended, the network stays to score the points the tutor asks about, until it
+        says stop (or closes the pipe, or never gave one)."""
         steps = len(self.rates)
-        while not self.stopped and self.steps_done < steps:
-            self._obey(wait=not (self.playing or self.step_asked))
-            if self.stopped:
+        ended = ""  # "finished" or "diverged"
+        while not self.stopped:
+            if not ended and self.steps_done >= steps:
+                ended = "finished"
+            if ended:
+                self.playing = self.step_asked = False
+                self._score_if_due()
+            listening = self._obey(wait=bool(ended) or not (self.playing or self.step_asked))
+            if self.stopped or (ended and not listening):
                 break
-            if self.playing or self.step_asked:
+            if not ended and (self.playing or self.step_asked):
                 self.step_asked = False
                 diverged = self._step(self.steps_done)
                 gc.collect()
                 if diverged is not None:
                     self.emit(diverged)
-                    return {"status": "diverged", "steps_done": self.steps_done}
+                    ended = "diverged"
+                    continue
             self._score_if_due()
-        if not self.stopped:
-            self.playing = False
-            self._score_if_due()
-        return {"status": "stopped" if self.stopped else "finished", "steps_done": self.steps_done}
+        return {"status": ended or "stopped", "steps_done": self.steps_done}
 
-    def _obey(self, *, wait: bool) -> None:
+    def _obey(self, *, wait: bool) -> bool:
+        """Carry out the tutor's commands; False when it sends none (no pipe, or closed)."""
         found = self.commands(wait)
         if found is None:  # no pipe, or the tutor closed it: train to the end unasked
             self.playing = not self.stopped
-            return
+            return False
         for command in found:
             do = command.get("do")
             if do == "play":
@@ -179,6 +189,7 @@ class _Training:
             elif do == "points":
                 self.points, self.tag = command.get("points"), command.get("tag")
                 self.scored = None
+        return True
 
     def _step(self, k: int) -> dict | None:
         """One step of TrainingRun._take_step, on the learner's network; a "diverged"

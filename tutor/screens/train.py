@@ -43,6 +43,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from engine.data import Dataset
 from engine.train import StepReport, TrainConfig, TrainingRun
 from lessons.model import Goal
+from lessons.workbench.training_match import learner_config
 from tutor import performance
 from tutor.messages import EngineMatched
 from tutor.pacer import FramePacer, chart_interval
@@ -293,6 +294,8 @@ class TrainScreen(InspectSamples, Screen[object]):
         if engine == MINE and not self.engines.usable:
             self.notify(self.engines.why_not(), severity="warning", timeout=8)
             engine = TUTORS
+        if engine == MINE:
+            config = learner_config(config)
         self.config, self.engine, self.match = config, engine, None
         self._milestone_told = False
         self.driver = make_driver(

@@ -124,6 +124,8 @@ class TrainForm(VerticalScroll):
 
     def _field(self, field: Field) -> ComposeResult:
         value = getattr(self.config, field.name)
+        if field.name == "activation" and self.engine == MINE:
+            value = MINE_ACTIVATION
         fixed = bool(self.fixed_data) and field.name in FIXED_BY_DATA
         control: Widget
         if field.choices:

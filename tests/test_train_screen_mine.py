@@ -1,0 +1,145 @@
+"""The training lab on the learner's own engine, driven by keys at 80×24: the engine
+choice, a run that matches the tutor's, pause, resume and cancel, and an engine that
+hangs, after which the tutor's engine still trains."""
+
+from __future__ import annotations
+
+import pytest
+from test_train_screen import LabApp, settle, status_line
+from textual import on
+from textual.widgets import Input, Select, Static
+from training_support import learner_workspace, planted_nn
+
+from engine.train import TrainConfig
+from lessons.workbench.results import Limits
+from tutor import learner_train_driver
+from tutor.learner_train_driver import LearnerTrainDriver
+from tutor.messages import EngineMatched
+from tutor.screens.train import TrainScreen
+from tutor.train_driver import RunStatus, TrainDriver
+from tutor.train_settings import MINE, EngineChoice
+
+SIZE = (80, 24)
+QUICK = TrainConfig(samples=40, hidden=(4,), steps=12)
+ENDLESS = QUICK.replace(steps=100_000)
+
+
+class MineLabApp(LabApp):
+    def __init__(self, lab: TrainScreen) -> None:
+        super().__init__(lab)
+        self.matched: list[EngineMatched] = []
+
+    @on(EngineMatched)
+    def _matched(self, message: EngineMatched) -> None:
+        self.matched.append(message)
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    return learner_workspace(tmp_path_factory.mktemp("mine"))
+
+
+def engines_line(lab: TrainScreen) -> str:
+    return str(lab.query_one("#train-engines", Static).render())
+
+
+def notice(lab: TrainScreen) -> str:
+    return str(lab.query_one("#train-notice", Static).render())
+
+
+async def test_the_learners_engine_pauses_steps_and_trains_as_the_tutors(workspace):
+    lab = TrainScreen(ENDLESS, engines=EngineChoice(workspace, True), engine=MINE)
+    app = MineLabApp(lab)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: lab.run is not None)
+        run, driver = lab.run, lab.driver
+        assert isinstance(driver, LearnerTrainDriver)
+        activation = lab.query_one("#field-activation", Select)
+        assert activation.disabled and activation.value == "tanh"
+        await pilot.press("space")
+        await settle(pilot, lambda: run.steps_done >= 3)
+        assert "engine: yours (mygrad)" in status_line(lab)
+        await pilot.press("space")
+        assert "paused" in status_line(lab)
+        await pilot.pause(0.3)  # the step under way, and its news
+        paused_at = run.steps_done
+        await pilot.pause(0.3)
+        assert run.steps_done == paused_at
+        await pilot.press("full_stop")
+        await settle(pilot, lambda: run.steps_done == paused_at + 1)
+        await pilot.press("i")  # the explorer reads the tutor's engine only: a word, no picker
+        await pilot.pause(0.1)
+        assert app.screen is lab
+        assert any("graph explorer reads the tutor's engine" in text for text, _ in app.notes)
+        # r cancels the run (its child is killed) and starts one of 12 steps, which ends
+        # step for step as the tutor's engine's: Build micrograd's milestone.
+        steps = lab.query_one("#field-steps", Input)
+        steps.focus()
+        steps.value = "12"
+        await pilot.press("escape", "r")
+        await settle(pilot, lambda: lab.run is not None and lab.run is not run)
+        assert run.status == RunStatus.CANCELLED and driver._cancel.is_set()
+        await pilot.press("space")
+        await settle(pilot, lambda: lab.status == RunStatus.FINISHED)
+        await pilot.pause(0.2)
+        assert lab.run.steps_done == 12 and len(lab.history) == 12
+        assert engines_line(lab) == (
+            "✓ Your engine matches the tutor's: the same losses to 1e-09 over 12 steps."
+        )
+        assert [m.steps for m in app.matched] == [12]  # once
+        await pilot.press("3")  # the boundary, scored by the learner's network
+        await settle(pilot, lambda: lab.query_one("#chart-boundary").scores is not None)
+        assert lab.query_one("#chart-boundary").scores.steps_done == 12
+
+
+async def test_an_engine_that_hangs_is_stopped_and_the_tutors_engine_trains_after(
+    tmp_path, monkeypatch
+):
+    hang = planted_nn(
+        (
+            "        return act.tanh()",
+            "        _calls.append(1)\n"
+            "        if len(_calls) > 600:\n"
+            "            while True:\n"
+            "                pass\n"
+            "        return act.tanh()",
+        )
+    ).replace("import random\n", "import random\n_calls = []\n", 1)
+    workspace = learner_workspace(tmp_path, nn=hang)
+    limits = Limits(cpu_seconds=30, wall_seconds=30.0, quiet_seconds=1.0)
+    monkeypatch.setattr(learner_train_driver, "TRAINING_LIMITS", limits)
+    lab = TrainScreen(ENDLESS, play=True, engines=EngineChoice(workspace, True), engine=MINE)
+    app = MineLabApp(lab)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: lab.status == RunStatus.ERROR, timeout=20)
+        await pilot.pause(0.1)
+        assert "✗ stopped by your engine" in status_line(lab)
+        assert notice(lab).startswith("Your engine took more than 1 second for one step")
+        assert notice(lab).endswith("Press r to start again.")
+        # Back to the tutor's engine, from the form: it trains as ever.
+        await pilot.press("f")
+        engine = lab.query_one("#field-engine", Select)
+        engine.value = "tutor"
+        await pilot.pause(0.1)
+        assert "press r to apply" in str(lab.query_one("#note-engine", Static).render())
+        await pilot.press("escape", "r", "space")
+        await settle(pilot, lambda: lab.run is not None and lab.run.steps_done >= 3)
+        assert isinstance(lab.driver, TrainDriver)
+        assert "engine:" not in status_line(lab) and engines_line(lab) == ""
+
+
+async def test_the_choice_shows_once_the_engine_is_ready_and_says_why_it_cannot_run(workspace):
+    for engines, shown, usable in (
+        (EngineChoice(workspace, ready=False), False, False),
+        (EngineChoice(workspace, ready=True, refused="shared"), True, False),
+    ):
+        lab = TrainScreen(QUICK, engines=engines)
+        app = MineLabApp(lab)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, lambda lab=lab: lab.run is not None)
+            found = lab.query("#field-engine")
+            assert bool(found) == shown
+            if shown:
+                assert found.first().disabled != usable
+                note = str(lab.query_one("#note-engine", Static).render())
+                assert note.startswith("Your engine cannot train in a shared tutor")
