@@ -4,6 +4,9 @@ hangs, after which the tutor's engine still trains."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from test_train_screen import LabApp, settle, status_line
 from textual import on
@@ -143,3 +146,60 @@ async def test_the_choice_shows_once_the_engine_is_ready_and_says_why_it_cannot_
                 assert found.first().disabled != usable
                 note = str(lab.query_one("#note-engine", Static).render())
                 assert note.startswith("Your engine cannot train in a shared tutor")
+
+
+async def test_train_engine_mine_from_the_command_line(home, capsys, monkeypatch):
+    from lessons.progress import ProgressStore
+    from lessons.workbench.exercises import EXERCISES
+    from lessons.workbench.progress import mark_passed
+    from tutor import cli
+    from tutor.app import TutorApp
+
+    apps: list[TutorApp] = []
+    monkeypatch.setattr(TutorApp, "run", lambda self, *args, **kwargs: apps.append(self))
+    assert cli.main(["train", "--engine", "mine"]) == 2
+    assert "once exercises 1 to 15 of Build micrograd pass" in capsys.readouterr().err
+    assert cli.main(["train", "--engine", "mine", "--activation", "relu"]) == 2
+    assert "trains with tanh, your Neuron's activation, not relu" in capsys.readouterr().err
+    store = ProgressStore()
+    for exercise in EXERCISES:
+        if exercise.number <= 15:
+            mark_passed(store, exercise.id)
+    assert cli.main(["train", "--engine", "mine", "--hidden", "4", "--samples", "40"]) == 0
+    app = apps[0]
+    async with app.run_test(size=SIZE) as pilot:
+        lab = app.screen
+        assert isinstance(lab, TrainScreen) and lab.engine == MINE
+        assert lab.config.activation == "tanh" and lab.engines.usable
+        assert lab.engines.workspace == home / "workbench"
+        # No workspace yet (the workbench makes it): the run says so, and what to do.
+        await settle(pilot, lambda: lab.status == RunStatus.FAILED)
+        assert lab.message.startswith(f"Your workspace {home / 'workbench'} is not there")
+
+
+def test_a_wrong_engine_that_blows_up_is_not_told_to_lower_the_learning_rate(tmp_path):
+    from workbench_helpers import REFERENCE_ENGINE, plant
+
+    engine = plant(
+        REFERENCE_ENGINE,
+        ("self.grad += other.data * out.grad", "self.grad += self.data * out.grad"),
+    )
+    workspace = learner_workspace(tmp_path, engine=engine)
+    driver = LearnerTrainDriver(QUICK.replace(steps=30), workspace=workspace, play=True)
+    ended: list[str] = []
+    thread = threading.Thread(target=lambda: ended.append(driver.drive()))
+    thread.start()
+    deadline = time.monotonic() + 20
+    while driver.run is None or driver.run.status == "ready" or driver.run.status == "running":
+        assert time.monotonic() < deadline, "the run did not end"
+        time.sleep(0.02)
+    time.sleep(0.1)  # its news, after the status
+    news = driver.take_news()
+    driver.stop()  # its child stays, idle, to score points, until stopped
+    thread.join(5)
+    assert ended == [RunStatus.DIVERGED]
+    assert news.status == RunStatus.DIVERGED and not news.playing
+    assert news.match.parting.step == 0  # the gradients parted at once
+    assert "The tutor's engine, on the same run, did not blow up" in news.message
+    assert "learning rate" in news.message and "too large" not in news.message
+    assert driver.run.steps_done == len(news.steps) < 30

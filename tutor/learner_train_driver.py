@@ -231,13 +231,14 @@ class LearnerTrainDriver:
                     news.scores = Scores(tag, tuple(map(float, values)), steps_done)
             elif kind == "diverged":
                 run.status = RunStatus.DIVERGED.value
-                run.message = _diverged_message(event, run.config.learning_rate)
                 self._playing = False
         # The tutor's engine steps outside the lock: the screen may take news meanwhile.
         if kind == "step" and report is not None:
             self._match.take(report)
         elif kind == "diverged":
             self._match.take_blow_up(int(event.get("step", run.steps_done)))
+            parted = self._match.state().parting is not None
+            run.message = _diverged_message(event, run.config.learning_rate, parted=parted)
         self._publish()
 
     def _finish(self, run: LearnerRun, builtin: BuiltInSteps, done: ChildResult) -> str:
@@ -321,10 +322,17 @@ class LearnerTrainDriver:
 _UNWANTED = object()
 
 
-def _diverged_message(event: dict, learning_rate: float) -> str:
+def _diverged_message(event: dict, learning_rate: float, *, parted: bool) -> str:
+    """Why the learner's run blew up: the learning rate, unless the tutor's engine on
+    the same run parted from it before (or did not blow up): then their engine."""
     what = str(event.get("what") or "The numbers blew up")
     where = event.get("where")
     if isinstance(where, dict) and where.get("file"):
         what += f" (in {where['file']}, line {where.get('line')})"
+    if parted:
+        return (
+            f"{what}. The tutor's engine, on the same run, did not blow up: look at your "
+            "engine's rules (the line above says where the two part), not the learning rate."
+        )
     smaller = "1.0" if learning_rate > 1 else f"{learning_rate / 10:g}"
     return f"{what}: the learning rate {learning_rate!r} is too large — try {smaller} or less."

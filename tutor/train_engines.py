@@ -43,10 +43,11 @@ def engine_name(engine: str) -> str:
     return LearnerRun.engine if engine == MINE else ""
 
 
-def match_line(match: MatchState | None) -> tuple[str, str]:
+def match_line(match: MatchState | None, *, active: bool = True) -> tuple[str, str]:
     """The lab's line on a run of the learner's engine against the tutor's, and its
-    CSS class: "-matched" while they agree, "-parted" once they do not."""
-    if match is None:
+    CSS class: "-matched" while they agree, "-parted" once they do not. A run that
+    ended before its first step has nothing to compare (``active`` False)."""
+    if match is None or not (active or match.steps or match.parting):
         return "", ""
     mark = "✓ " if match.matched and match.steps else "" if match.matched else "✗ "
     return mark + match.text, "-matched" if match.matched else "-parted"

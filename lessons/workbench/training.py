@@ -88,6 +88,7 @@ class _Training:
         self.playing = bool(args.get("play"))
         self.step_asked = False
         self.stopped = False
+        self.steered = False  # commands have come through a pipe
         self.points = args.get("points")
         self.tag = args.get("tag")
         self.score_interval = float(args.get("score_interval", 0.5))
@@ -173,9 +174,12 @@ class _Training:
     def _obey(self, *, wait: bool) -> bool:
         """Carry out the tutor's commands; False when it sends none (no pipe, or closed)."""
         found = self.commands(wait)
-        if found is None:  # no pipe, or the tutor closed it: train to the end unasked
+        if found is None and self.steered:  # the tutor closed the pipe: it has gone
+            self.stopped = True
+        if found is None:  # no pipe (workbench verify): train to the end unasked
             self.playing = not self.stopped
             return False
+        self.steered = True
         for command in found:
             do = command.get("do")
             if do == "play":
@@ -209,13 +213,13 @@ class _Training:
                 total = total + self.alpha * sum(p * p for p in params)
             loss = total.data
             if not math.isfinite(loss):
-                return _diverged(k, f"The loss became {loss} at step {k}")
+                return _diverged(k, f"The loss became {loss} at step {k + 1}")
             self.model.zero_grad()
             total.backward()
             grad_norm = math.hypot(*(p.grad for p in params))
             if not math.isfinite(grad_norm):
                 blown = "inf" if math.isinf(grad_norm) else "nan"
-                return _diverged(k, f"The gradients became {blown} at step {k}")
+                return _diverged(k, f"The gradients became {blown} at step {k + 1}")
             if self.full_batch:
                 train_accuracy = _accuracy([s.data for s in scores], yb)
             else:
@@ -227,9 +231,9 @@ class _Training:
                 test_loss = self._float_loss(test_scores, self.y_test)
             updated = [p.data - lr * p.grad for p in params]
             if not all(map(math.isfinite, updated)):
-                return _diverged(k, f"The parameters became too large for a float at step {k}")
+                return _diverged(k, f"The parameters became too large for a float at step {k + 1}")
         except ArithmeticError as error:  # e.g. math.exp overflowing in the learner's tanh
-            return _diverged(k, f"The numbers blew up at step {k} ({error})", _where(error))
+            return _diverged(k, f"The numbers blew up at step {k + 1} ({error})", _where(error))
         del scores, total
         for p, new_data in zip(params, updated, strict=True):
             p.data = new_data

@@ -351,7 +351,13 @@ def stopped_text(
             "and was stopped: one step's graph is too big. A batch size, fewer samples or "
             "smaller layers make it smaller."
         )
-    if done.status == "error":
+    if done.status == "error" and done.error is not None:
+        error = done.error
+        if error.file and error.line and error.traceback:
+            function = error.traceback[-1][2]
+            where = f"{error.file}, line {error.line}, in {function}()"
+            code = f": {error.code}" if error.code else ""
+            return f"Your engine stopped {at}: {error.kind}: {error.message} ({where}{code})"
         return f"Your engine stopped {at}. {done.message}"
     if done.stopped_by == "quiet":
         tutors = f" (the tutor's takes {_duration(per_step)} a step here)" if per_step else ""

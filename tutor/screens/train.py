@@ -470,7 +470,7 @@ class TrainScreen(InspectSamples, Screen[object]):
         )
         shown = self.status in (RunStatus.DIVERGED, RunStatus.FAILED, RunStatus.ERROR)
         notice = f"{self.message} Press r to start again." if shown else ""
-        match = match_line(self.match if self.engine == MINE else None)
+        match = match_line(self.match if self.engine == MINE else None, active=self.status.active)
         self.query_one(TrainLines).show(fit(parts, self.size.width - 2), notice, *match)
 
     # -- actions

@@ -84,6 +84,7 @@ class TrainForm(VerticalScroll):
         self.engines = engines if engines is not None else EngineChoice()
         self.engine = engine  # the engine picked for the next run
         self.run_engine = engine  # ... and the one of the run on show
+        self._live_caption = self._caption(LIVE)
         self.run_config = config
         self.config = config  # the latest valid settings in the form
         self.fixed_data = fixed_data  # e.g. "the lecture's examples": no moons to make
@@ -97,7 +98,7 @@ class TrainForm(VerticalScroll):
         if self.engines.offered:
             yield from self._engine_row()
         for group in (RESET, LIVE):
-            yield Static(self.GROUP_CAPTIONS[group], classes="form-group")
+            yield Static(self._caption(group), id=f"caption-{group}", classes="form-group")
             if group == RESET and self.fixed_data:
                 yield Static(f"data: {self.fixed_data}", classes="form-row -fixed")
             for field in FIELDS:
@@ -106,6 +107,11 @@ class TrainForm(VerticalScroll):
 
     def on_mount(self) -> None:
         self.check()  # a preset the engine refuses says so at once
+
+    def _caption(self, group: str) -> str:
+        if group == LIVE and MINE in (self.engine, self.run_engine):
+            return "Training · r applies"
+        return self.GROUP_CAPTIONS[group]
 
     def _engine_row(self) -> ComposeResult:
         control = Select(
@@ -188,6 +194,10 @@ class TrainForm(VerticalScroll):
             text = "press r to apply" if pending else self.engines.why_not()
             self._note("engine", text, "-pending" if pending else "")
         mine = self.run_engine == MINE or self.engine == MINE
+        caption = self._caption(LIVE)
+        if caption != self._live_caption:
+            self._live_caption = caption
+            self.query_one(f"#caption-{LIVE}", Static).update(caption)
         for field in FIELDS:
             if self.fixed_data and field.name in FIXED_BY_DATA:
                 continue
@@ -196,7 +206,7 @@ class TrainForm(VerticalScroll):
             if problem:
                 text, kind = problem, "-error"
             elif field.name == "activation" and self.engine == MINE:
-                text, kind = "tanh: your Neuron's only one", ""
+                text, kind = "your Neuron is tanh only", ""
             elif pending and (field.group == RESET or mine):
                 text, kind = "press r to apply", "-pending"
             elif pending:
