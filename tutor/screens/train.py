@@ -16,9 +16,8 @@ Keys: space play/pause, ``.`` one step, ``r`` reset with the form's settings,
 ``i`` inspect a sample's forward pass in the graph explorer, ``f`` the form,
 ``1`` ``2`` ``3`` (or ←/→) the charts, escape back.
 
-Once the learner's own engine may train (see ``tutor.train_engines``), the form offers
-it; a line above the status says how its run compares with the tutor's engine's, and
-a run that earns Build micrograd's milestone posts ``tutor.messages.EngineMatched``.
+The form may offer the learner's own engine (``tutor.train_engines``); a line then says
+how its run compares with the tutor's, and the milestone posts ``EngineMatched``.
 """
 
 from __future__ import annotations
@@ -366,6 +365,7 @@ class TrainScreen(InspectSamples, Screen[object]):
         self.run = run
         self.query_one("#chart-boundary").show_dataset(run.dataset)
         self.query_one(TrainForm).show_run_config(run.config, self.engine)
+        self.refresh_bindings()  # i needs a run: once a run of the learner's has started
         self._later(self._watch_points)
 
     def _status_changed(self, news: News) -> None:
