@@ -30,7 +30,9 @@ Events (``child.emit``): ``{"kind": "ready", "parameters": n}`` once the model i
 ``{"kind": "scores", "tag", "values", "steps_done"}`` for the watched points, at most
 every ``score_interval`` seconds and at most ``score_share`` of the time while training,
 at once while paused; ``{"kind": "diverged", "step", "what", "where"}`` when the numbers
-blow up. Commands (``child.commands``): ``{"do": "play" | "pause" | "step" | "stop"}``,
+blow up; ``{"kind": "working"}`` now and then while many points are scored (so the
+tutor's quiet timeout, meant for a step that never ends, lets a long scoring be).
+Commands (``child.commands``): ``{"do": "play" | "pause" | "step" | "stop"}``,
 ``{"do": "points", "points": [[x, y], ...] | None, "tag": n}``.
 
 The run ends after its last step or when its numbers blow up; the child then stays, to
@@ -278,10 +280,14 @@ class _Training:
 
     def _predict(self, points: list[list[float]]) -> list[float]:
         found = []
+        said = time.monotonic()
         for i, point in enumerate(points):
             found.append(self.model(point).data)
             if i % 100 == 99:
                 gc.collect()  # each call leaves a graph of garbage behind
+                if time.monotonic() - said > 2:  # many points on a big network: still here
+                    said = time.monotonic()
+                    self.emit({"kind": "working"})
         return found
 
     def _score_if_due(self) -> None:
