@@ -11,7 +11,7 @@ import pytest
 from test_train_screen import LabApp, settle, status_line
 from textual import on
 from textual.widgets import Input, Select, Static
-from training_support import learner_workspace, planted_nn
+from training_support import in_neuron_call, learner_workspace, planted_nn, with_calls
 
 from engine.train import TrainConfig
 from lessons.workbench.results import Limits
@@ -98,16 +98,16 @@ async def test_the_learners_engine_pauses_steps_and_trains_as_the_tutors(workspa
 async def test_an_engine_that_hangs_is_stopped_and_the_tutors_engine_trains_after(
     tmp_path, monkeypatch
 ):
-    hang = planted_nn(
-        (
-            "        return act.tanh()",
-            "        _calls.append(1)\n"
-            "        if len(_calls) > 600:\n"
-            "            while True:\n"
-            "                pass\n"
-            "        return act.tanh()",
+    hang = with_calls(
+        planted_nn(
+            in_neuron_call(
+                "        _calls.append(1)\n"
+                "        if len(_calls) > 600:\n"
+                "            while True:\n"
+                "                pass\n"
+            )
         )
-    ).replace("import random\n", "import random\n_calls = []\n", 1)
+    )
     workspace = learner_workspace(tmp_path, nn=hang)
     limits = Limits(cpu_seconds=30, wall_seconds=30.0, quiet_seconds=1.0)
     monkeypatch.setattr(learner_train_driver, "TRAINING_LIMITS", limits)

@@ -14,9 +14,11 @@ import time
 import pytest
 from training_support import (
     SMALL,
+    in_neuron_call,
     learner_workspace,
     planted_nn,
     train_in_child,
+    with_calls,
 )
 from workbench_helpers import REFERENCE_ENGINE, plant
 
@@ -36,18 +38,12 @@ from lessons.workbench.training_match import (
 
 POINTS = [(-1.0, 0.5), (0.0, 0.0), (1.5, -0.5), (2.0, 1.0)]
 
-HANG = (
-    "        return act.tanh()",
+HANG = in_neuron_call(
     "        _calls.append(1)\n"
     "        if len(_calls) > 1500:\n"
     "            while True:\n"
     "                pass\n"
-    "        return act.tanh()",
 )
-
-
-def _with_calls(nn: str) -> str:
-    return nn.replace("import random\n", "import random\n_calls = []\n", 1)
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +135,7 @@ def test_exercise_17s_verdict_a_short_comparison_on_the_moons(reference_workspac
 
 
 def test_an_engine_that_hangs_is_stopped_by_the_quiet_timeout(tmp_path):
-    workspace = learner_workspace(tmp_path, nn=_with_calls(planted_nn(HANG)))
+    workspace = learner_workspace(tmp_path, nn=with_calls(planted_nn(HANG)))
     limits = Limits(cpu_seconds=30, wall_seconds=30.0, quiet_seconds=1.0)
     began = time.monotonic()
     trained = train_in_child(workspace, SMALL.replace(steps=100), limits=limits)
@@ -155,14 +151,12 @@ def test_an_engine_that_hangs_is_stopped_by_the_quiet_timeout(tmp_path):
 
 
 def test_a_memory_grab_and_a_print_flood_are_stopped_with_words(tmp_path):
-    grab = _with_calls(
+    grab = with_calls(
         planted_nn(
-            (
-                "        return act.tanh()",
+            in_neuron_call(
                 "        _calls.append(1)\n"
                 "        if len(_calls) > 700:\n"
                 "            _calls.append(bytearray(2 << 30))\n"
-                "        return act.tanh()",
             )
         )
     )
@@ -174,9 +168,7 @@ def test_a_memory_grab_and_a_print_flood_are_stopped_with_words(tmp_path):
         f"Your engine needed more than 1 GB of memory at step {len(trained.reports) + 1}"
     )
 
-    flood = planted_nn(
-        ("        return act.tanh()", "        print('x' * 1000)\n        return act.tanh()")
-    )
+    flood = planted_nn(in_neuron_call("        print('x' * 1000)\n"))
     trained = train_in_child(learner_workspace(tmp_path / "b", nn=flood), SMALL.replace(steps=50))
     done = trained.done
     assert (done.status, done.stopped_by) == ("killed", "output")

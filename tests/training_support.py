@@ -22,8 +22,27 @@ from lessons.workbench.training_match import (
     step_report,
     training_args,
 )
+from lessons.workbench.workspace import REFERENCE
 
-LECTURE_NN = (HERE / "workbench_fixtures" / "lecture_nn.txt").read_text(encoding="utf-8")
+# The learner's nn.py: the course's reference solution of exercises 12-15 where it is,
+# else the lecture's network as this branch's stand-in (workbench_fixtures/lab_nn.txt).
+_REFERENCE_NN = REFERENCE / "mygrad" / "nn.py"
+LECTURE_NN = (
+    _REFERENCE_NN if _REFERENCE_NN.exists() else HERE / "workbench_fixtures" / "lab_nn.txt"
+).read_text(encoding="utf-8")
+
+NEURON_CALL = "    def __call__(self, x):\n"  # the first __call__ of nn.py: Neuron's
+
+
+def in_neuron_call(code: str) -> tuple[str, str]:
+    """A substitution that runs ``code`` (lines indented for a method body) first in
+    every call of a Neuron; ``_calls``, a list at module level, is there to count them."""
+    return NEURON_CALL, NEURON_CALL + code
+
+
+def with_calls(nn: str) -> str:
+    return nn.replace("import random\n", "import random\n_calls = []\n", 1)
+
 
 SMALL = TrainConfig(samples=40, hidden=(6,), steps=12)  # moons, quick in any engine
 
