@@ -35,7 +35,9 @@ from tutor.ascii_mode import ASCII_CLASS, ASCII_FILTER, ascii_key_display
 from tutor.commands import TutorCommands
 from tutor.messages import (
     ContinueLearning,
+    EngineMatched,
     LearnerNamed,
+    OpenLab,
     OpenLesson,
     OpenPlayground,
     OpenWorkbench,
@@ -43,6 +45,7 @@ from tutor.messages import (
 )
 from tutor.screens.lesson import LessonScreen
 from tutor.textual_compat import TutorCommandPalette
+from tutor.train_settings import EngineChoice
 from tutor.widgets.too_small import is_too_small
 
 # The lecture's running example: L = (a*b + c) * f.
@@ -75,7 +78,7 @@ class TutorApp(App[None]):
         *,
         lesson: str | None = None,
         playground: str | None = None,
-        train: tuple[TrainConfig, bool] | None = None,
+        train: tuple[TrainConfig, bool] | tuple[TrainConfig, bool, str] | None = None,
         low_bandwidth: bool = False,
         ascii_only: bool = False,
         ask_learner: bool = False,
@@ -227,6 +230,22 @@ class TutorApp(App[None]):
     def _workbench_asked(self, message: OpenWorkbench) -> None:
         self.open_workbench(exercise=message.exercise)
 
+    @on(OpenLab)
+    def _lab_asked(self, message: OpenLab) -> None:
+        self.open_lab(engine=message.engine)
+
+    @on(EngineMatched)
+    def _engine_matched(self, message: EngineMatched) -> None:
+        from lessons.workbench.progress import MILESTONE, record_engine_match
+
+        if record_engine_match(self.progress):
+            self.notify(
+                f"Your engine trained on the moons step for step as the tutor's, over "
+                f"{message.steps} steps: exercise {MILESTONE} of Build micrograd passes.",
+                title="✓ Build micrograd's milestone",
+                timeout=10,
+            )
+
     @on(LearnerNamed)
     def _learner_named(self, message: LearnerNamed) -> None:
         if self.waiting_for_learner:  # a tutor is named once
@@ -279,12 +298,28 @@ class TutorApp(App[None]):
         entry, step = self._resume_position()
         self.open_lesson(entry.key, step)
 
-    def open_lab(self, config: TrainConfig | None = None, play: bool = False) -> None:
-        """The training lab, over the lessons list; its plotting loads only now."""
+    def open_lab(
+        self, config: TrainConfig | None = None, play: bool = False, engine: str = "tutor"
+    ) -> None:
+        """The training lab, over the lessons list; its plotting loads only now.
+        ``engine`` "mine" trains the learner's own engine (when it may: see
+        :meth:`engine_choice`)."""
         from tutor.screens.train import TrainScreen
 
-        self.push_screen(TrainScreen(config, play=play))
+        lab = TrainScreen(config, play=play, engines=self.engine_choice(), engine=engine)
+        self.push_screen(lab)
         self._fit_to(self.size)
+
+    def engine_choice(self) -> EngineChoice:
+        """Whether the lab may train the learner's own engine: their workspace (the
+        workbench's), whether exercises 1 to 15 pass, and whether this tutor refuses
+        learner code (a shared one does)."""
+        from lessons.workbench.progress import engine_ready
+        from lessons.workbench.runner import refused_because
+
+        folder = self._start_workbench if isinstance(self._start_workbench, Path) else None
+        workspace = folder or Path(self.progress.home) / "workbench"
+        return EngineChoice(workspace, engine_ready(self.progress), refused_because())
 
     def open_workbench(self, folder: Path | None = None, *, exercise: str | None = None) -> None:
         """The "Build micrograd" workbench over the lessons list, at ``exercise``

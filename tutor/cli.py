@@ -44,8 +44,8 @@ from lessons.progress import (
 from lessons.registry import default_curriculum
 from tutor import performance
 from tutor.serve import DEFAULT_HOST, DEFAULT_PORT
+from tutor.train_settings import MINE, MINE_ACTIVATION, config_from_arguments
 from tutor.train_settings import add_arguments as add_train_arguments
-from tutor.train_settings import config_from_arguments
 
 PROG = "micrograd-tutor"
 
@@ -211,6 +211,25 @@ def _progress(learner: str | None) -> ProgressStore:
     return ProgressStore(learner_home(learner) if learner is not None else None)
 
 
+def _mine_problems(args: argparse.Namespace) -> list[str]:
+    """Why ``train --engine mine`` cannot train the learner's own engine, if it cannot."""
+    from lessons.workbench.progress import engine_ready
+
+    if args.ask_learner:
+        return ["--engine mine: a shared tutor (--ask-learner) does not run the code you write"]
+    problems = []
+    if args.activation is not None and args.activation != MINE_ACTIVATION:
+        problems.append(
+            f"--engine mine trains with tanh, your Neuron's activation, not {args.activation}"
+        )
+    if not engine_ready(_progress(args.learner)):
+        problems.append(
+            "--engine mine: your engine can train once exercises 1 to 15 of Build micrograd "
+            "pass (micrograd-tutor workbench)"
+        )
+    return problems
+
+
 def _port(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1–65535)")
@@ -277,9 +296,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         train = None
         if args.command == "train":
             config, problems = config_from_arguments(args)
+            if args.engine == MINE:
+                problems += _mine_problems(args)
+                config = config.replace(activation=MINE_ACTIVATION)
             if problems:
                 parser.error("; ".join(problems))
-            train = (config, args.play)
+            train = (config, args.play, args.engine)
         return _run_app(
             curriculum,
             lesson=args.lesson,
@@ -443,7 +465,7 @@ def _run_app(
     *,
     lesson: str | None,
     playground: str | None,
-    train: tuple[TrainConfig, bool] | None = None,
+    train: tuple[TrainConfig, bool, str] | None = None,
     low_bandwidth: bool,
     ascii_only: bool = False,
     learner: str | None = None,

@@ -1,5 +1,5 @@
 """The command palette's commands (ctrl+p): go to any lesson or exercise, continue, the
-playground, the workbench."""
+playground, the training lab, the workbench."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 
-from tutor.messages import ContinueLearning, OpenLesson, OpenPlayground, OpenWorkbench, ShowLessons
+from tutor.messages import (
+    ContinueLearning,
+    OpenLab,
+    OpenLesson,
+    OpenPlayground,
+    OpenWorkbench,
+    ShowLessons,
+)
 
 if TYPE_CHECKING:
     from tutor.app import TutorApp
@@ -51,6 +58,7 @@ class TutorCommands(Provider):
             ("Continue where I left off", ask(ContinueLearning), "Open the step you last had open"),
             ("Lessons list", ask(ShowLessons), "Every lesson with your progress"),
             ("Playground", ask(OpenPlayground), "Build and explore a graph of your own"),
+            ("Training lab", ask(OpenLab), "Train a network on the moons with live charts"),
             (
                 "Build micrograd: the workbench",
                 ask(OpenWorkbench),

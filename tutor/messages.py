@@ -14,7 +14,9 @@ from textual.message import Message
 
 __all__ = [
     "ContinueLearning",
+    "EngineMatched",
     "LearnerNamed",
+    "OpenLab",
     "OpenLesson",
     "OpenPlayground",
     "OpenWorkbench",
@@ -51,6 +53,14 @@ class OpenPlayground(Message):
 
 
 @dataclass
+class OpenLab(Message):
+    """The training lab, on micrograd's demo recipe; ``engine`` "mine" trains on the
+    learner's own engine from the start (when it may)."""
+
+    engine: str = "tutor"
+
+
+@dataclass
 class OpenWorkbench(Message):
     """The "Build micrograd" workbench, where the learner writes their own engine:
     at ``exercise`` (its id), or where the learner last was."""
@@ -63,3 +73,11 @@ class LearnerNamed(Message):
     """The learner said who they are: from now on, this is their tutor."""
 
     name: str
+
+
+@dataclass
+class EngineMatched(Message):
+    """The learner's own engine trained on the moons in the lab, step for step as the
+    tutor's (``steps`` of them): Build micrograd's milestone."""
+
+    steps: int

@@ -25,12 +25,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from engine.data import Dataset, lecture_examples
 from engine.losses import hinge_loss, mse_loss
 from engine.nn import MLP
 from engine.train import StepReport, TrainConfig, TrainingRun, predict
 from engine.value import Value
+
+if TYPE_CHECKING:
+    from lessons.workbench.training_match import MatchState
 
 __all__ = [
     "Inspection",
@@ -58,6 +62,7 @@ class RunStatus(StrEnum):
     DIVERGED = "diverged"
     CANCELLED = "cancelled"
     FAILED = "failed"  # the run could not be made, or the training thread failed
+    ERROR = "error"  # the learner's engine raised an error or reached a limit mid-run
 
     @property
     def active(self) -> bool:
@@ -71,7 +76,13 @@ class RunStatus(StrEnum):
 
 
 _ACTIVE = (RunStatus.READY, RunStatus.RUNNING)
-_ENDED = (RunStatus.FINISHED, RunStatus.DIVERGED, RunStatus.CANCELLED, RunStatus.FAILED)
+_ENDED = (
+    RunStatus.FINISHED,
+    RunStatus.DIVERGED,
+    RunStatus.CANCELLED,
+    RunStatus.FAILED,
+    RunStatus.ERROR,
+)
 
 
 @dataclass(frozen=True)
@@ -146,6 +157,7 @@ class News:
     message: str = ""
     playing: bool = False
     seconds: float = 0.0  # time the run has spent training (steps and scoring) so far
+    match: MatchState | None = None  # a run on the learner's engine: how it compares
 
 
 DATASETS = {"lecture": ("the lecture's examples", lecture_examples)}
@@ -284,7 +296,11 @@ class TrainDriver:
             news = self._news
             # The next news starts from the state just handed over.
             self._news = News(
-                status=news.status, message=news.message, playing=news.playing, seconds=news.seconds
+                status=news.status,
+                message=news.message,
+                playing=news.playing,
+                seconds=news.seconds,
+                match=news.match,
             )
             self._told_at = None
         return news

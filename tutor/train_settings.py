@@ -14,6 +14,10 @@ Settings fall in two groups:
 * training (learning rate, schedule, L2 alpha, batch size, steps) change only
   how the next steps are taken, so they apply at once, between two steps.
 
+Which engine trains is not a setting of the run but a choice of the lab's:
+:class:`EngineChoice` says whether the learner's own (their ``mygrad``, once the
+workbench's exercises 1 to 15 pass) may, and where it is.
+
 No Textual here: the command line uses it before the app starts.
 """
 
@@ -24,14 +28,20 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from pathlib import Path
 
 from engine.config import BATCH, SETTINGS, SIZES, Setting
 from engine.train import TrainConfig
 
 __all__ = [
+    "ENGINES",
     "FIELDS",
     "LIVE",
+    "MINE",
+    "MINE_ACTIVATION",
     "RESET",
+    "TUTORS",
+    "EngineChoice",
     "Field",
     "add_arguments",
     "config_from_arguments",
@@ -44,6 +54,51 @@ RESET = "reset"  # applies to the next run: a new dataset or a new network
 LIVE = "live"  # applies between two steps of the run under way
 
 _SETTINGS = {setting.name: setting for setting in SETTINGS}
+
+TUTORS = "tutor"  # the tutor's engine (engine/)
+MINE = "mine"  # the learner's own mygrad, from the workbench
+ENGINES = ((TUTORS, "the tutor's"), (MINE, "mine (mygrad)"))
+"""The engines the lab can train on: (value, the name shown)."""
+
+MINE_ACTIVATION = "tanh"
+"""The only activation of the learner's Neuron, as the lecture writes it."""
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    """Whether the lab offers the learner's own engine, and where their code is.
+
+    ``ready``: the workbench's exercises 1 to 15 pass (``lessons.workbench.progress.
+    engine_ready``); ``refused``: why learner code cannot run in this tutor at all (a
+    shared tutor), or None."""
+
+    workspace: Path | None = None
+    ready: bool = False
+    refused: str | None = None
+
+    @property
+    def offered(self) -> bool:
+        """Whether the lab shows the choice at all."""
+        return self.ready and self.workspace is not None
+
+    @property
+    def usable(self) -> bool:
+        """Whether a run on the learner's engine can start."""
+        return self.offered and self.refused is None
+
+    def why_not(self) -> str:
+        """Why the learner's engine cannot train here, in one sentence ("" if it can)."""
+        if self.refused is not None:
+            return (
+                "Your engine cannot train in a shared tutor: it would run as the account "
+                "that serves the class. Use micrograd-tutor in your own account."
+            )
+        if not self.offered:
+            return (
+                "Your engine can train here once exercises 1 to 15 of Build micrograd "
+                "pass (micrograd-tutor workbench)."
+            )
+        return ""
 
 
 @dataclass(frozen=True)
@@ -230,6 +285,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         )
     parser.add_argument(
         "--play", action="store_true", help="start training as soon as the lab opens"
+    )
+    parser.add_argument(
+        "--engine",
+        choices=[value for value, _ in ENGINES],
+        default=TUTORS,
+        help=(
+            "which engine trains: the tutor's, or yours from Build micrograd (mine: "
+            "once its exercises 1 to 15 pass; tanh only, as your Neuron) (default: tutor)"
+        ),
     )
 
 

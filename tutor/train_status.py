@@ -29,6 +29,7 @@ def _mark(status: RunStatus, playing: bool) -> str:
         RunStatus.DIVERGED: "✗ diverged",
         RunStatus.CANCELLED: "■ stopped",
         RunStatus.FAILED: "✗ could not start",
+        RunStatus.ERROR: "✗ stopped by your engine",
     }[status]
 
 
@@ -55,9 +56,13 @@ def status_parts(
     seconds: float = 0.0,
     rate: float | None = None,
     goal_met: bool = False,
+    engine: str = "",
 ) -> list[tuple[int, str]]:
-    """The status line's parts, each as (rank, text)."""
+    """The status line's parts, each as (rank, text); ``engine`` names the engine
+    that trains, when it is not the tutor's."""
     parts = [(0, _mark(status, playing))]
+    if engine:
+        parts.append((2, f"engine: {engine}"))
     if run is None:
         return parts
     parts.append((0, f"step {run.steps_done}/{run.config.steps}"))

@@ -16,7 +16,10 @@ Before any learner code runs it
 
 It answers in JSON lines on the result channel, each carrying a nonce the parent chose:
 a ``hello`` line once the limits are set, ``event`` lines sent with :func:`emit`, and a
-final line with the probe's result or the learner's error. Then it leaves with
+final line with the probe's result or the learner's error. A probe that takes orders
+while it runs (the training lab's pause, step and stop) reads them with :func:`commands`
+from a pipe of their own; while it waits for one, an ``idle`` line tells the parent,
+whose time limits do not run meanwhile. Then it leaves with
 ``os._exit``, so the learner's ``atexit`` handlers and finalisers never run after it.
 
 What this is not: a sandbox. The learner's code shares this process with the harness,
@@ -41,6 +44,7 @@ import importlib
 import json
 import linecache
 import os
+import select
 import signal
 import sys
 import tempfile
@@ -51,7 +55,7 @@ try:
 except ImportError:  # not POSIX: the parent's timeout still holds
     resource = None
 
-__all__ = ["emit"]
+__all__ = ["commands", "emit"]
 
 RECURSION_LIMIT = 1000
 CONFIG_CAP = 16 << 20
@@ -60,12 +64,26 @@ CODE_CAP = 300
 FRAMES_KEPT = 40  # of a deep traceback: the first 10 and the last 30 workspace frames
 
 _channel: _Channel | None = None
+_commands: _Commands | None = None
 
 
 def emit(event: dict) -> None:
     """Send a progress event (a JSON-able dict) to the tutor; a no-op outside a check."""
     if _channel is not None:
         _channel.send({"event": event})
+
+
+def commands(wait: bool = False) -> list[dict] | None:
+    """The tutor's commands (JSON objects) sent since the last call, oldest first.
+
+    ``wait``: when none has come, block until one does, telling the tutor that this
+    child is idle meanwhile, so that its wall clock and quiet timeout stand still (a
+    paused training run may wait for hours). None when there will be no more: the
+    tutor gave no command pipe, or has closed it.
+    """
+    if _commands is None:
+        return None
+    return _commands.take(wait)
 
 
 class _Channel:
@@ -93,8 +111,55 @@ class _Channel:
         return True
 
 
+class _Commands:
+    """JSON lines from the parent on a pipe of their own, read between two steps."""
+
+    def __init__(self, fd: int, channel: _Channel):
+        self._fd = fd
+        self._channel = channel
+        self._buffer = b""
+        # poll, not select: the fd is hidden high, maybe past select's 1024
+        self._poll = select.poll()
+        self._poll.register(fd, select.POLLIN)
+        self._read = os.read
+        self._loads = json.loads
+        self.closed = False
+
+    def take(self, wait: bool) -> list[dict] | None:
+        self._read_some(block=False)
+        if wait and b"\n" not in self._buffer and not self.closed:
+            self._channel.send({"idle": True})
+            try:
+                while b"\n" not in self._buffer and not self.closed:
+                    self._read_some(block=True)
+            finally:
+                self._channel.send({"idle": False})
+        *lines, self._buffer = self._buffer.split(b"\n")
+        found = []
+        for line in lines:
+            with contextlib.suppress(ValueError, RecursionError):
+                command = self._loads(line)
+                if isinstance(command, dict):
+                    found.append(command)
+        return None if self.closed and not found else found
+
+    def _read_some(self, *, block: bool) -> None:
+        while not self.closed:
+            try:
+                if not self._poll.poll(None if block else 0):
+                    return
+                chunk = self._read(self._fd, 65536)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self.closed = True
+            self._buffer += chunk
+            if block:
+                return
+
+
 def _main() -> None:
-    global _channel
+    global _channel, _commands
     exit_now = os._exit
     order = _read_order()
     null = os.open(os.devnull, os.O_RDONLY)
@@ -103,6 +168,8 @@ def _main() -> None:
     workspace = order["workspace"]
     channel_fd = _hide_fd(order["result_fd"])
     _channel = channel = _Channel(channel_fd, order["nonce"])
+    if order.get("command_fd") is not None:
+        _commands = _Commands(_hide_fd(order["command_fd"], avoid=channel_fd), channel)
 
     applied, note = _apply_limits(order["limits"])
     channel.send({"hello": {"limits_applied": applied, "note": note}})
@@ -154,8 +221,9 @@ def _read_order() -> dict:
     return json.loads(data)
 
 
-def _hide_fd(fd: int) -> int:
-    """Move ``fd`` to a random high number below the open-files limit, close the original."""
+def _hide_fd(fd: int, avoid: int | None = None) -> int:
+    """Move ``fd`` to a random high number below the open-files limit (not ``avoid``, an
+    fd hidden before), close the original."""
     try:
         ceiling = resource.getrlimit(resource.RLIMIT_NOFILE)[0] if resource else 1024
     except (OSError, ValueError):
@@ -165,7 +233,9 @@ def _hide_fd(fd: int) -> int:
     low = max(ceiling // 2, 128)
     if ceiling <= low:
         return fd
-    target = low + int.from_bytes(os.urandom(2), "big") % (ceiling - low)
+    target = avoid
+    while target in (avoid, fd):
+        target = low + int.from_bytes(os.urandom(2), "big") % (ceiling - low)
     os.dup2(fd, target, inheritable=False)
     os.close(fd)
     return target

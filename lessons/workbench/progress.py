@@ -15,13 +15,24 @@ from lessons.workbench.checks import Report
 from lessons.workbench.exercises import COURSE_ID, EXERCISES, get_exercise
 
 __all__ = [
+    "ENGINE_READY_AFTER",
+    "MILESTONE",
+    "engine_ready",
     "exercise_key",
     "is_passed",
     "mark_passed",
     "next_exercise",
     "passed_exercises",
+    "record_engine_match",
     "record_report",
 ]
+
+ENGINE_READY_AFTER = 15
+"""The training lab offers the learner's own engine once every exercise up to this one
+has passed: their Value, then Module, Neuron, Layer and MLP."""
+
+MILESTONE = 17
+"""The exercise that passes when the learner's engine trains on the moons as the tutor's."""
 
 
 def exercise_key(exercise_id: str) -> str:
@@ -56,3 +67,21 @@ def record_report(store: ProgressStore, report: Report) -> frozenset[int]:
     for number in sorted(new):
         mark_passed(store, get_exercise(number).id)
     return new
+
+
+def engine_ready(store: ProgressStore) -> bool:
+    """Whether the learner's ``mygrad`` can train in the lab: every exercise numbered up
+    to :data:`ENGINE_READY_AFTER` that the course has has passed (and it has some)."""
+    needed = [e for e in EXERCISES if e.number <= ENGINE_READY_AFTER]
+    return bool(needed) and all(is_passed(store, e.id) for e in needed)
+
+
+def record_engine_match(store: ProgressStore) -> bool:
+    """The learner's engine trained on the moons step for step as the tutor's: record the
+    milestone exercise as passed. Returns whether this newly passed it (False when the
+    course has no such exercise, or it had passed already)."""
+    milestone = next((e for e in EXERCISES if e.number == MILESTONE), None)
+    if milestone is None or is_passed(store, milestone.id):
+        return False
+    mark_passed(store, milestone.id)
+    return True

@@ -13,8 +13,10 @@ class Limits:
     memory_bytes: int = 1 << 30
     file_bytes: int = 8 << 20
     open_files: int = 64
-    wall_seconds: float = 10.0
-    output_bytes: int = 64 * 1024
+    wall_seconds: float = 10.0  # of the child's working time: not while it waits for a command
+    output_bytes: int = 64 * 1024  # of output kept; the rest is counted and dropped
+    quiet_seconds: float | None = None  # the most it may work without a line on its channel
+    output_stop_bytes: int | None = None  # stop it once it has printed this much in all
 
 
 DEFAULT_LIMITS = Limits()
@@ -41,3 +43,4 @@ class ChildResult:
     limits_applied: bool
     message: str  # one plain sentence for the learner when status != "ok"
     limits_note: str = ""  # which limits could not be set or do not bind here, if any
+    stopped_by: str = ""  # the parent's limit that stopped it: "wall", "quiet" or "output"

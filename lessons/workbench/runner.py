@@ -26,7 +26,10 @@ The parent here
 - takes the answer only from its own channel: a pipe passed with ``pass_fds``, read as
   JSON lines, each line capped in size and accepted only with the nonce this call chose.
   Lines before the last are ``hello`` (the limits the child set) and ``event`` (progress,
-  passed to ``on_event``); the final line holds the result or the learner's error.
+  passed to ``on_event``); the final line holds the result or the learner's error;
+- given ``commands`` (a queue), writes each command put there as a JSON line to a pipe
+  the child reads with ``child.commands()``; while the child says it is waiting for
+  one (an ``idle`` line), neither the wall clock nor ``Limits.quiet_seconds`` runs.
 
 The child's limits and audit hook are defence in depth against a learner's accidents, not a
 sandbox (``child.py`` says what they cannot stop); what keeps the tutor safe is that the
@@ -43,6 +46,7 @@ import hmac
 import json
 import logging
 import os
+import queue
 import secrets
 import selectors
 import shutil
@@ -57,6 +61,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import lessons
+from lessons.workbench.clock import ChildClock
 from lessons.workbench.failures import (
     error_message,
     seconds_text,
@@ -121,12 +126,15 @@ def run_probe(
     cancel: threading.Event | None = None,
     on_output: Callable[[str], None] | None = None,
     on_event: Callable[[dict], None] | None = None,
+    commands: queue.SimpleQueue | None = None,
 ) -> ChildResult:
     """Run ``probe_module.run(probe, args)`` in a limited child Python over ``workspace``.
 
     Blocks until the child answers, fails, times out or ``cancel`` is set; call it from
     a thread worker. ``on_output`` gets the learner's output as it comes (only the part
     that is kept), ``on_event`` the probe's progress events; both run in this thread.
+    ``commands``: dicts put there from any thread go to the child, for a probe that
+    reads them with ``lessons.workbench.child.commands``.
     """
     if _refusal is not None:
         return ChildResult(
@@ -144,6 +152,7 @@ def run_probe(
         raise FileNotFoundError(f"no workspace folder at {workspace}")
     nonce = secrets.token_hex(16)
     read_fd, write_fd = os.pipe()
+    command_fds = os.pipe() if commands is not None else None
     order = {
         "workspace": str(workspace),
         "project_root": str(PROJECT_ROOT),
@@ -153,12 +162,13 @@ def run_probe(
         "limits": asdict(limits),
         "nonce": nonce,
         "result_fd": write_fd,
+        "command_fd": command_fds[0] if command_fds else None,
     }
     try:
         order_bytes = json.dumps(order).encode()
     except BaseException:
-        os.close(read_fd)
-        os.close(write_fd)
+        for fd in (read_fd, write_fd, *(command_fds or ())):
+            os.close(fd)
         raise
 
     channel = _Channel(nonce, on_event)
@@ -175,6 +185,7 @@ def run_probe(
             cancel=cancel,
             on_output=on_output,
             on_line=channel.take,
+            commands=(commands, command_fds) if command_fds else None,
         )
         run.wait()
     finally:
@@ -208,20 +219,21 @@ class _Channel:
         self.final: dict | None = None
         self.rejected = 0
 
-    def take(self, line: bytes) -> None:
+    def take(self, line: bytes) -> dict | None:
+        """Take one line; returns it (a dict) when it is ours, None when it is not."""
         if not line.strip():
-            return
+            return None
         try:
             message = json.loads(line)
         except (ValueError, RecursionError):
             self.rejected += 1
-            return
+            return None
         nonce = message.get("nonce") if isinstance(message, dict) else None
         if not isinstance(nonce, str) or not hmac.compare_digest(nonce, self._nonce):
             self.rejected += 1
-            return
+            return None
         if self.final is not None:
-            return
+            return message
         if "hello" in message and self.hello is None:
             self.hello = message["hello"] if isinstance(message["hello"], dict) else {}
         elif "event" in message:
@@ -229,6 +241,7 @@ class _Channel:
                 self._on_event(message["event"])
         elif message.get("status") in ("ok", "error"):
             self.final = message
+        return message
 
 
 class _ChildRun:
@@ -245,7 +258,8 @@ class _ChildRun:
         limits: Limits,
         cancel: threading.Event | None,
         on_output: Callable[[str], None] | None,
-        on_line: Callable[[bytes], None] | None,
+        on_line: Callable[[bytes], dict | None] | None,
+        commands: tuple[queue.SimpleQueue, tuple[int, int]] | None = None,
     ):
         self.limits = limits
         self.cancel = cancel
@@ -254,14 +268,18 @@ class _ChildRun:
         self.kept = bytearray()
         self.cut = 0
         self.line_too_long = False
-        self.ended = "exit"  # or "timeout", "cancel"
+        self.ended = "exit"  # or "timeout", "quiet", "output", "cancel"
         self.returncode: int | None = None
         self.seconds = 0.0
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._line = bytearray()
         self._skipping_line = False
         self._started = time.monotonic()
+        self.clock = ChildClock(self._started)
         read_fd, write_fd = result_fds or (None, None)
+        self._commands, (command_read, self._command_fd) = commands or (None, (None, None))
+        passed = tuple(fd for fd in (write_fd, command_read) if fd is not None)
+        self._pending = b""  # commands not yet written
         try:
             self.proc = subprocess.Popen(
                 argv,
@@ -270,20 +288,22 @@ class _ChildRun:
                 stderr=subprocess.STDOUT,
                 cwd=cwd,
                 env=env,
-                pass_fds=(write_fd,) if write_fd is not None else (),
+                pass_fds=passed,
                 start_new_session=True,
             )
         except BaseException:
-            for fd in result_fds or ():
+            for fd in (*(result_fds or ()), *(commands[1] if commands else ())):
                 os.close(fd)
             raise
-        if write_fd is not None:
-            os.close(write_fd)
+        for fd in passed:
+            os.close(fd)
         self._stdin = stdin
         self._fds = {"out": self.proc.stdout.fileno()}
         if read_fd is not None:
             self._fds["channel"] = read_fd
-        self._own_fds = [read_fd] if read_fd is not None else []
+        self._own_fds = [fd for fd in (read_fd, self._command_fd) if fd is not None]
+        if self._command_fd is not None:
+            os.set_blocking(self._command_fd, False)
 
     def wait(self) -> None:
         try:
@@ -304,7 +324,7 @@ class _ChildRun:
         selector.register(stdin_fd, selectors.EVENT_WRITE, "in")
         for name, fd in self._fds.items():
             selector.register(fd, selectors.EVENT_READ, name)
-        deadline = self._started + self.limits.wall_seconds
+        limits = self.limits
         exited_at = None
         try:
             while True:
@@ -312,6 +332,7 @@ class _ChildRun:
                 if self.cancel is not None and self.cancel.is_set():
                     self.ended = "cancel"
                     return
+                self._send_commands()
                 if exited_at is None and self._exited():
                     exited_at = now
                     self._kill_group()  # whatever it left behind holds our pipes open
@@ -319,15 +340,46 @@ class _ChildRun:
                     not selector.get_map() or now - exited_at > _DRAIN_SECONDS
                 ):
                     return
-                if exited_at is None and now >= deadline:
-                    self.ended = "timeout"
-                    self._kill_group()
-                    self._drain(selector, _DRAIN_SECONDS)
-                    return
-                left = deadline - now if exited_at is None else _POLL_SECONDS
+                if exited_at is None:
+                    stop = self._limit_reached(now)
+                    if stop:
+                        self.ended = stop
+                        self._kill_group()
+                        self._drain(selector, _DRAIN_SECONDS)
+                        return
+                left = limits.wall_seconds - self.clock.working(now)
+                left = _POLL_SECONDS if exited_at is not None else left
                 self._step(selector, max(min(_POLL_SECONDS, left), 0.0))
         finally:
             selector.close()
+
+    def _limit_reached(self, now: float) -> str | None:
+        """Which of the parent's limits the child has reached, if one: "timeout" (the
+        wall clock), "quiet" or "output"."""
+        limits = self.limits
+        if self.clock.working(now) >= limits.wall_seconds:
+            return "timeout"
+        if limits.quiet_seconds is not None and self.clock.quiet(now) >= limits.quiet_seconds:
+            return "quiet"
+        printed = len(self.kept) + self.cut
+        if limits.output_stop_bytes is not None and printed > limits.output_stop_bytes:
+            return "output"
+        return None
+
+    def _send_commands(self) -> None:
+        if self._commands is None:
+            return
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._pending += json.dumps(self._commands.get_nowait()).encode() + b"\n"
+        while self._pending and self._command_fd is not None:
+            try:
+                written = os.write(self._command_fd, self._pending)
+            except BlockingIOError:
+                return  # the child is busy: the rest goes at a later look
+            except OSError:  # the child has gone: nobody is left to read them
+                written = len(self._pending)
+            self._pending = self._pending[written:]
 
     def _step(self, selector: selectors.BaseSelector, timeout: float) -> None:
         if not selector.get_map():
@@ -389,7 +441,7 @@ class _ChildRun:
                 self._line += piece
                 line, self._line = bytes(self._line), bytearray()
                 if self.on_line is not None:
-                    self.on_line(line)
+                    self.clock.heard(self.on_line(line), time.monotonic())
             else:
                 self.line_too_long = True
                 self._line = bytearray()
@@ -451,6 +503,7 @@ def _result(run: _ChildRun, channel: _Channel, limits: Limits) -> ChildResult:
         _log.warning("workbench runner: %s", note)
 
     status, result, error, message = _judge(run, channel, limits)
+    stopped_by = {"timeout": "wall", "quiet": "quiet", "output": "output"}.get(run.ended, "")
     if status == "ok" and run.cut:
         message = (
             f"Your code printed more than {size_text(limits.output_bytes)}; "
@@ -466,6 +519,7 @@ def _result(run: _ChildRun, channel: _Channel, limits: Limits) -> ChildResult:
         limits_applied=limits_applied,
         message=message,
         limits_note=note,
+        stopped_by=stopped_by,
     )
 
 
@@ -481,6 +535,22 @@ def _judge(
             None,
             f"Your code ran for more than {seconds_text(limits.wall_seconds)} and was stopped. "
             "Is there a loop that never ends? (A long training run may need fewer steps.)",
+        )
+    if run.ended == "quiet":
+        return (
+            "timeout",
+            None,
+            None,
+            f"Your code worked for more than {seconds_text(limits.quiet_seconds or 0)} "
+            "without a word of progress and was stopped. Is there a loop that never ends?",
+        )
+    if run.ended == "output":
+        return (
+            "killed",
+            None,
+            None,
+            f"Your code printed more than {size_text(limits.output_stop_bytes or 0)} and was "
+            "stopped. Is there a print in a loop?",
         )
     final = channel.final
     if final is not None and final["status"] == "ok" and isinstance(final.get("result"), dict):

@@ -15,6 +15,9 @@ bindings' ``check_action``, escape, the tabs) that each ask ``live`` first.
 Keys: space play/pause, ``.`` one step, ``r`` reset with the form's settings,
 ``i`` inspect a sample's forward pass in the graph explorer, ``f`` the form,
 ``1`` ``2`` ``3`` (or ←/→) the charts, escape back.
+
+The form may offer the learner's own engine (``tutor.train_engines``); a line then says
+how its run compares with the tutor's, and the milestone posts ``EngineMatched``.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -33,21 +36,24 @@ from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Select, Static, Tab, Tabs
+from textual.widgets import Select, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.data import Dataset
 from engine.train import StepReport, TrainConfig, TrainingRun
 from lessons.model import Goal
+from lessons.workbench.training_match import learner_config
 from tutor import performance
+from tutor.messages import EngineMatched
 from tutor.pacer import FramePacer, chart_interval
+from tutor.screens.train_inspect import InspectSamples
 from tutor.textual_compat import is_base_screen, is_live
 from tutor.train_driver import News, RunStatus, TrainDriver, named_dataset
-from tutor.train_settings import live_changes
+from tutor.train_engines import engine_name, make_driver, match_line, milestone_reached
+from tutor.train_settings import MINE, TUTORS, EngineChoice, live_changes
 from tutor.train_status import fit, status_parts, steps_per_second
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
-from tutor.widgets.sample_picker import SamplePicker
 from tutor.widgets.train_charts import (
     AccuracyPlot,
     BoundaryPlot,
@@ -57,6 +63,11 @@ from tutor.widgets.train_charts import (
     TrainingHistory,
 )
 from tutor.widgets.train_form import TrainForm
+from tutor.widgets.train_lines import TrainLines
+
+if TYPE_CHECKING:
+    from lessons.workbench.training_match import MatchState
+    from tutor.learner_train_driver import LearnerTrainDriver
 
 __all__ = ["TrainScreen"]
 
@@ -76,6 +87,7 @@ ENDINGS: dict[RunStatus, tuple[str, SeverityLevel, float | None, str]] = {
     RunStatus.DIVERGED: ("Training diverged", "error", 10, "\nPress r to start again."),
     RunStatus.FINISHED: ("Training finished", "information", 4, ""),
     RunStatus.FAILED: ("Could not start the run", "error", None, ""),
+    RunStatus.ERROR: ("Your engine stopped", "error", None, ""),
 }
 """How the lab tells of a run's end: title, severity, seconds on show, what to add."""
 
@@ -85,13 +97,14 @@ class Charts(Container, can_focus=True):
     lab's single-key bindings reach the screen."""
 
 
-class TrainScreen(Screen[object]):
+class TrainScreen(InspectSamples, Screen[object]):
     """Train a network on moons (or a lesson's dataset) with live charts.
 
     ``TrainScreen(config, goal)``: ``config`` defaults to micrograd's demo
     recipe; ``goal`` (a lessons ``Goal``) is shown, and announced when met.
     ``dataset`` is ``"moons"`` (made from the settings), ``"lecture"`` or a
-    ``Dataset``. ``play=True`` starts training at once.
+    ``Dataset``. ``play=True`` starts training at once. ``engines`` says whether the
+    learner's own engine may train; ``engine`` (TUTORS or MINE) trains the first run.
 
     The screen dismisses with the run that met the goal, else the run on
     show if it took any step, else None: a lesson checks it with its
@@ -142,6 +155,8 @@ class TrainScreen(Screen[object]):
         *,
         dataset: str | Dataset = "moons",
         play: bool = False,
+        engines: EngineChoice | None = None,
+        engine: str = TUTORS,
         name: str | None = None,
         id: str | None = None,
     ) -> None:
@@ -151,8 +166,11 @@ class TrainScreen(Screen[object]):
         self.goal = goal
         self._dataset_note, self._dataset = named_dataset(dataset)
         self._play_at_start = play
+        self.engines = engines if engines is not None else EngineChoice()
+        self.engine = engine  # that trains the run on show
+        self.match: MatchState | None = None  # ... how it compares, when it is the learner's
         self.history = TrainingHistory()
-        self.driver: TrainDriver | None = None
+        self.driver: TrainDriver | LearnerTrainDriver | None = None
         self.run: TrainingRun | None = None
         self.status = RunStatus.PREPARING
         self.message = ""
@@ -160,10 +178,8 @@ class TrainScreen(Screen[object]):
         self._goal_run: TrainingRun | None = None  # the run that met the goal
         self._step_times: deque[float] = deque(maxlen=64)
         self._pacer = FramePacer(CHARTS, tick=REDRAW_TICK)
-        self._inspect_index = 0
         self._switching: performance.QuickSwitching | None = None
-        self._shown_status = ""
-        self._shown_notice = ""
+        self._milestone_told = False
         self._redraw_timer: Timer | None = None
         self._replot_timer: Timer | None = None
         self._open = False  # from mounting (its widgets are there) until the lab is left
@@ -206,6 +222,8 @@ class TrainScreen(Screen[object]):
                 fixed_data=self._dataset_note,
                 n_train=n_train,
                 goal=self.goal.describe() if self.goal else "",
+                engines=self.engines,
+                engine=self.engine,
                 id="train-form",
             )
             with Vertical(id="train-main"):
@@ -225,8 +243,7 @@ class TrainScreen(Screen[object]):
                         yield BoundaryPlot(id="chart-boundary", classes="chart")
                     else:
                         yield SampleScores(id="chart-boundary", classes="chart")
-        yield Static(id="train-notice")
-        yield Static(id="train-status")
+        yield TrainLines()
         yield CompactFooter()
 
     def on_mount(self) -> None:
@@ -238,7 +255,7 @@ class TrainScreen(Screen[object]):
         self.query_one(TrainForm).border_title = "settings"
         self.watch_chart(self.chart)
         self._switching = performance.switch_quickly()  # keys answer quickly while it trains
-        self._start(self.config, play=self._play_at_start)
+        self._start(self.config, play=self._play_at_start, engine=self.engine)
 
     def on_resize(self, event: events.Resize) -> None:
         wide = event.size.width >= WIDE_AT[0] and event.size.height >= WIDE_AT[1]
@@ -269,12 +286,20 @@ class TrainScreen(Screen[object]):
 
     # -- running
 
-    def _start(self, config: TrainConfig, *, play: bool) -> None:
-        """Make a new run with ``config`` on a new training thread."""
+    def _start(self, config: TrainConfig, *, play: bool, engine: str) -> None:
+        """Make a new run with ``config`` on ``engine`` on a new training thread."""
         if self.driver is not None:
             self.driver.stop()
-        self.config = config
-        self.driver = TrainDriver(config, self._dataset, notify=self._news_ready, play=play)
+        if engine == MINE and not self.engines.usable:
+            self.notify(self.engines.why_not(), severity="warning", timeout=8)
+            engine = TUTORS
+        if engine == MINE:
+            config = learner_config(config)
+        self.config, self.engine, self.match = config, engine, None
+        self._milestone_told = False
+        self.driver = make_driver(
+            engine, config, self._dataset, self.engines, notify=self._news_ready, play=play
+        )
         self.playing = play
         self.run = None
         self.status, self.message, self.seconds = RunStatus.PREPARING, "", 0.0
@@ -289,7 +314,7 @@ class TrainScreen(Screen[object]):
         self._schedule_redraw()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="training")
-    def _train(self, driver: TrainDriver) -> None:
+    def _train(self, driver: TrainDriver | LearnerTrainDriver) -> None:
         worker = get_current_worker()
         driver.drive(lambda: worker.is_cancelled)
 
@@ -331,6 +356,7 @@ class TrainScreen(Screen[object]):
             self.notify(news.refused, severity="warning", timeout=6)
         if news.inspection is not None:
             self._open_inspection(news)
+        self.match = news.match
         self._status_changed(news)
         self._schedule_redraw()
 
@@ -338,7 +364,8 @@ class TrainScreen(Screen[object]):
         performance.freeze_long_lived_objects()
         self.run = run
         self.query_one("#chart-boundary").show_dataset(run.dataset)
-        self.query_one(TrainForm).show_run_config(run.config)
+        self.query_one(TrainForm).show_run_config(run.config, self.engine)
+        self.refresh_bindings()  # i needs a run: once a run of the learner's has started
         self._later(self._watch_points)
 
     def _status_changed(self, news: News) -> None:
@@ -352,6 +379,11 @@ class TrainScreen(Screen[object]):
         if before != self.status and self.status in ENDINGS:
             title, severity, timeout, after = ENDINGS[self.status]
             self.notify(self.message + after, title=title, severity=severity, timeout=timeout)
+        on_moons = self._dataset is None
+        if not self._milestone_told and milestone_reached(self.status, self.match, on_moons):
+            self._milestone_told = True
+            assert self.match is not None
+            self.post_message(EngineMatched(self.match.steps))
 
     def _check_goal(self) -> None:
         run = self.run
@@ -434,19 +466,12 @@ class TrainScreen(Screen[object]):
             seconds=self.seconds,
             rate=rate,
             goal_met=goal_met,
+            engine=engine_name(self.engine),
         )
-        status = fit(parts, self.size.width - 2)
-        if status != self._shown_status:
-            self._shown_status = status
-            # A fixed-size line: no layout pass needed, only a repaint of it.
-            self.query_one("#train-status", Static).update(status, layout=False)
-        shown = self.status in (RunStatus.DIVERGED, RunStatus.FAILED)
+        shown = self.status in (RunStatus.DIVERGED, RunStatus.FAILED, RunStatus.ERROR)
         notice = f"{self.message} Press r to start again." if shown else ""
-        if notice != self._shown_notice:
-            self._shown_notice = notice
-            widget = self.query_one("#train-notice", Static)
-            widget.update(notice)
-            widget.set_class(shown, "-shown")
+        match = match_line(self.match if self.engine == MINE else None, active=self.status.active)
+        self.query_one(TrainLines).show(fit(parts, self.size.width - 2), notice, *match)
 
     # -- actions
 
@@ -501,7 +526,7 @@ class TrainScreen(Screen[object]):
                 severity="warning",
                 timeout=5,
             )
-        self._start(form.config, play=play)
+        self._start(form.config, play=play, engine=form.engine)
 
     def action_form(self) -> None:
         form = self.query_one(TrainForm)
@@ -520,30 +545,6 @@ class TrainScreen(Screen[object]):
 
     def action_next_chart(self, delta: int) -> None:
         self.chart = CHARTS[(CHARTS.index(self.chart) + delta) % len(CHARTS)]
-
-    def action_inspect(self) -> None:
-        if self.run is None or self.driver is None:
-            return
-        self.action_pause()
-
-        def picked(index: int | None) -> None:
-            if index is not None and self.driver is not None:
-                self._inspect_index = index
-                self.driver.inspect(index)
-
-        self.app.push_screen(SamplePicker(self.run.dataset, self._inspect_index), picked)
-
-    def _open_inspection(self, news: News) -> None:
-        from tutor.screens.explorer import ExplorerScreen
-
-        inspection = news.inspection
-        assert inspection is not None
-        if self.app.screen is not self:
-            return  # the learner has gone elsewhere meanwhile: no explorer over it
-        x = self.run.dataset.X_train[inspection.index] if self.run else ()
-        point = ", ".join(f"{v:.2f}" for v in x)
-        title = f"sample {inspection.index + 1} ({point}) after {inspection.steps_done} steps"
-        self.app.push_screen(ExplorerScreen.for_value(inspection.root, title=title))
 
     def action_back(self) -> None:
         self._leave()

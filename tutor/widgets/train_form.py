@@ -5,6 +5,10 @@ it refuses; Enter (or picking an option) submits the whole form when every
 field is valid. Which settings apply when is the screen's business; the form
 only marks the fields that differ from the run on show ("r applies" for data
 and model settings, which need a new run).
+
+When the lab offers the learner's own engine, an "engine" pick list comes first; with
+"mine" the activation is tanh (the learner's Neuron's only one) and every setting waits
+for r, since a run in the learner's engine takes its settings when it starts.
 """
 
 from __future__ import annotations
@@ -20,7 +24,19 @@ from textual.widgets import Input, Select, Static
 
 from engine.train import TrainConfig
 from tutor.textual_compat import is_live
-from tutor.train_settings import FIELDS, LIVE, RESET, Field, format_value, parse_value
+from tutor.train_settings import (
+    ENGINES,
+    FIELDS,
+    LIVE,
+    MINE,
+    MINE_ACTIVATION,
+    RESET,
+    TUTORS,
+    EngineChoice,
+    Field,
+    format_value,
+    parse_value,
+)
 
 __all__ = ["TrainForm"]
 
@@ -60,9 +76,15 @@ class TrainForm(VerticalScroll):
         fixed_data: str = "",
         n_train: int | None = None,
         goal: str = "",
+        engines: EngineChoice | None = None,
+        engine: str = TUTORS,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.engines = engines if engines is not None else EngineChoice()
+        self.engine = engine  # the engine picked for the next run
+        self.run_engine = engine  # ... and the one of the run on show
+        self._live_caption = self._caption(LIVE)
         self.run_config = config
         self.config = config  # the latest valid settings in the form
         self.fixed_data = fixed_data  # e.g. "the lecture's examples": no moons to make
@@ -73,8 +95,10 @@ class TrainForm(VerticalScroll):
     def compose(self) -> ComposeResult:
         if self.goal:
             yield Static(f"Goal: {self.goal}", id="form-goal")
+        if self.engines.offered:
+            yield from self._engine_row()
         for group in (RESET, LIVE):
-            yield Static(self.GROUP_CAPTIONS[group], classes="form-group")
+            yield Static(self._caption(group), id=f"caption-{group}", classes="form-group")
             if group == RESET and self.fixed_data:
                 yield Static(f"data: {self.fixed_data}", classes="form-row -fixed")
             for field in FIELDS:
@@ -84,8 +108,30 @@ class TrainForm(VerticalScroll):
     def on_mount(self) -> None:
         self.check()  # a preset the engine refuses says so at once
 
+    def _caption(self, group: str) -> str:
+        if group == LIVE and MINE in (self.engine, self.run_engine):
+            return "Training · r applies"
+        return self.GROUP_CAPTIONS[group]
+
+    def _engine_row(self) -> ComposeResult:
+        control = Select(
+            [(shown, value) for value, shown in ENGINES],
+            value=self.engine,
+            allow_blank=False,
+            compact=True,
+            id="field-engine",
+        )
+        control.tooltip = "which engine trains: the tutor's, or the one you wrote"
+        control.disabled = not self.engines.usable
+        with Horizontal(classes="form-row"):
+            yield Static("engine", classes="field-label")
+            yield control
+        yield Static(self.engines.why_not(), id="note-engine", classes="field-note -shown")
+
     def _field(self, field: Field) -> ComposeResult:
         value = getattr(self.config, field.name)
+        if field.name == "activation" and self.engine == MINE:
+            value = MINE_ACTIVATION
         fixed = bool(self.fixed_data) and field.name in FIXED_BY_DATA
         control: Widget
         if field.choices:
@@ -104,7 +150,7 @@ class TrainForm(VerticalScroll):
                 select_on_focus=True,
             )
         control.tooltip = field.help
-        control.disabled = fixed
+        control.disabled = fixed or (field.name == "activation" and self.engine == MINE)
         # Settings that make moons mean nothing for a given dataset: kept, not shown.
         row = Horizontal(classes="form-row -hidden" if fixed else "form-row")
         with row:
@@ -132,6 +178,8 @@ class TrainForm(VerticalScroll):
         if self.fixed_data:
             for name in FIXED_BY_DATA:
                 values[name] = getattr(self.run_config, name)
+        if self.engine == MINE:
+            values["activation"] = MINE_ACTIVATION
         candidate = self.run_config.replace(**values)
         self.problems = candidate.problems_by_field(self.n_train)
         valid = not self.problems
@@ -141,24 +189,38 @@ class TrainForm(VerticalScroll):
         return valid
 
     def _show_notes(self, values: dict[str, object]) -> None:
+        if self.engines.offered:
+            pending = self.engine != self.run_engine
+            text = "press r to apply" if pending else self.engines.why_not()
+            self._note("engine", text, "-pending" if pending else "")
+        mine = self.run_engine == MINE or self.engine == MINE
+        caption = self._caption(LIVE)
+        if caption != self._live_caption:
+            self._live_caption = caption
+            self.query_one(f"#caption-{LIVE}", Static).update(caption)
         for field in FIELDS:
             if self.fixed_data and field.name in FIXED_BY_DATA:
                 continue
-            note = self.query_one(f"#note-{field.name}", Static)
             problem = self.problems.get(field.name)
             pending = values[field.name] != getattr(self.run_config, field.name)
             if problem:
                 text, kind = problem, "-error"
-            elif pending and field.group == RESET:
+            elif field.name == "activation" and self.engine == MINE:
+                text, kind = "your Neuron is tanh only", ""
+            elif pending and (field.group == RESET or mine):
                 text, kind = "press r to apply", "-pending"
             elif pending:
                 text, kind = "press Enter to apply", "-pending"
             else:
                 text, kind = "", ""
-            note.update(text)
-            note.set_class(bool(text), "-shown")
-            note.set_class(kind == "-error", "-error")
-            note.set_class(kind == "-pending", "-pending")
+            self._note(field.name, text, kind)
+
+    def _note(self, name: str, text: str, kind: str) -> None:
+        note = self.query_one(f"#note-{name}", Static)
+        note.update(text)
+        note.set_class(bool(text), "-shown")
+        note.set_class(kind == "-error", "-error")
+        note.set_class(kind == "-pending", "-pending")
 
     def focus_first_field(self) -> None:
         """Put the cursor in the first field that can be changed."""
@@ -169,9 +231,19 @@ class TrainForm(VerticalScroll):
 
     # -- attributes down
 
-    def show_run_config(self, config: TrainConfig) -> None:
-        """The run on show now uses ``config``: compare the fields with it."""
+    def show_run_config(self, config: TrainConfig, engine: str | None = None) -> None:
+        """The run on show now uses ``config`` (and ``engine``): compare the fields with it."""
         self.run_config = config
+        if engine is not None:
+            self.run_engine = engine
+        self.check()
+
+    def _pick_engine(self, engine: str) -> None:
+        self.engine = engine
+        activation = self.query_one("#field-activation", Select)
+        activation.disabled = engine == MINE
+        if engine == MINE:
+            activation.value = MINE_ACTIVATION
         self.check()
 
     # -- events
@@ -184,6 +256,10 @@ class TrainForm(VerticalScroll):
         before the lab closed can arrive while the fields are being removed."""
         event.stop()
         if not is_live(self):
+            return
+        if isinstance(event, Select.Changed) and event.select.id == "field-engine":
+            if event.value in (TUTORS, MINE) and event.value != self.engine:
+                self._pick_engine(str(event.value))
             return
         if isinstance(event, Input.Changed):
             self.check()
