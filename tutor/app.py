@@ -42,7 +42,7 @@ from tutor.messages import (
     ShowLessons,
 )
 from tutor.screens.lesson import LessonScreen
-from tutor.textual_compat import TutorCommandPalette
+from tutor.textual_compat import CompatApp, TutorCommandPalette
 from tutor.widgets.too_small import is_too_small
 
 # The lecture's running example: L = (a*b + c) * f.
@@ -56,7 +56,7 @@ HANG_UP_SIGNALS = tuple(
 HANG_UP_GRACE_SECONDS = 3.0
 
 
-class TutorApp(App[None]):
+class TutorApp(CompatApp):
     """micrograd-tutor: lessons on backpropagation, a graph explorer, a help screen."""
 
     TITLE = "micrograd-tutor"
