@@ -397,6 +397,20 @@ class TutorApp(CompatApp):
     def on_resize(self, event: events.Resize) -> None:
         self._fit_to(event.size)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the too-small notice covers everything, the app's keys but quitting do
+        nothing: the palette or the help would open over the notice, at a size where
+        neither fits."""
+        from tutor.screens.too_small import TooSmallScreen
+
+        if (
+            action not in TooSmallScreen.APP_ACTIONS
+            and self.screen_stack
+            and isinstance(self.screen, TooSmallScreen)
+        ):
+            return False
+        return super().check_action(action, parameters)
+
     def _fit_to(self, size) -> None:
         """Cover everything with a notice while the terminal is below the minimum."""
         from tutor.screens.too_small import TooSmallScreen
