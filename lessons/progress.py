@@ -30,7 +30,8 @@ The file looks like this (schema 1)::
                                       "attempts": {"2": 3},
                                       "last_step": 2,
                                       "last_step_at": 1738324800.0}},
-     "position": {"lesson": "backprop-by-hand", "step": 2, "at": 1738324800.0},
+     "position": {"lesson": "backprop-by-hand", "step": 2},
+     "position_at": 1738324800.0,
      "saved_at": "2025-01-31T12:00:00+00:00"}
 """
 

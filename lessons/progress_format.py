@@ -87,7 +87,7 @@ def dump(state: ProgressState) -> str:
     if state.position is not None:
         data["position"] = {"lesson": state.position[0], "step": state.position[1]}
         if state.position_at:
-            data["position"]["at"] = state.position_at
+            data["position_at"] = state.position_at
     data["saved_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
@@ -160,7 +160,7 @@ def _parse_schema_1(data: dict) -> ProgressState:
             raise Damaged("its 'position' is not a lesson and a step")
         lesson = _name(position.get("lesson"), "its 'position'")
         state.position = (lesson, _int(position.get("step"), "position"))
-        state.position_at = _time(position.get("at", 0.0), "position")
+        state.position_at = _time(data.get("position_at", 0.0), "position_at")
     return state
 
 

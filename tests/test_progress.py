@@ -90,7 +90,7 @@ def test_progress_round_trips_through_the_file(tmp_path):
     assert data["schema"] == SCHEMA == 1
     assert data["lessons"]["backprop-by-hand"]["completed_steps"] == [0, 2]
     assert data["lessons"]["backprop-by-hand"]["attempts"] == {"2": 2}
-    assert data["position"]["lesson"] == "backprop-by-hand" and data["position"]["step"] == 3
+    assert data["position"] == {"lesson": "backprop-by-hand", "step": 3}
     assert _leftover_temporaries(tmp_path) == []
 
 
