@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,17 @@ def test_a_notice_naming_a_hostile_folder_is_spelled_out_too(home, capsys):
     assert cli.main(["learners"]) == 0
     err = capsys.readouterr().err
     assert "is a folder" in err and "\x1b" not in err and "x\\x1b[31m" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX pipes")
+@pytest.mark.parametrize("argv", [["--list"], ["learners"]], ids=" ".join)
+def test_a_pipe_for_a_progress_file_does_not_hang_the_command(argv, home, capsys):
+    for folder in (home, home / "learners" / "ana"):
+        folder.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(folder / "progress.json")
+    codes: list[int] = []
+    running = threading.Thread(target=lambda: codes.append(cli.main(argv)), daemon=True)
+    running.start()
+    running.join(timeout=5)
+    assert codes == [0], "the command waited on a pipe"
+    assert "not a plain file" in capsys.readouterr().err
