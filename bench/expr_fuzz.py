@@ -60,6 +60,8 @@ WORST_CASES = {
     "4,000 `.` and names": "a" + ".a" * ((MAX_CHARS - 2) // 2) + ".",
     "1,990 names side by side": "a " * 1999,
     "1,333 `1 =`": "1 =" * 1333,
+    # Quadratic until each node's text was cut from lines split once (bench/expr_scaling.py).
+    "200 statements of 19 digits": "\n".join(["1" * 19] * 200),
 }
 
 

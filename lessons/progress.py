@@ -8,11 +8,15 @@ learner's progress is the one thing the tutor must not lose:
 * Every save writes a temporary file in the same directory and renames it
   over the old one, so a crash mid-write leaves the old file whole.
 * Every save re-reads the file under a lock and merges: completed steps and
-  lessons are united, attempts take the larger count, the position is this
-  tutor's. Two tutors running at once therefore lose neither's work.
+  lessons are united, attempts take the larger count, and of each lesson's
+  last step and of the position the one set later is kept. Two tutors running
+  at once therefore lose neither's work (``lessons.progress_format.merge``).
 * A damaged file is moved aside (``progress.json.corrupt-<time>``), never
   deleted; a location that cannot be written is used read-only. Either way
   the learner is told once, through ``take_notice()``, and nothing raises.
+  A symbolic link, a pipe or a device where the file should be counts as
+  damaged: the file and its lock are never opened through a link, and
+  never waited on.
 
 Several learners can share one home (a classroom on one server, one account):
 each named learner's progress lives apart, in ``learners/<name>/`` under it
@@ -24,22 +28,36 @@ The file looks like this (schema 1)::
      "lessons": {"backprop-by-hand": {"completed_steps": [0, 1, 2],
                                       "completed": false,
                                       "attempts": {"2": 3},
-                                      "last_step": 2}},
+                                      "last_step": 2,
+                                      "last_step_at": 1738324800.0}},
      "position": {"lesson": "backprop-by-hand", "step": 2},
+     "position_at": 1738324800.0,
      "saved_at": "2025-01-31T12:00:00+00:00"}
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import errno
 import os
+import stat
 import tempfile
+import time
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
+
+from lessons.progress_format import (
+    SCHEMA,
+    Damaged,
+    LessonProgress,
+    Newer,
+    ProgressState,
+    dump,
+    load,
+    merge,
+)
 
 try:  # POSIX; elsewhere two tutors may race, and the merge still limits the damage
     import fcntl
@@ -58,9 +76,13 @@ __all__ = [
     "learner_slug",
 ]
 
-SCHEMA = 1
 MAX_BYTES = 1_000_000  # a real progress file is a few kilobytes
 FILENAME = "progress.json"
+# How the file and its lock are opened: never through a symbolic link, never
+# waiting on a pipe (where the system has these flags).
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NO_WAIT = getattr(os, "O_NONBLOCK", 0)
+_CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
 ENV_HOME = "MICROGRAD_TUTOR_HOME"
 LEARNERS = "learners"
 MAX_NAME = 40
@@ -104,7 +126,13 @@ def learner_homes(home: Path | str | None = None) -> list[Path]:
     (default_home() when not given), by name."""
     folder = _learners_folder(home)
     try:
-        return sorted(entry for entry in folder.iterdir() if (entry / FILENAME).is_file())
+        # A folder's progress file of any kind counts (a damaged one is reported when
+        # read); a link to a folder elsewhere does not.
+        return sorted(
+            entry
+            for entry in folder.iterdir()
+            if not entry.is_symlink() and entry.is_dir() and os.path.lexists(entry / FILENAME)
+        )
     except OSError:  # no learners yet, or a folder that cannot be read
         return []
 
@@ -116,33 +144,6 @@ def learner_home(name: str, home: Path | str | None = None) -> Path:
     if slug is None:
         raise ValueError(f"{name!r} has no letter or digit to name a learner by")
     return _learners_folder(home) / slug
-
-
-@dataclass
-class LessonProgress:
-    completed_steps: set[int] = field(default_factory=set)
-    completed: bool = False
-    attempts: dict[int, int] = field(default_factory=dict)
-    last_step: int | None = None
-
-
-@dataclass
-class _State:
-    lessons: dict[str, LessonProgress] = field(default_factory=dict)
-    position: tuple[str, int] | None = None
-
-
-class _Damaged(Exception):
-    """The file exists but is not progress we can use (the message says why)."""
-
-
-class _Newer(Exception):
-    """The file was written by a newer tutor with a schema we do not know."""
-
-    def __init__(self, schema: int, state: _State) -> None:
-        super().__init__(schema)
-        self.schema = schema
-        self.state = state
 
 
 class ProgressStore:
@@ -159,7 +160,7 @@ class ProgressStore:
         self.path = self.home / FILENAME
         self.notice: str | None = None
         self.saving = True
-        self._state = _State()
+        self._state = ProgressState()
         self._resets: set[str] = set()  # lessons reset since the last save
         self._load()
 
@@ -217,8 +218,10 @@ class ProgressStore:
 
     def set_position(self, lesson: str, step: int) -> None:
         step = _index(step)
-        self._entry(lesson).last_step = step
-        self._state.position = (lesson, step)
+        now = self._now()
+        entry = self._entry(lesson)
+        entry.last_step, entry.last_step_at = step, now
+        self._state.position, self._state.position_at = (lesson, step), now
         self.save()
 
     def reset_lesson(self, lesson: str) -> None:
@@ -236,19 +239,19 @@ class ProgressStore:
             with self._locked():
                 try:
                     on_disk = self._read()
-                except _Newer as newer:
+                except Newer as newer:
                     self._stop_saving(self._newer_notice(newer.schema))
                     return False
-                except _Damaged as damage:
+                except Damaged as damage:
                     # Someone else's write went wrong: keep it aside and write ours whole.
                     self._move_aside(str(damage))
                     if not self.saving:
                         return False
-                    on_disk = _State()
+                    on_disk = ProgressState()
                 for slug in self._resets:
                     on_disk.lessons.pop(slug, None)
-                merged = _merge(on_disk, self._state)
-                _write_atomically(self.path, _dump(merged))
+                merged = merge(on_disk, self._state)
+                _write_atomically(self.path, dump(merged))
         except OSError as error:
             self._stop_saving(self._unwritable_notice(error))
             return False
@@ -258,6 +261,13 @@ class ProgressStore:
 
     # -- internals ----------------------------------------------------------
 
+    def _now(self) -> float:
+        """The time of a change: the clock, but always after every change this store
+        has seen (its own, and the other tutors' it merged), even on a coarse clock."""
+        seen = [entry.last_step_at for entry in self._state.lessons.values()]
+        latest = max([self._state.position_at, *seen])
+        return max(time.time(), latest + 1e-6)
+
     def _entry(self, lesson: str) -> LessonProgress:
         return self._state.lessons.setdefault(lesson, LessonProgress())
 
@@ -266,7 +276,7 @@ class ProgressStore:
             self.home.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             self._stop_saving(self._unwritable_notice(error))
-        if self.path.is_dir():
+        if self.path.is_dir() and not self.path.is_symlink():
             self._stop_saving(
                 f"{self.path} is a folder, not a file, so your progress "
                 "cannot be kept there. This session will not be saved."
@@ -276,48 +286,56 @@ class ProgressStore:
             with self._locked():
                 try:
                     self._state = self._read()
-                except _Newer as newer:
+                except Newer as newer:
                     self._state = newer.state
                     self._stop_saving(self._newer_notice(newer.schema))
-                except _Damaged as damage:
+                except Damaged as damage:
                     self._move_aside(str(damage))
-                    self._state = _State()
+                    self._state = ProgressState()
         except OSError as error:
             self._stop_saving(self._unwritable_notice(error))
             return
         if self.saving:
             self._probe_writable()
 
-    def _read(self) -> _State:
+    def _read(self) -> ProgressState:
         """The progress in the file now (empty if there is none).
 
-        Raises _Damaged or _Newer; OSError only for a file that vanished
+        Raises Damaged or Newer; OSError only for a file that vanished
         or a folder that cannot be listed, which callers treat as unwritable.
+        A symbolic link, a pipe or a device is never read (nor followed,
+        nor waited on): it is Damaged, and gets moved aside.
         """
         try:
-            size = self.path.stat().st_size
+            fd = os.open(self.path, os.O_RDONLY | _NO_FOLLOW | _NO_WAIT | _CLOSE_ON_EXEC)
         except FileNotFoundError:
-            return _State()
-        if size > MAX_BYTES:
-            raise _Damaged(f"it is {size:,} bytes, far too large for progress")
-        try:
-            with self.path.open("rb") as file:
-                raw = file.read(MAX_BYTES + 1)
-        except FileNotFoundError:
-            return _State()
+            return ProgressState()
         except OSError as error:
-            raise _Damaged(f"it could not be read ({error.strerror or error})") from error
+            if error.errno == errno.ELOOP or self.path.is_symlink():
+                raise Damaged("it is a link to somewhere else, not a file") from error
+            raise Damaged(f"it could not be read ({error.strerror or error})") from error
         try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
-            raise _Damaged("it is not valid JSON") from error
-        return _parse(data)
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise Damaged("it is not a plain file (a pipe or a device, say)")
+            if info.st_size > MAX_BYTES:
+                raise Damaged(f"it is {info.st_size:,} bytes, far too large for progress")
+            file = os.fdopen(fd, "rb")
+        except BaseException:
+            os.close(fd)
+            raise
+        with file:
+            try:
+                raw = file.read(MAX_BYTES + 1)
+            except OSError as error:
+                raise Damaged(f"it could not be read ({error.strerror or error})") from error
+        return load(raw)
 
     def _move_aside(self, why: str) -> None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = self.path.with_name(f"{FILENAME}.corrupt-{stamp}")
         n = 1
-        while target.exists():
+        while os.path.lexists(target):
             n += 1
             target = self.path.with_name(f"{FILENAME}.corrupt-{stamp}-{n}")
         try:
@@ -382,172 +400,35 @@ class ProgressStore:
         if fcntl is None:
             yield
             return
+        lock = self.path.with_name(FILENAME + ".lock")
+        flags = os.O_WRONLY | os.O_CREAT | _NO_FOLLOW | _NO_WAIT | _CLOSE_ON_EXEC
         try:
-            handle = open(self.path.with_name(FILENAME + ".lock"), "a")  # noqa: SIM115
+            # Never through a link: it would create or lock a file outside the home.
+            fd = os.open(lock, flags, 0o600)
         except OSError:
             yield
             return
-        with handle:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                yield  # a pipe or a device put there: not a lock to wait on
+                return
             try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                fcntl.flock(fd, fcntl.LOCK_EX)
             except OSError:
                 yield
                 return
             try:
                 yield
             finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
 
 def _index(step: int) -> int:
     if isinstance(step, bool) or not isinstance(step, int) or step < 0:
         raise ValueError(f"a step index is a whole number from 0, not {step!r}")
     return step
-
-
-# -- the file format ------------------------------------------------------------
-
-
-def _dump(state: _State) -> str:
-    lessons = {}
-    for slug in sorted(state.lessons):
-        entry = state.lessons[slug]
-        record: dict = {
-            "completed_steps": sorted(entry.completed_steps),
-            "completed": entry.completed,
-            "attempts": {str(k): v for k, v in sorted(entry.attempts.items())},
-        }
-        if entry.last_step is not None:
-            record["last_step"] = entry.last_step
-        lessons[slug] = record
-    data: dict = {"schema": SCHEMA, "lessons": lessons}
-    if state.position is not None:
-        data["position"] = {"lesson": state.position[0], "step": state.position[1]}
-    data["saved_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
-
-
-def _parse(data: object) -> _State:
-    """A state from decoded JSON of any schema we know; _Damaged otherwise."""
-    if not isinstance(data, dict):
-        raise _Damaged("it does not hold a progress record")
-    if "schema" not in data:
-        return _parse_schema_0(data)
-    schema = data["schema"]
-    if isinstance(schema, bool) or not isinstance(schema, int):
-        raise _Damaged(f"its schema version {schema!r} is not a number")
-    if schema == 0:
-        return _parse_schema_0(data)
-    if schema > SCHEMA:
-        try:
-            state = _parse_schema_1(data)  # show what we can understand of it
-        except _Damaged:
-            state = _State()
-        raise _Newer(schema, state)
-    if schema != SCHEMA:
-        raise _Damaged(f"its schema version {schema} is unknown")
-    return _parse_schema_1(data)
-
-
-def _parse_schema_1(data: dict) -> _State:
-    lessons_data = data.get("lessons", {})
-    if not isinstance(lessons_data, dict):
-        raise _Damaged("its 'lessons' is not a mapping")
-    state = _State()
-    for slug, record in lessons_data.items():
-        if not isinstance(record, dict):
-            raise _Damaged(f"the record for {slug!r} is not a mapping")
-        entry = LessonProgress()
-        entry.completed_steps = set(_indices(record.get("completed_steps", []), slug))
-        completed = record.get("completed", False)
-        if not isinstance(completed, bool):
-            raise _Damaged(f"'completed' for {slug!r} is not true or false")
-        entry.completed = completed
-        attempts = record.get("attempts", {})
-        if not isinstance(attempts, dict):
-            raise _Damaged(f"'attempts' for {slug!r} is not a mapping")
-        for key, count in attempts.items():
-            step = _int(key, slug)
-            entry.attempts[step] = _int(count, slug)
-        last = record.get("last_step")
-        entry.last_step = None if last is None else _int(last, slug)
-        state.lessons[slug] = entry
-    position = data.get("position")
-    if position is not None:
-        if not isinstance(position, dict) or not isinstance(position.get("lesson"), str):
-            raise _Damaged("its 'position' is not a lesson and a step")
-        state.position = (position["lesson"], _int(position.get("step"), "position"))
-    return state
-
-
-def _parse_schema_0(data: dict) -> _State:
-    """The first prototype's format, before there was a schema number::
-
-    {"completed": {"backprop-by-hand": [0, 1]},
-     "finished": ["derivative-as-slope"],
-     "current": "backprop-by-hand:1"}
-
-    It had no attempts; everything else carries over.
-    """
-    if not {"completed", "finished", "current"} & data.keys():
-        raise _Damaged("it does not hold a progress record")
-    state = _State()
-    completed = data.get("completed", {})
-    finished = data.get("finished", [])
-    if not isinstance(completed, dict) or not isinstance(finished, list):
-        raise _Damaged("its old-format records have the wrong shape")
-    for slug, steps in completed.items():
-        state.lessons.setdefault(slug, LessonProgress()).completed_steps = set(
-            _indices(steps, slug)
-        )
-    for slug in finished:
-        if not isinstance(slug, str):
-            raise _Damaged("its list of finished lessons holds a non-name")
-        state.lessons.setdefault(slug, LessonProgress()).completed = True
-    current = data.get("current")
-    if current is not None:
-        if not isinstance(current, str) or ":" not in current:
-            raise _Damaged("its 'current' position is not 'lesson:step'")
-        slug, _, step = current.rpartition(":")
-        state.position = (slug, _int(step, "current"))
-        state.lessons.setdefault(slug, LessonProgress()).last_step = state.position[1]
-    return state
-
-
-def _int(value: object, where: str) -> int:
-    if isinstance(value, bool):
-        raise _Damaged(f"a number for {where!r} is true/false")
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    if isinstance(value, int) and value >= 0:
-        return value
-    raise _Damaged(f"{value!r} for {where!r} is not a whole number")
-
-
-def _indices(values: object, slug: str) -> list[int]:
-    if not isinstance(values, list):
-        raise _Damaged(f"the completed steps of {slug!r} are not a list")
-    return [_int(v, slug) for v in values]
-
-
-def _merge(disk: _State, mine: _State) -> _State:
-    """Both tutors' work: united completions, the larger attempt counts,
-    and this tutor's position (it is the one the learner is looking at)."""
-    merged = _State()
-    for slug in disk.lessons.keys() | mine.lessons.keys():
-        a = disk.lessons.get(slug, LessonProgress())
-        b = mine.lessons.get(slug, LessonProgress())
-        attempts = dict(a.attempts)
-        for step, count in b.attempts.items():
-            attempts[step] = max(count, attempts.get(step, 0))
-        merged.lessons[slug] = LessonProgress(
-            completed_steps=a.completed_steps | b.completed_steps,
-            completed=a.completed or b.completed,
-            attempts=attempts,
-            last_step=b.last_step if b.last_step is not None else a.last_step,
-        )
-    merged.position = mine.position if mine.position is not None else disk.position
-    return merged
 
 
 def _write_atomically(path: Path, text: str) -> None:

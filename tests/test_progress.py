@@ -156,15 +156,15 @@ def test_a_huge_file_is_treated_as_damaged_without_reading_it(tmp_path, monkeypa
     with path.open("wb") as file:
         file.truncate(3 * 2**30)  # a sparse 3 GB file: reading it all would be obvious
     opened = []
-    real_open = Path.open
+    real_fdopen = os.fdopen
 
-    def watching_open(self, *args, **kwargs):
-        if self == path:
-            opened.append(self)
-        return real_open(self, *args, **kwargs)
+    def watching_fdopen(fd, *args, **kwargs):
+        opened.append(fd)  # the store reads only through a file object made here
+        return real_fdopen(fd, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", watching_open)
+    monkeypatch.setattr(os, "fdopen", watching_fdopen)
     store = ProgressStore(tmp_path)
+    monkeypatch.undo()
     assert opened == []
     (aside,) = _aside(tmp_path)
     assert aside.stat().st_size == 3 * 2**30
@@ -184,15 +184,16 @@ def test_a_file_just_under_the_limit_is_read(tmp_path):
 def test_an_unreadable_file_is_moved_aside(tmp_path, monkeypatch):
     path = tmp_path / "progress.json"
     path.write_text('{"schema": 1, "lessons": {}}', encoding="utf-8")
-    real_open = Path.open
+    real_open = os.open
 
-    def refusing_open(self, *args, **kwargs):
-        if self == path:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def refusing_open(where, *args, **kwargs):
+        if Path(where) == path:
+            raise PermissionError(errno.EACCES, "Permission denied", str(where))
+        return real_open(where, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refusing_open)
+    monkeypatch.setattr(os, "open", refusing_open)
     store = ProgressStore(tmp_path)
+    monkeypatch.undo()
     assert len(_aside(tmp_path)) == 1
     assert "could not be read" in (store.take_notice() or "")
 

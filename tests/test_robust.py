@@ -24,6 +24,7 @@ from tutor.screens.help import HelpScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.screens.lessons_list import LessonsScreen
 from tutor.screens.too_small import TooSmallScreen
+from tutor.textual_compat import TutorCommandPalette
 from tutor.widgets.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallNotice
 
 SIZE = (80, 24)
@@ -216,6 +217,25 @@ async def test_every_screen_survives_every_size_and_comes_back(home, place):
         await pilot.resize_terminal(*SIZE)
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_the_too_small_notice_lets_no_palette_or_help_over_it(home):
+    app = make_app(home)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.press("ctrl+p", "question_mark", "ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen), app.screen_stack
+        await pilot.resize_terminal(*SIZE)
+        await pilot.press("ctrl+p")  # big enough again: the palette opens
+        await pilot.pause()
+        assert isinstance(app.screen, TutorCommandPalette)
+        await pilot.press("escape")
+        await pilot.resize_terminal(40, 12)
+        await pilot.press("ctrl+q")  # quitting still works under the notice
+        await pilot.pause()
+    assert app.return_code == 0
 
 
 # -- broken progress files ---------------------------------------------------------------

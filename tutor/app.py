@@ -44,7 +44,7 @@ from tutor.messages import (
     ShowLessons,
 )
 from tutor.screens.lesson import LessonScreen
-from tutor.textual_compat import TutorCommandPalette
+from tutor.textual_compat import CompatApp, TutorCommandPalette
 from tutor.train_settings import EngineChoice
 from tutor.widgets.too_small import is_too_small
 
@@ -59,7 +59,7 @@ HANG_UP_SIGNALS = tuple(
 HANG_UP_GRACE_SECONDS = 3.0
 
 
-class TutorApp(App[None]):
+class TutorApp(CompatApp):
     """micrograd-tutor: lessons on backpropagation, a graph explorer, a help screen."""
 
     TITLE = "micrograd-tutor"
@@ -431,6 +431,20 @@ class TutorApp(App[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_to(event.size)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the too-small notice covers everything, the app's keys but quitting do
+        nothing: the palette or the help would open over the notice, at a size where
+        neither fits."""
+        from tutor.screens.too_small import TooSmallScreen
+
+        if (
+            action not in TooSmallScreen.APP_ACTIONS
+            and self.screen_stack
+            and isinstance(self.screen, TooSmallScreen)
+        ):
+            return False
+        return super().check_action(action, parameters)
 
     def _fit_to(self, size) -> None:
         """Cover everything with a notice while the terminal is below the minimum."""

@@ -18,13 +18,15 @@
                                         Build micrograd: your own Value, checked;
                                         alone at a terminal it opens the app's workbench
 
-Textual is imported only when the app is about to run, so the flags that just
-print something answer at once.
+--low-bandwidth, --ascii, --learner and --ask-learner go before or after the
+command (``micrograd-tutor train --low-bandwidth``). Textual is imported only
+when the app is about to run, so the flags that just print something answer at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -64,6 +66,10 @@ class _Parser(argparse.ArgumentParser):
         pointer = "" if "(see --" in message else " (see --help)"
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}{pointer}\n")
 
+    def print_help(self, file: TextIO | None = None) -> None:
+        # argparse's own ignores a failed write: --help > /dev/full said nothing, exit code 0.
+        (file if file is not None else sys.stdout).write(self.format_help())
+
 
 class _VersionAction(argparse.Action):
     """Like argparse's "version", but reads the installed version only when asked."""
@@ -92,37 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Keys inside the app: ? shows them all; ctrl+q saves and quits.",
     )
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
-    parser.add_argument(
-        "--low-bandwidth",
-        action="store_true",
-        default=None,
-        help="for a slow link: no animation, fewer redraws (also MICROGRAD_TUTOR_LOW_BANDWIDTH=1)",
-    )
-    parser.add_argument(
-        "--ascii",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help=(
-            "draw with ASCII characters only, for a terminal or font without line drawing; "
-            "the default is on in a locale that is not UTF-8, such as LANG=C "
-            "(also MICROGRAD_TUTOR_ASCII=1 or 0)"
-        ),
-    )
-    who = parser.add_mutually_exclusive_group()
-    who.add_argument(
-        "--learner",
-        metavar="NAME",
-        type=_learner,
-        help=(
-            "keep this learner's progress apart from others sharing the account "
-            "(each name has its own)"
-        ),
-    )
-    who.add_argument(
-        "--ask-learner",
-        action="store_true",
-        help="ask the learner's name first, then keep their progress under it (serve does)",
-    )
+    _add_global_arguments(parser)
     choice = parser.add_mutually_exclusive_group()
     choice.add_argument(
         "--lesson", metavar="N", help="open lesson N (its number, or its name from --list)"
@@ -197,7 +173,55 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
     )
+    for command in commands.choices.values():
+        _add_global_arguments(command, command=True)
     return parser
+
+
+def _add_global_arguments(parser: argparse.ArgumentParser, *, command: bool = False) -> None:
+    """The flags for every command, on the main parser and (``command``) on each
+    subcommand's, so they work after it too: ``micrograd-tutor train --low-bandwidth``.
+
+    A subcommand's copies default to SUPPRESS, so one not given there leaves the
+    value from before the subcommand as it was."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if command else value
+
+    where = parser.add_argument_group("options for every command") if command else parser
+    where.add_argument(
+        "--low-bandwidth",
+        action="store_true",
+        help="for a slow link: no animation, fewer redraws (also MICROGRAD_TUTOR_LOW_BANDWIDTH=1)",
+        default=default(None),
+    )
+    where.add_argument(
+        "--ascii",
+        action=argparse.BooleanOptionalAction,
+        help=(
+            "draw with ASCII characters only, for a terminal or font without line drawing; "
+            "the default is on in a locale that is not UTF-8, such as LANG=C "
+            "(also MICROGRAD_TUTOR_ASCII=1 or 0)"
+        ),
+        default=default(None),
+    )
+    who = where.add_mutually_exclusive_group()
+    who.add_argument(
+        "--learner",
+        metavar="NAME",
+        type=_learner,
+        help=(
+            "keep this learner's progress apart from others sharing the account "
+            "(each name has its own)"
+        ),
+        default=default(None),
+    )
+    who.add_argument(
+        "--ask-learner",
+        action="store_true",
+        help="ask the learner's name first, then keep their progress under it (serve does)",
+        default=default(False),
+    )
 
 
 def _learner(text: str) -> str:
@@ -237,10 +261,42 @@ def _port(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the process exit code."""
+    """Run the command line; returns the process exit code.
+
+    Whatever the output's encoding (``PYTHONIOENCODING=ascii``), what it cannot
+    spell comes out as ``?``; output that cannot be written (``> /dev/full``) is
+    one line on stderr and exit code 1. Never a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):  # not a text file, or closed
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+    try:
+        code = _main(argv)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # here, where a failure is reported, not at exit
+    except OSError as error:
+        _drop_output()
+        with contextlib.suppress(OSError, ValueError):
+            print(
+                f"{PROG}: error: cannot write the output: {error.strerror or error}",
+                file=sys.stderr,
+            )
+        return 1
+    return code
+
+
+def _drop_output() -> None:
+    """Send what is still buffered for stdout to /dev/null: Python flushes it again at
+    exit, and would fail again (a closed pipe, a full disk), with a traceback."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        if args.learner and args.ask_learner:  # one before the command, one after it
+            parser.error("argument --ask-learner: not allowed with argument --learner")
         if args.command and (args.lesson or args.list or args.reset_progress):
             parser.error(
                 f"{args.command} cannot be combined with --lesson, --list or --reset-progress"
@@ -321,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # `micrograd-tutor --list | head`: the reader left; say nothing more, and make
         # sure Python's own flush at exit does not complain about it either.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_output()
         return 1
     finally:
         performance.restore_collector()
@@ -408,7 +464,8 @@ def _print_learners(curriculum: Curriculum, out: TextIO, *, ascii_only: bool = F
         line = f"No learners yet: serve's tabs and --learner NAME keep progress in {where}."
         print(_printable(line, out), file=out)
         return EXIT_OK
-    names = [ascii_text(folder.name) if ascii_only else folder.name for folder in folders]
+    shown = [_harmless(folder.name) for folder in folders]
+    names = [ascii_text(name) if ascii_only else name for name in shown]
     width = max(map(len, names))
     for folder, name in zip(folders, names, strict=True):
         progress = ProgressStore(folder)
@@ -456,8 +513,18 @@ def _reset_progress(curriculum: Curriculum, progress: ProgressStore) -> int:
 
 def _print_notice(progress: ProgressStore) -> None:
     notice = progress.take_notice()
-    if notice:
-        print(notice, file=sys.stderr)
+    if notice:  # it names folders, which may be anyone's
+        print("\n".join(map(_harmless, notice.split("\n"))), file=sys.stderr)
+
+
+def _harmless(text: str) -> str:
+    """``text`` with every character a terminal would act on instead of show (escape
+    codes, bidirectional overrides, zero-width marks) spelled out: ``\\x1b[2J``.
+
+    A learner's folder is named by the tutor from letters and digits, but anyone who
+    can write to the progress folder can make one named with escape codes, which the
+    teacher's terminal would otherwise obey when ``learners`` lists it."""
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
 
 
 def _run_app(

@@ -8,24 +8,41 @@ each item here against the new Textual before moving the pin.
 
 from __future__ import annotations
 
+import contextlib
+import math
+from weakref import WeakSet
+
+from textual.app import App, ScreenStackError
 from textual.command import CommandList, CommandPalette
-from textual.dom import DOMNode
-from textual.events import Mount
+from textual.dom import DOMNode, NoScreen
+from textual.events import DescendantFocus, Mount, Resize
+from textual.geometry import Size
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header
 from textual.widgets._footer import FooterKey
 
 __all__ = [
     "CHECKED_TEXTUAL_VERSION",
+    "MAX_TERMINAL_SIZE",
+    "CompatApp",
     "FooterKey",
     "TitleSafeHeader",
     "TutorCommandPalette",
+    "bounded_size",
     "is_base_screen",
     "is_live",
 ]
 
 # The Textual release every item below was checked against.
 CHECKED_TEXTUAL_VERSION = "8.2.8"
+
+# The largest terminal the tutor lays out for. Textual trusts whatever size its
+# driver reports, and the web driver takes it from the browser's websocket as sent:
+# 20000×20000 cells took a tutor to 1.5 GB in 3 s. Larger is drawn at this size.
+MAX_TERMINAL_SIZE = Size(500, 200)
+# What a size that is not a number at all (a hostile or broken client) stands for.
+FALLBACK_TERMINAL_SIZE = Size(80, 24)
 
 
 def is_live(node: DOMNode) -> bool:
@@ -36,6 +53,86 @@ def is_live(node: DOMNode) -> bool:
     Textual marks a closing node with the private ``_closing`` / ``_pruning`` flags.
     """
     return node.is_attached and not (node._closing or node._pruning)
+
+
+def bounded_size(width: object, height: object, fallback: Size = FALLBACK_TERMINAL_SIZE) -> Size:
+    """A terminal size the tutor can lay out: each side clamped to 1 … ``MAX_TERMINAL_SIZE``;
+    a side that is not a finite number (``None``, a string, NaN) takes ``fallback``'s."""
+    return Size(
+        _bounded_side(width, MAX_TERMINAL_SIZE.width, fallback.width),
+        _bounded_side(height, MAX_TERMINAL_SIZE.height, fallback.height),
+    )
+
+
+def _bounded_side(value: object, largest: int, fallback: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return fallback
+    if isinstance(value, float) and math.isnan(value):
+        return fallback
+    return int(min(max(value, 1), largest))
+
+
+class CompatApp(App[None]):
+    """Textual's ``App`` with two repairs for a tutor in a browser (the web driver).
+
+    **The terminal size is bounded**, whatever the driver reports. Every driver
+    tells the app its size by posting it a ``Resize`` event (the web driver straight
+    from the browser's message, ``Pilot.resize_terminal`` too), and ``App.size``
+    reads the driver's private ``_size`` until the first one arrives. Both pass
+    through here, so no screen is ever laid out larger than ``MAX_TERMINAL_SIZE``.
+
+    **A screen shown while the app was blurred gets its ``AUTO_FOCUS`` when the app
+    is focused.** The web driver starts the app blurred (the browser has not said
+    it has focus yet), and Textual then skips a new screen's auto focus; when the
+    first key arrives it focuses the app again but only gives back a widget that
+    had focus at the blur. So the first screen's box had no focus, and the keys
+    typed into it went nowhere. A screen that has had focus before keeps Textual's
+    behaviour (nothing focused stays so: escape out of an answer box means it).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._screens_focused: WeakSet[Screen] = WeakSet()
+
+    def post_message(self, message: Message) -> bool:
+        if isinstance(message, Resize):
+            fallback = self._size if self._size is not None else FALLBACK_TERMINAL_SIZE
+            size = bounded_size(*_two_sides(message.size), fallback=fallback)
+            message.size = message.virtual_size = message.container_size = size
+        return super().post_message(message)
+
+    @property
+    def size(self) -> Size:
+        return bounded_size(*_two_sides(super().size))
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        with contextlib.suppress(NoScreen):
+            self._screens_focused.add(event.widget.screen)
+
+    def watch_app_focus(self, focus: bool) -> None:
+        # Called after Textual's own watcher, which gives back the widget it took.
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            return
+        if not focus or screen.focused is not None or screen in self._screens_focused:
+            return
+        selector = screen.AUTO_FOCUS if screen.AUTO_FOCUS is not None else self.AUTO_FOCUS
+        if not selector:
+            return
+        for widget in screen.query(selector):
+            if widget.focusable:
+                screen.set_focus(widget)
+                return
+
+
+def _two_sides(size: object) -> tuple[object, object]:
+    """A size's width and height, however it came (a ``Size``, a tuple, or junk)."""
+    try:
+        width, height = size  # type: ignore[misc]
+    except (TypeError, ValueError):
+        return None, None
+    return width, height
 
 
 def is_base_screen(screen: Screen) -> bool:

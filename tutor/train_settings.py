@@ -226,8 +226,12 @@ def parse_value(name: str, text: str) -> object:
                 return value
         return text
     if field.setting.kind == SIZES:
-        inside = text.strip("()[] ")
-        if not inside:
+        # One pair of brackets may go round the sizes, and no other bracket anywhere:
+        # "(((" is not "no hidden layer", it is a mistake.
+        inside = text[1:-1] if text[:1] + text[-1:] in ("()", "[]") else text
+        if any(bracket in inside for bracket in "()[]"):
+            return text
+        if not inside.strip():
             return ()
         sizes = [_number(part) for part in re.split(r"[,\s]+", inside) if part]
         if all(isinstance(size, int) for size in sizes):

@@ -4,6 +4,7 @@ positions back into the line and column the learner sees."""
 from __future__ import annotations
 
 import ast
+import functools
 import warnings
 
 from lessons.expr import messages, syntax
@@ -97,6 +98,27 @@ class Source:
         return position
 
     def segment(self, node: ast.AST, limit: int = 40) -> str:
-        """The learner's text of ``node`` on one line, shortened if long."""
-        text = " ".join((ast.get_source_segment(self.parsed, node) or "").split())
-        return messages.short(text, limit)
+        """The learner's text of ``node`` on one line, shortened if long.
+
+        Read from the lines as bytes (the parser's offsets count UTF-8 bytes), split once:
+        ``ast.get_source_segment`` splits the whole text again at every call, which made a
+        text of many statements cost time quadratic in its length."""
+        first, last = node.lineno, node.end_lineno  # type: ignore[attr-defined]
+        start, end = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
+        if last is None or end is None:
+            return ""
+        words: list[str] = []
+        shown = 0
+        for n in range(first, last + 1):
+            line = self._encoded_lines[n - 1]
+            piece = line[start if n == first else 0 : end if n == last else len(line)]
+            new = piece.decode("utf-8", "replace").split()
+            words += new
+            shown += sum(map(len, new)) + len(new)
+            if shown > limit:  # enough to shorten: the rest would be cut off anyway
+                break
+        return messages.short(" ".join(words), limit)
+
+    @functools.cached_property
+    def _encoded_lines(self) -> list[bytes]:
+        return [line.encode("utf-8") for line in self.parsed.split("\n")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import events
 from textual.app import ComposeResult
 from textual.screen import ModalScreen
@@ -14,7 +16,11 @@ class TooSmallScreen(ModalScreen[None]):
 
     Modal, so the keys of the hidden screen cannot act on a layout the learner
     cannot see; ctrl+q still quits because it is a priority binding of the app.
+    The app's other keys (the command palette, help) are off while it shows.
     """
+
+    APP_ACTIONS: ClassVar[frozenset[str]] = frozenset({"quit", "help_quit"})
+    """The app's actions still open while this covers it: quitting, and ctrl+c's hint."""
 
     def compose(self) -> ComposeResult:
         yield TooSmallNotice()
