@@ -355,6 +355,7 @@ async def test_low_bandwidth_turns_off_animation_and_blinking(home):
 async def test_without_low_bandwidth_the_defaults_stay(home):
     app = make_app(home, lesson="1")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
         app.open_lesson(1, 1)
         await pilot.pause()
         assert not app.low_bandwidth
