@@ -12,7 +12,8 @@ The course is data (``exercises``: prose, tasks, hints, questions; ``scenarios``
 checks). The learner's code never runs in the tutor's process: ``run_probe`` runs each
 check in a child Python with limits (see ``lessons.workbench.runner`` and
 ``lessons.workbench.child``), where ``lessons.workbench.probes`` observes it; the tutor
-judges the observations (``checks``, ``mistakes``, ``compare``).
+judges the observations (``checks``, ``mistakes``, ``compare``). A shared tutor calls
+``require_sandbox()``: then each child runs inside bubblewrap (``sandbox``), or not at all.
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ _EXPORTS = {
     "ChildResult": "lessons.workbench.runner",
     "LearnerError": "lessons.workbench.runner",
     "Limits": "lessons.workbench.runner",
+    "require_sandbox": "lessons.workbench.runner",
     "run_probe": "lessons.workbench.runner",
+    "SandboxStatus": "lessons.workbench.sandbox",
     "WorkspaceStatus": "lessons.workbench.workspace",
     "default_workspace": "lessons.workbench.workspace",
     "init_workspace": "lessons.workbench.workspace",
@@ -74,12 +77,14 @@ __all__ = [
     "NodeDifference",
     "Question",
     "Report",
+    "SandboxStatus",
     "WorkspaceStatus",
     "check_workspace",
     "compare_graphs",
     "default_workspace",
     "get_exercise",
     "init_workspace",
+    "require_sandbox",
     "run_probe",
     "workspace_status",
 ]
