@@ -33,8 +33,32 @@ def home(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture(autouse=True)
 def _learner_code_allowed(monkeypatch):
-    """A shared tutor refuses learner code for the rest of its process; the tests share
-    processes, so each test starts with the refusal lifted (and leaves it so)."""
-    from lessons.workbench import runner
+    """A shared tutor runs learner code only in the sandbox, or refuses it, for the rest
+    of its process; the tests share processes, so each test starts with neither (and
+    leaves it so), and the sandbox's self-test is run afresh when a test asks for it."""
+    from lessons.workbench import runner, sandbox
 
     monkeypatch.setattr(runner, "_refusal", None)
+    monkeypatch.setattr(runner, "_sandbox_required", False)
+    monkeypatch.setattr(sandbox, "_status", None)
+
+
+@pytest.fixture(scope="session")
+def _sandbox_here(tmp_path_factory):
+    """The sandbox's self-test on this machine, run once for the whole session."""
+    from lessons.workbench import sandbox
+
+    return sandbox.self_test(home=tmp_path_factory.mktemp("sandbox-home"))
+
+
+@pytest.fixture
+def sandboxed(_sandbox_here, monkeypatch):
+    """For tests of learner code inside bubblewrap: skipped, with the self-test's reason,
+    where the sandbox does not work (no bwrap, user namespaces refused). The session's
+    self-test stands for this process's, so each test does not run it again."""
+    from lessons.workbench import sandbox
+
+    if not _sandbox_here.ready:
+        pytest.skip(f"no workbench sandbox here: {_sandbox_here.problem}")
+    monkeypatch.setattr(sandbox, "_status", _sandbox_here)
+    return _sandbox_here

@@ -13,16 +13,23 @@ from pathlib import Path
 
 import pytest
 
+from lessons.workbench import sandbox
+from lessons.workbench.sandbox import SandboxStatus
 from tutor import cli, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 PATIENCE = 60.0  # seconds; a bound for a slow machine, never a measurement
 
 
+READY = SandboxStatus(True, version="bubblewrap 0.8.0")
+
+
 @pytest.fixture
 def servers(monkeypatch) -> list[dict]:
-    """textual-serve's Server, recorded instead of listening."""
+    """textual-serve's Server, recorded instead of listening; the sandbox's self-test
+    says it is ready (tests of its own change that)."""
     made: list[dict] = []
+    monkeypatch.setattr(sandbox, "self_test", lambda: READY)
 
     class FakeServer:
         def __init__(self, command: str, **options: object) -> None:
@@ -61,7 +68,39 @@ def test_serve_defaults_to_this_machine_only_and_runs_this_tutor(home, servers, 
     # A browser draws every character: no ASCII fallback, whatever the server's locale.
     # Every tab runs as this account, so each asks who is learning.
     assert server["command"].split()[-4:] == ["-m", "tutor", "--no-ascii", "--ask-learner"]
-    assert capsys.readouterr().err == ""
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out == "micrograd-tutor: workbench sandbox: ready (bubblewrap 0.8.0)\n"
+
+
+def test_serve_says_in_one_line_when_learners_code_cannot_run(home, servers, monkeypatch, capsys):
+    missing = SandboxStatus(
+        False, problem="bwrap (bubblewrap) is not installed", advice=sandbox.INSTALL_ADVICE
+    )
+    monkeypatch.setattr(sandbox, "self_test", lambda: missing)
+    assert cli.main(["serve"]) == 0  # the course is still served; its checks refuse
+    assert servers[0]["served"]
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith("micrograd-tutor: warning: workbench sandbox: not available: bwrap")
+    assert "micrograd-tutor workbench" in err and "apt install bubblewrap" in err
+
+
+def test_serve_runs_the_real_self_test_before_serving(home, monkeypatch, capsys):
+    pytest.importorskip("textual_serve.server")
+    served: list[bool] = []
+
+    class FakeServer:
+        def __init__(self, *args: object, **options: object) -> None:
+            pass
+
+        def serve(self) -> None:
+            served.append(True)
+
+    monkeypatch.setattr("textual_serve.server.Server", FakeServer)
+    monkeypatch.setenv(sandbox.ENV_BWRAP, str(home / "no-bwrap"))
+    assert cli.main(["serve"]) == 0 and served == [True]
+    assert f"not available: there is no bwrap at {home / 'no-bwrap'}" in capsys.readouterr().err
 
 
 def test_serving_beyond_this_machine_warns_on_stderr(home, servers, capsys):
@@ -145,3 +184,4 @@ def test_serve_answers_a_browser_on_a_loopback_port(home):
     assert f"ws://127.0.0.1:{port}/ws" in page  # where the page connects for its tutor
     assert "Traceback" not in err
     assert f"127.0.0.1:{port}" in out
+    assert "micrograd-tutor: workbench sandbox: ready" in out or "workbench sandbox: not" in err

@@ -445,29 +445,58 @@ def test_workbench_alone_at_a_terminal_opens_the_app(monkeypatch, tmp_path):
     assert opened["workbench"] == tmp_path / "ws"
 
 
-async def test_a_shared_tutor_runs_no_learner_code_and_says_why(tmp_path, monkeypatch):
-    """Under serve every tab runs as the serving account: the workbench is shown, but
-    its checks refuse, with what to do instead (fail closed)."""
-    from lessons.workbench import runner
+async def shared_workbench(pilot) -> WorkbenchScreen:
+    """A shared tutor (serve's tabs): name the learner, then open the workbench."""
+    await pilot.pause()
+    await pilot.press(*"ana", "enter")
+    await pilot.pause()
+    await pilot.press("escape")  # to the lessons list
+    await pilot.pause()
+    await pilot.press("w")
+    return await settle(pilot)
+
+
+async def test_a_shared_tutor_without_its_sandbox_runs_no_learner_code_and_says_why(
+    tmp_path, monkeypatch
+):
+    """Under serve every tab runs as the serving account: without bubblewrap the workbench
+    is shown, but its checks refuse, naming the cause and what to do (fail closed)."""
+    from lessons.workbench import runner, sandbox
 
     started: list[object] = []
     monkeypatch.setattr(runner, "_ChildRun", lambda *a, **k: started.append(a))
+    monkeypatch.setenv(sandbox.ENV_BWRAP, str(tmp_path / "missing" / "bwrap"))
     home = tmp_path / "home"
     write_engine(home / "learners" / "ana", SOLVED)
     app = TutorApp(ProgressStore(home), default_curriculum(), ask_learner=True)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press(*"ana", "enter")
-        await pilot.pause()
-        await pilot.press("escape")  # to the lessons list
-        await pilot.pause()
-        await pilot.press("w")
-        screen = await settle(pilot)
+        screen = await shared_workbench(pilot)
         assert isinstance(screen, WorkbenchScreen)
         assert screen.verdict is not None and not screen.verdict.passed
         await pilot.press("ctrl+r")
         await pilot.pause()
-        shown = verdict_text(screen)
-        assert "shared tutor" in shown and "your own account" in shown
+        shown = " ".join(verdict_text(screen).split())
+        assert "Checks cannot run in this shared tutor" in shown
+        assert "there is no bwrap at" in shown and "install bubblewrap" in shown
+        assert "your own account" in shown and "micrograd-tutor workbench" in shown
     assert started == []  # no child Python was started
     assert not WorkbenchProgress(home / "learners" / "ana" / "workbench.json").passed("value")
+
+
+async def test_a_shared_tutor_checks_in_the_sandbox(tmp_path, monkeypatch, sandboxed):
+    """With the sandbox working, a tab's checks run, each inside bubblewrap."""
+    from lessons.workbench import sandbox
+
+    wrapped: list[str] = []
+    real_wrap = sandbox.wrap
+    monkeypatch.setattr(
+        sandbox, "wrap", lambda argv, *a, **k: wrapped.append(argv[-1]) or real_wrap(argv, *a, **k)
+    )
+    home = tmp_path / "home"
+    monkeypatch.setenv("MICROGRAD_TUTOR_HOME", str(home))
+    write_engine(home / "learners" / "ana", SOLVED)
+    app = TutorApp(ProgressStore(home), default_curriculum(), ask_learner=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await shared_workbench(pilot)
+        assert screen.verdict is not None and screen.verdict.passed, verdict_text(screen)
+    assert wrapped and all(path.endswith("child.py") for path in wrapped)

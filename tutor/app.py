@@ -93,11 +93,12 @@ class TutorApp(CompatApp):
         """Several learners share this tutor (serve): ask a name first, and save
         nothing until then; that learner's progress is then under ``progress.home``."""
         if ask_learner:
-            # A shared tutor runs as the account that serves it: it never runs the code
-            # a learner writes in the workbench (fail closed, for the whole process).
-            from lessons.workbench.runner import refuse_learner_code
+            # A shared tutor runs as the account that serves it: the code a learner writes
+            # in the workbench runs only inside the sandbox, and not at all where the
+            # sandbox does not work (fail closed, for the whole process).
+            from lessons.workbench.runner import require_sandbox
 
-            refuse_learner_code()
+            require_sandbox()
         self.curriculum = curriculum
         self._start_lesson = lesson
         self._start_playground = playground

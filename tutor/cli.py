@@ -162,7 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
             f"WARNING: anyone who can reach the address gets a tutor running as you on this "
             f"machine, with no password. The default host {DEFAULT_HOST} keeps it to this "
             "machine; use --host 0.0.0.0 only on a network you trust. Each tab asks the "
-            "learner's name first and keeps their progress under it."
+            "learner's name first and keeps their progress under it. The code learners "
+            "write in the workbench runs only inside bubblewrap (bwrap); serve says as it "
+            "starts whether it can run here."
         ),
     )
     serve.add_argument(

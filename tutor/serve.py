@@ -7,6 +7,11 @@ optional extra (``pip install 'micrograd-tutor[serve]'``), imported only here.
 Anyone who can reach the port gets a tutor running as *you*, on *your*
 machine, with no password: the server listens on this machine only
 (127.0.0.1) unless told otherwise, and says so loudly when it is told.
+
+The code learners write in the workbench runs only inside bubblewrap there
+(``lessons.workbench.sandbox``): ``serve`` runs the sandbox's self-test as it
+starts and says in one line whether learners' code can run, or why not and
+what to do. Each tab runs the self-test again before it runs any learner code.
 """
 
 from __future__ import annotations
@@ -54,9 +59,11 @@ def serve(
     port: int = DEFAULT_PORT,
     *,
     low_bandwidth: bool = False,
+    out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
     """Serve the tutor until ctrl+c; returns the exit code (2: textual-serve missing)."""
+    out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     try:
         from textual_serve.server import Server
@@ -66,6 +73,7 @@ def serve(
     if not is_loopback(host):
         warning = EXPOSURE_WARNING.format(host=host, port=port)
         print(f"micrograd-tutor: warning: {warning}", file=err)
+    report_sandbox(out, err)
     server = Server(
         tutor_command(low_bandwidth=low_bandwidth),
         host=host,
@@ -78,3 +86,16 @@ def serve(
         print(f"micrograd-tutor: error: cannot serve on {host}:{port}: {error}", file=err)
         return 1
     return 0
+
+
+def report_sandbox(out: TextIO, err: TextIO) -> bool:
+    """Run the workbench sandbox's self-test and say the result in one line: on ``out``
+    when learners' code can run, as a warning on ``err`` when it cannot."""
+    from lessons.workbench import sandbox
+
+    state = sandbox.self_test()
+    if state.ready:
+        print(f"micrograd-tutor: {state.line()}", file=out, flush=True)
+    else:
+        print(f"micrograd-tutor: warning: {state.line()}", file=err, flush=True)
+    return state.ready

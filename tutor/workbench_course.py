@@ -204,7 +204,7 @@ def verdict_from_report(report: Report, number: int) -> Verdict:
             seconds=report.seconds,
         )
     if report.refused:
-        return Verdict(False, "Checks do not run in a shared tutor.", explanation=report.refused)
+        return Verdict(False, "Checks cannot run in this shared tutor.", explanation=report.refused)
     result = report.failure
     failure = result.failure if result is not None else None
     if failure is None:  # the runner stopped before any exercise was judged

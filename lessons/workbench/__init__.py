@@ -14,7 +14,8 @@ checks): the learner's ``Value`` in ``mygrad/engine.py`` (exercises 1-11), then 
 The learner's code never runs in the tutor's process: ``run_probe`` runs each
 check in a child Python with limits (see ``lessons.workbench.runner`` and
 ``lessons.workbench.child``), where ``lessons.workbench.probes`` observes it; the tutor
-judges the observations (``checks``, ``mistakes``, ``compare``).
+judges the observations (``checks``, ``mistakes``, ``compare``). A shared tutor calls
+``require_sandbox()``: then each child runs inside bubblewrap (``sandbox``), or not at all.
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ _EXPORTS = {
     "ChildResult": "lessons.workbench.runner",
     "LearnerError": "lessons.workbench.runner",
     "Limits": "lessons.workbench.runner",
+    "require_sandbox": "lessons.workbench.runner",
     "run_probe": "lessons.workbench.runner",
+    "SandboxStatus": "lessons.workbench.sandbox",
     "WorkspaceStatus": "lessons.workbench.workspace",
     "default_workspace": "lessons.workbench.workspace",
     "init_workspace": "lessons.workbench.workspace",
@@ -82,6 +85,7 @@ __all__ = [
     "NodeDifference",
     "Question",
     "Report",
+    "SandboxStatus",
     "WorkspaceStatus",
     "check_workspace",
     "compare_graphs",
@@ -90,6 +94,7 @@ __all__ = [
     "get_exercise",
     "init_workspace",
     "refresh_stubs",
+    "require_sandbox",
     "run_probe",
     "workspace_status",
 ]

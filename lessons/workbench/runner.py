@@ -35,6 +35,11 @@ The child's limits and audit hook are defence in depth against a learner's accid
 sandbox (``child.py`` says what they cannot stop); what keeps the tutor safe is that the
 learner's code runs in another process, which this module times, caps and kills.
 
+A shared tutor (``serve``, ``--ask-learner``) runs as the account that serves the class,
+so it calls ``require_sandbox()``: from then on every child runs inside bubblewrap
+(``lessons.workbench.sandbox``), after a self-test of the sandbox in this process, and
+if the sandbox is not available there learner code is refused for the whole process.
+
 POSIX only (Linux, macOS): it relies on ``pass_fds``, sessions and ``killpg``.
 """
 
@@ -78,6 +83,7 @@ __all__ = [
     "Limits",
     "refuse_learner_code",
     "refused_because",
+    "require_sandbox",
     "run_probe",
 ]
 
@@ -87,9 +93,11 @@ SHARED_TUTOR_REASON = (
     "`micrograd-tutor workbench` in your own account instead (over SSH, say): there "
     "your code runs as you, and the tutor checks it on every save."
 )
-"""Why a shared tutor refuses: the words ``refuse_learner_code`` is given by the app."""
+"""``refuse_learner_code``'s reason when it is given none; a shared tutor whose sandbox
+does not work gives the sandbox's own (``SandboxStatus.refusal``), which names the cause."""
 
 _refusal: str | None = None  # set once for the process: fail closed, never reopened
+_sandbox_required = False  # set once for the process: every child inside bubblewrap
 
 CHILD_SCRIPT = Path(__file__).resolve().with_name("child.py")
 PROJECT_ROOT = Path(lessons.__file__).resolve().parent.parent
@@ -109,6 +117,36 @@ def refuse_learner_code(reason: str = SHARED_TUTOR_REASON) -> None:
     since a child it started would run as the serving account. There is no way back."""
     global _refusal
     _refusal = reason
+
+
+def require_sandbox() -> None:
+    """From now on, in this process, run learner code only inside the sandbox
+    (``lessons.workbench.sandbox``): a shared tutor calls it before any screen opens.
+    The first ``run_probe`` runs the sandbox's self-test; if bwrap is missing or the
+    test fails, learner code is refused for the process (``refuse_learner_code``) with
+    the reason. There is no way back."""
+    global _sandbox_required
+    _sandbox_required = True
+
+
+def _refuse_unless_sandboxed() -> None:
+    """Where a sandbox is required and does not work here, refuse from now on."""
+    from lessons.workbench import sandbox
+
+    state = sandbox.status()
+    if not state.ready:
+        refuse_learner_code(state.refusal())
+
+
+def _in_sandbox(
+    argv: list[str], workspace: Path, env: dict[str, str]
+) -> tuple[list[str], dict[str, str]]:
+    """The child's command and environment, inside bubblewrap when a sandbox is required."""
+    if not _sandbox_required:
+        return argv, env
+    from lessons.workbench import sandbox
+
+    return sandbox.wrap(argv, workspace, env)
 
 
 def refused_because() -> str | None:
@@ -136,6 +174,8 @@ def run_probe(
     ``commands``: dicts put there from any thread go to the child, for a probe that
     reads them with ``lessons.workbench.child.commands``.
     """
+    if _sandbox_required and _refusal is None:
+        _refuse_unless_sandboxed()
     if _refusal is not None:
         return ChildResult(
             status="refused",
@@ -175,11 +215,16 @@ def run_probe(
     # The child's own temporary folder: it may write there and in the workspace, nowhere else.
     temp_dir = tempfile.mkdtemp(prefix="workbench-")
     try:
-        run = _ChildRun(
+        argv, env = _in_sandbox(
             [sys.executable, "-I", "-B", "-u", "-X", "utf8", str(CHILD_SCRIPT)],
+            workspace,
+            _child_env(temp_dir),
+        )
+        run = _ChildRun(
+            argv,
             stdin=order_bytes,
             cwd=workspace,
-            env=_child_env(temp_dir),
+            env=env,
             result_fds=(read_fd, write_fd),
             limits=limits,
             cancel=cancel,
