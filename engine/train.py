@@ -41,6 +41,7 @@ __all__ = [
     "TrainingRun",
     "decision_grid",
     "predict",
+    "rate_too_large",
 ]
 
 STATUSES = ("ready", "running", "finished", "diverged", "cancelled")
@@ -292,8 +293,13 @@ def decision_grid(
 # -- the training loop ------------------------------------------------------------
 
 
-def _smaller_rate(learning_rate: float) -> str:
-    return "1.0" if learning_rate > 1 else f"{learning_rate / 10:g}"
+def rate_too_large(what_happened: str, learning_rate: float) -> str:
+    """Why a run diverged, in the words the lab shows: what happened, and a smaller rate."""
+    smaller = "1.0" if learning_rate > 1 else f"{learning_rate / 10:g}"
+    return (
+        f"{what_happened}: the learning rate {learning_rate!r} is too large — "
+        f"try {smaller} or less."
+    )
 
 
 class TrainingRun:
@@ -499,10 +505,7 @@ class TrainingRun:
         with self._state_lock:
             if self._status == "running":
                 self._status = "diverged"
-                self.message = (
-                    f"{what_happened}: the learning rate {lr!r} is too large — "
-                    f"try {_smaller_rate(lr)} or less."
-                )
+                self.message = rate_too_large(what_happened, lr)
         return None
 
     def _cancelled_message(self) -> str:

@@ -62,3 +62,25 @@ def sandboxed(_sandbox_here, monkeypatch):
         pytest.skip(f"no workbench sandbox here: {_sandbox_here.problem}")
     monkeypatch.setattr(sandbox, "_status", _sandbox_here)
     return _sandbox_here
+
+
+# -- the command line's tests (they ask for these by name) --
+
+
+@pytest.fixture
+def utf8_terminal(monkeypatch) -> None:
+    """A UTF-8 locale, whatever the machine running the tests has: ASCII mode would
+    otherwise come on by itself under LANG=C. The ASCII tests set their own."""
+    for name in ("LC_ALL", "LC_CTYPE", "MICROGRAD_TUTOR_ASCII", "MICROGRAD_TUTOR_LOW_BANDWIDTH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+@pytest.fixture
+def launched(monkeypatch) -> list:
+    """Apps that main() would run; they are recorded instead, to be driven by Pilot."""
+    from tutor.app import TutorApp
+
+    apps: list[TutorApp] = []
+    monkeypatch.setattr(TutorApp, "run", lambda self, *args, **kwargs: apps.append(self))
+    return apps

@@ -22,25 +22,10 @@ from tutor.screens.explorer import ExplorerScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.widgets.graph_explorer import GraphExplorer
 
+pytestmark = pytest.mark.usefixtures("utf8_terminal")
+
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def utf8_terminal(monkeypatch) -> None:
-    """A UTF-8 locale, whatever the machine running the tests has: ASCII mode would
-    otherwise come on by itself under LANG=C. The ASCII tests set their own."""
-    for name in ("LC_ALL", "LC_CTYPE", "MICROGRAD_TUTOR_ASCII"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", "C.UTF-8")
-
-
-@pytest.fixture
-def launched(monkeypatch) -> list[TutorApp]:
-    """Apps that main() would run; they are recorded instead, to be driven by Pilot."""
-    apps: list[TutorApp] = []
-    monkeypatch.setattr(TutorApp, "run", lambda self, *args, **kwargs: apps.append(self))
-    return apps
 
 
 def test_version(capsys, home):

@@ -13,24 +13,11 @@ import pytest
 
 from lessons.progress import ProgressStore, learner_home
 from tutor import cli
-from tutor.app import TutorApp
+
+pytestmark = pytest.mark.usefixtures("utf8_terminal")
 
 ROOT = Path(__file__).resolve().parent.parent
 POSIX = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-
-
-@pytest.fixture(autouse=True)
-def utf8_terminal(monkeypatch) -> None:
-    for name in ("LC_ALL", "LC_CTYPE", "MICROGRAD_TUTOR_ASCII", "MICROGRAD_TUTOR_LOW_BANDWIDTH"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", "C.UTF-8")
-
-
-@pytest.fixture
-def launched(monkeypatch) -> list[TutorApp]:
-    apps: list[TutorApp] = []
-    monkeypatch.setattr(TutorApp, "run", lambda self, *args, **kwargs: apps.append(self))
-    return apps
 
 
 # -- the flags for every command, after the command too --------------------------------

@@ -10,6 +10,7 @@ import pytest
 from workbench_helpers import (
     RECURSIVE_TOPO,
     REFERENCE_ENGINE,
+    assert_named,
     judge_in_process,
     loop_topo_of_reference,
     make_workspace,
@@ -108,12 +109,7 @@ def _caught(tmp_path, substitutions, upto=11):
 @pytest.mark.parametrize("mistake", [m for m in MISTAKES if m.id in PLANTS], ids=lambda m: m.id)
 def test_each_planted_mistake_is_named_at_its_exercise(tmp_path, mistake):
     result = _caught(tmp_path, PLANTS[mistake.id])
-    assert not result.passed, f"{mistake.id} was not caught at all"
-    failure = result.failure
-    assert (result.number, failure.mistake) == (mistake.exercise, mistake.id), failure.message
-    assert failure.message.startswith(mistake.message)
-    assert failure.summary == mistake.title
-    assert "In this check:\n    " in failure.message
+    assert_named(result, mistake)
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import pytest
 from workbench_helpers import (
     REFERENCE_ENGINE,
     REFERENCE_NN,
+    assert_named,
     judge_in_process,
     make_workspace,
     observe_in_process,
@@ -107,12 +108,7 @@ def test_a_stub_nn_is_not_written_yet_from_exercise_12(tmp_path):
 def test_each_planted_nn_mistake_is_named_at_its_exercise(tmp_path, mistake):
     nn = plant(REFERENCE_NN, *NN_PLANTS[mistake.id])
     result = judge_in_process(reference_workspace(tmp_path, nn), upto=16)[-1]
-    assert not result.passed, f"{mistake.id} was not caught at all"
-    failure = result.failure
-    assert (result.number, failure.mistake) == (mistake.exercise, mistake.id), failure.message
-    assert failure.message.startswith(mistake.message)
-    assert failure.summary == mistake.title
-    assert "In this check:\n    " in failure.message
+    assert_named(result, mistake)
 
 
 @pytest.mark.parametrize(

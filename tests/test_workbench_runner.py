@@ -21,7 +21,7 @@ import pytest
 
 from lessons.workbench import DEFAULT_LIMITS, Limits, run_probe, runner
 from lessons.workbench import child as child_module
-from lessons.workbench.runner import _ChildRun
+from lessons.workbench.child_run import ChildRun
 
 PROBES = "tests.workbench_probes_for_tests"
 SHORT = Limits(wall_seconds=2.0)
@@ -489,7 +489,7 @@ def test_the_process_group_is_killed_with_grandchildren_in_it(tmp_path):
         "    os._exit(0)\n"
         "print(pid, flush=True)\n"
     )
-    run = _ChildRun(
+    run = ChildRun(
         [sys.executable, "-I", "-c", script],
         stdin=b"",
         cwd=tmp_path,
@@ -559,7 +559,7 @@ def test_once_refused_no_learner_code_runs_in_this_process(tmp_path, monkeypatch
     ws = tmp_path / "ws"
     ws.mkdir()
     started: list[object] = []
-    monkeypatch.setattr(runner, "_ChildRun", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(runner, "ChildRun", lambda *a, **k: started.append(a))
     runner.refuse_learner_code()
     done = runner.run_probe(ws, "anything")
     assert done.status == "refused" and done.message == runner.SHARED_TUTOR_REASON

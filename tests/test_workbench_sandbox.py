@@ -25,7 +25,7 @@ from workbench_helpers import make_workspace
 from lessons.progress import learner_home
 from lessons.workbench import DEFAULT_LIMITS, Limits, check_workspace, runner, sandbox
 from lessons.workbench.checks import LAST
-from lessons.workbench.runner import _ChildRun
+from lessons.workbench.child_run import ChildRun
 from lessons.workbench.workspace import REFERENCE, default_workspace
 
 PROBES = "tests.workbench_probes_for_tests"
@@ -96,7 +96,7 @@ def test_without_bwrap_learner_code_is_refused_and_the_reason_says_what_to_do(
     home, tmp_path, monkeypatch
 ):
     started: list[object] = []
-    monkeypatch.setattr(runner, "_ChildRun", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(runner, "ChildRun", lambda *a, **k: started.append(a))
     monkeypatch.setenv(sandbox.ENV_BWRAP, str(tmp_path / "no" / "bwrap"))
     runner.require_sandbox()
     first = runner.run_probe(make_workspace(tmp_path / "ws"), "value")
@@ -271,7 +271,7 @@ def test_killing_the_group_ends_everything_in_the_sandbox(home, tmp_path, sandbo
     workspace = tmp_path / "ws"
     workspace.mkdir()
     argv, env = sandbox.wrap([sys.executable, "-c", code, marker], workspace, {"PATH": "/usr/bin"})
-    run = _ChildRun(
+    run = ChildRun(
         argv,
         stdin=b"",
         cwd=workspace,

@@ -464,7 +464,7 @@ async def test_a_shared_tutor_without_its_sandbox_runs_no_learner_code_and_says_
     from lessons.workbench import runner, sandbox
 
     started: list[object] = []
-    monkeypatch.setattr(runner, "_ChildRun", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(runner, "ChildRun", lambda *a, **k: started.append(a))
     monkeypatch.setenv(sandbox.ENV_BWRAP, str(tmp_path / "missing" / "bwrap"))
     home = tmp_path / "home"
     write_engine(home / "learners" / "ana", SOLVED)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench_helpers import HERE, REFERENCE_ENGINE, make_workspace, plant
+from workbench_helpers import REFERENCE_ENGINE, make_workspace, plant
 
 from engine.data import make_moons
 from engine.train import TrainConfig
@@ -24,12 +24,9 @@ from lessons.workbench.training_match import (
 )
 from lessons.workbench.workspace import REFERENCE
 
-# The learner's nn.py: the course's reference solution of exercises 12-15 where it is,
-# else the lecture's network as this branch's stand-in (workbench_fixtures/lab_nn.txt).
-_REFERENCE_NN = REFERENCE / "mygrad" / "nn.py"
-LECTURE_NN = (
-    _REFERENCE_NN if _REFERENCE_NN.exists() else HERE / "workbench_fixtures" / "lab_nn.txt"
-).read_text(encoding="utf-8")
+# The learner's nn.py: the course's reference solution of exercises 12-15 (the lecture's
+# network plus Module and zero_grad).
+LECTURE_NN = (REFERENCE / "mygrad" / "nn.py").read_text(encoding="utf-8")
 
 NEURON_CALL = "    def __call__(self, x):\n"  # the first __call__ of nn.py: Neuron's
 

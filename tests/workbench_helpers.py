@@ -92,3 +92,14 @@ def observe_in_process(workspace: Path, upto: int = LAST) -> dict[int, list]:
 
 def judge_in_process(workspace: Path, upto: int = LAST):
     return judge(observe_in_process(workspace, upto), upto)
+
+
+def assert_named(result, mistake) -> None:
+    """``result`` (an ExerciseResult) fails at ``mistake``'s exercise, naming it: its
+    title as the summary, its message first, and the check's code quoted."""
+    assert not result.passed, f"{mistake.id} was not caught at all"
+    failure = result.failure
+    assert (result.number, failure.mistake) == (mistake.exercise, mistake.id), failure.message
+    assert failure.message.startswith(mistake.message)
+    assert failure.summary == mistake.title
+    assert "In this check:\n    " in failure.message

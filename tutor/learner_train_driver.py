@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from engine.data import Dataset, make_moons
-from engine.train import StepReport, TrainConfig
+from engine.train import StepReport, TrainConfig, rate_too_large
 from lessons.workbench.results import ChildResult, Limits
 from lessons.workbench.runner import run_probe
 from lessons.workbench.training_match import (
@@ -42,7 +42,7 @@ from lessons.workbench.training_match import (
     training_args,
     unfit_text,
 )
-from tutor.train_driver import News, RunStatus, Scores, StepFigures
+from tutor.train_driver import News, NewsDesk, RunStatus, Scores, StepFigures, failure_reason
 
 __all__ = ["INSPECT_REFUSED", "LIVE_REFUSED", "LearnerRun", "LearnerTrainDriver"]
 
@@ -73,7 +73,7 @@ class LearnerRun:
         self.message = ""
 
 
-class LearnerTrainDriver:
+class LearnerTrainDriver(NewsDesk):
     """Runs one training run on the learner's engine in ``workspace``, from the thread
     that calls :meth:`drive`. Commands may come from any thread."""
 
@@ -87,17 +87,14 @@ class LearnerTrainDriver:
         play: bool = False,
         limits: Limits | None = None,
     ) -> None:
+        super().__init__(notify, News(status=RunStatus.PREPARING))
         self.config = learner_config(config)
         self.dataset = dataset
         self.workspace = Path(workspace)
         self.limits = limits if limits is not None else TRAINING_LIMITS
-        self._notify = notify
         self._playing = play
         self._commands: queue.SimpleQueue[dict] = queue.SimpleQueue()
         self._cancel = threading.Event()
-        self._lock = threading.Lock()
-        self._news = News(status=RunStatus.PREPARING)
-        self._told_at: float | None = None
         self._tags: dict[int, object] = {}
         self._next_tag = 0
         self._busy_from: float | None = time.monotonic() if play else None
@@ -142,19 +139,6 @@ class LearnerTrainDriver:
         """End the run now: the child is killed, mid-step if need be."""
         self._cancel.set()
 
-    def take_news(self) -> News:
-        with self._lock:
-            news = self._news
-            self._news = News(
-                status=news.status,
-                message=news.message,
-                playing=news.playing,
-                seconds=news.seconds,
-                match=news.match,
-            )
-            self._told_at = None
-        return news
-
     # -- the training thread
 
     def drive(self, cancelled: Callable[[], bool] = lambda: False) -> str:
@@ -167,10 +151,7 @@ class LearnerTrainDriver:
             )
             builtin = BuiltInSteps(config, dataset)
         except Exception as error:  # e.g. scikit-learn missing, a refused config
-            reason = (
-                str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
-            )
-            return self._end(RunStatus.FAILED, reason, failed=True)
+            return self._end(RunStatus.FAILED, failure_reason(error), failed=True)
         if not self.workspace.is_dir():
             return self._end(
                 RunStatus.FAILED,
@@ -311,13 +292,6 @@ class LearnerTrainDriver:
                 news.match = self._match.state()
         self._tell()
 
-    def _tell(self) -> None:
-        with self._lock:
-            if self._told_at is not None:
-                return  # the screen already knows there is news
-            self._told_at = time.monotonic()
-        self._notify()
-
 
 _UNWANTED = object()
 
@@ -334,5 +308,4 @@ def _diverged_message(event: dict, learning_rate: float, *, parted: bool) -> str
             f"{what}. The tutor's engine, on the same run, did not blow up: look at your "
             "engine's rules (the line above says where the two part), not the learning rate."
         )
-    smaller = "1.0" if learning_rate > 1 else f"{learning_rate / 10:g}"
-    return f"{what}: the learning rate {learning_rate!r} is too large — try {smaller} or less."
+    return rate_too_large(what, learning_rate)

@@ -40,10 +40,12 @@ __all__ = [
     "Inspection",
     "Mesh",
     "News",
+    "NewsDesk",
     "RunStatus",
     "Scores",
     "StepFigures",
     "TrainDriver",
+    "failure_reason",
     "forward_graph",
     "label_parameters",
     "named_dataset",
@@ -209,7 +211,50 @@ def forward_graph(model: MLP, x: Sequence[float]) -> Value:
     return values[0]
 
 
-class TrainDriver:
+def failure_reason(error: Exception) -> str:
+    """Why a run could not be made, in words: a refused setting says it itself."""
+    return str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
+
+
+class NewsDesk:
+    """News for the lab's screen, gathered by a training thread and taken by the UI.
+
+    The training thread adds to ``_news`` under ``_lock`` and calls :meth:`_tell`; the
+    screen is notified once until it calls :meth:`take_news`. Both drivers (the tutor's
+    engine and the learner's) hand over their news this way.
+    """
+
+    def __init__(self, notify: Callable[[], object], news: News) -> None:
+        self._notify = notify
+        self._lock = threading.Lock()
+        self._news = news
+        self._told_at: float | None = None  # when the screen was told of news not yet taken
+        self._last_told = 0.0
+
+    def take_news(self) -> News:
+        """Everything that happened since the last call (UI thread)."""
+        with self._lock:
+            news = self._news
+            # The next news starts from the state just handed over.
+            self._news = News(
+                status=news.status,
+                message=news.message,
+                playing=news.playing,
+                seconds=news.seconds,
+                match=news.match,
+            )
+            self._told_at = None
+        return news
+
+    def _tell(self) -> None:
+        with self._lock:
+            if self._told_at is not None:
+                return  # the screen already knows there is news
+            self._told_at = self._last_told = time.monotonic()
+        self._notify()
+
+
+class TrainDriver(NewsDesk):
     """Runs one training run on the thread that calls :meth:`drive`.
 
     Commands (``play``, ``pause``, ``step_once``, ``watch_points``, ``inspect``,
@@ -239,14 +284,10 @@ class TrainDriver:
         notify: Callable[[], object] = lambda: None,
         play: bool = False,
     ) -> None:
+        super().__init__(notify, News())
         self.config = config
         self.dataset = dataset
-        self._notify = notify
         self._commands: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._news = News()
-        self._told_at: float | None = None  # when the screen was told of news not yet taken
-        self._last_told = 0.0
         self._stopped = threading.Event()
         self._playing = play
         self._points: tuple[object, list[tuple[float, ...]]] | None = None
@@ -290,21 +331,6 @@ class TrainDriver:
             run.cancel()
         self._commands.put(("stop", None))
 
-    def take_news(self) -> News:
-        """Everything that happened since the last call (UI thread)."""
-        with self._lock:
-            news = self._news
-            # The next news starts from the state just handed over.
-            self._news = News(
-                status=news.status,
-                message=news.message,
-                playing=news.playing,
-                seconds=news.seconds,
-                match=news.match,
-            )
-            self._told_at = None
-        return news
-
     # -- the training thread
 
     def drive(self, cancelled: Callable[[], bool] = lambda: False) -> str:
@@ -312,9 +338,7 @@ class TrainDriver:
         try:
             run = TrainingRun(self.config, dataset=self.dataset)
         except Exception as error:  # e.g. scikit-learn missing: say so rather than hang
-            reason = (
-                str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
-            )
+            reason = failure_reason(error)
             with self._lock:
                 self._news.failed = reason
                 self._news.status, self._news.message = RunStatus.FAILED, reason
@@ -464,10 +488,3 @@ class TrainDriver:
             self._published = state
         if urgent or steps_due:
             self._tell()
-
-    def _tell(self) -> None:
-        with self._lock:
-            if self._told_at is not None:
-                return  # the screen already knows there is news
-            self._told_at = self._last_told = time.monotonic()
-        self._notify()
