@@ -328,6 +328,7 @@ class WorkbenchScreen(WorkbenchDialogs, Screen[None]):
         self._show_verdict()
         if first_pass:
             self._show_text()
+            self.app.clear_notifications()  # one at a time: they stack over the text
             self.notify(
                 f"{PASS_MARK} Exercise {exercise.number} passed: n goes on, s shows a "
                 "reference solution.",
