@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, Markdown
+from textual.widgets import Input, Markdown, Static
 
 from lessons.progress import ProgressStore
 from lessons.registry import all_lessons, get_lesson
@@ -42,8 +42,8 @@ def text_of(widget: Widget) -> str:
 
 
 def shown(app: TutorApp, part: str) -> str:
-    """The Markdown an exercise box shows as its feedback, hints or explanation."""
-    return app.screen.query_one(f"ExerciseBox #{part}", Markdown).source
+    """The plain text an exercise box shows as its feedback, hints or explanation."""
+    return str(app.screen.query_one(f"ExerciseBox #{part}", Static).content)
 
 
 def feedback(app: TutorApp) -> str:
@@ -125,8 +125,10 @@ async def test_lesson_3_walked_by_keys_end_to_end(home):
         assert app.progress.lesson_done(lesson.id)
         total = len(lesson.steps)
         assert "✓" in screen.sub_title and f"{total}/{total} done" in screen.sub_title
-        assert any("Lesson 3 complete" in note for note in notes)
-        assert any("lesson 4" in note for note in notes)  # the next lesson is offered
+        # Said above the text, not in a toast that would cover it (and outlive it).
+        crumb = str(screen.query_one("#lesson-crumb").content)
+        assert "Lesson complete" in crumb and "n: lesson 4" in crumb
+        assert not any("complete" in note for note in notes)
 
         await pilot.press("n")  # on the last step n opens the next lesson
         await pilot.pause()
@@ -252,7 +254,8 @@ async def test_slope_table_follows_x_and_h(home):
         table = text_of(panel.query_one("#slope-table"))
         assert f"{step.slope(1.0):.6f}" in table
         x_box = panel.query_one("#slope-x", Input)
-        assert app.focused is x_box
+        assert app.focused is box(app).answer_widget  # where the learner types the answer
+        x_box.focus()
         await pilot.press("up")  # x + 0.5
         await pilot.pause()
         assert float(x_box.value) == step.x + 0.5
@@ -299,7 +302,9 @@ async def test_code_steps_show_the_installed_engine_source(home):
         code = text_of(panel.query_one("#code"))
         first_line = panel.step.source().strip().splitlines()[0]
         assert first_line.split("(")[0] in code
-        assert panel.query_one("#look-for", Markdown).source.startswith("**Look for:**")
+        # What to look for is read beside, in the step's text, as a list of its own.
+        prose = app.screen.query_one("#prose-text", Markdown).source
+        assert "**Look for** (❱ in the code):\n\n- " in prose
 
 
 async def test_training_steps_show_the_preset_and_goal_and_no_fake_buttons(home):
@@ -368,15 +373,13 @@ async def test_next_on_the_last_step_of_the_last_lesson_stays(home):
     last = all_lessons()[-1]
     ProgressStore(home).set_position(last.id, len(last.steps) - 1)
     app = make_app(home)
-    notes: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.notify = lambda message, **kw: notes.append(message)
         app.screen.set_focus(None)  # whatever the step focused, n now reaches the screen
         await pilot.press("n")
         await pilot.pause()
         assert app.screen.lesson.id == last.id
-        assert any("last lesson" in note for note in notes)
+        assert "last lesson" in str(app.screen.query_one("#lesson-crumb").content)
 
 
 def test_bare_code_fences_get_a_language_and_labelled_ones_keep_theirs():

@@ -8,9 +8,12 @@ each item here against the new Textual before moving the pin.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.command import CommandList, CommandPalette
 from textual.dom import DOMNode
 from textual.events import Mount
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Header
 from textual.widgets._footer import FooterKey
@@ -18,6 +21,7 @@ from textual.widgets._footer import FooterKey
 __all__ = [
     "CHECKED_TEXTUAL_VERSION",
     "FooterKey",
+    "SizeFollower",
     "TitleSafeHeader",
     "TutorCommandPalette",
     "is_base_screen",
@@ -36,6 +40,45 @@ def is_live(node: DOMNode) -> bool:
     Textual marks a closing node with the private ``_closing`` / ``_pruning`` flags.
     """
     return node.is_attached and not (node._closing or node._pruning)
+
+
+class SizeFollower:
+    """A mixin, listed before the widget class: the widget lays its content out for its
+    size, and hears of every size it gets. (Not a Widget itself: Textual takes a
+    widget's CSS and component classes along the first Widget base only.)
+
+    Subclasses put that work in ``follow_size()``, which runs once for each new size
+    (counting the room its scrollbars leave). Textual tells a widget its size with a
+    Resize event only when the widget's region differs from the map it compared with
+    last; but a layout looks widgets up in that map as it goes (``find_widget``),
+    which rebuilds it lazily, so a widget mounted meanwhile is already in the "old"
+    map at its new size and never gets the event. On a busy machine that left the
+    graph's columns and titles laid out for no width at all. Textual's private
+    ``_size_updated`` is called for every size change, event or not.
+    """
+
+    _followed: tuple[Size, Size] | None = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        changed = super()._size_updated(  # type: ignore[misc]
+            size, virtual_size, container_size, layout
+        )
+        if changed:
+            self.call_later(self._follow)  # type: ignore[attr-defined]
+        return changed
+
+    def _follow(self: Any) -> None:
+        if not self.is_attached:
+            return
+        key = (self.size, self.scrollable_content_region.size)
+        if key != self._followed:
+            self._followed = key
+            self.follow_size()
+
+    def follow_size(self) -> None:
+        """Lay the content out for the widget's size now."""
 
 
 def is_base_screen(screen: Screen) -> bool:
