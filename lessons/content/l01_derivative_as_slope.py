@@ -163,8 +163,8 @@ You measured the slope at three places. Now write it for *every* x.
 The tutor supplies x and tries your expression at several values,
 comparing it with the slope the engine computes.
 
-Write it in the graph explorer's language:
-`*` to multiply, `**` for powers.
+Write it as Python arithmetic: `*` to multiply, `**` for powers
+(3x² is `3*x**2`).
 """,
             exercise=Exercise(
                 prompt="Write the slope of f as an expression in x.",

@@ -65,7 +65,7 @@ back to its inputs.
 The lecture's first graph. We name the product `e` so that every node
 has a name.
 
-Move through the nodes:
+Move through the nodes with ↑/↓ (the detail below follows):
 
 - a, b and c are **leaves**: inputs with no operands;
 - e was made by `*` from a and b;
@@ -125,7 +125,7 @@ _prev from d reaches every node: that is how backward() will find them.""",
             source=SOURCE,
             text="""\
 `_op` records the operation that made a node, for us to read: the
-graph shows it beside each node.
+graph explorer shows it beside each node.
 
 `backward()` does not need it. When `*` made e, it also stored e's
 local derivatives (this engine keeps them in `_local`; micrograd keeps

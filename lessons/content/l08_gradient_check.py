@@ -7,7 +7,7 @@ from lessons.model import CodeReading, Exercise, Lesson, Predict, Prose, Slope
 L_OF_B = "(2*x + 10)*(-2.0)"  # L = (a*b + c)*f with a = 2, c = 10, f = −2, and b = x
 N = 0.8813735870195432
 F = "3*x**2 - 4*x + 5"
-H_CHOICES = ("h = 0.1", "h = 0.00001", "h = 1e-8", "h = 1e-15")
+H_CHOICES = ("h = 0.1", "h = 1e-5", "h = 1e-8", "h = 1e-15")
 HS = (0.1, 1e-3, 1e-5, 1e-8, 1e-11, 1e-13, 1e-15)
 
 
@@ -161,7 +161,7 @@ Compare each row with 14.
                     wrong={
                         "h = 0.1": "Too big: the curve bends within 0.1, which adds 3h = 0.3 "
                         "(14.3 in the table).",
-                        "h = 0.00001": "Close, but the 1e-8 row is closer to 14: at 0.00001 "
+                        "h = 1e-5": "Close, but the 1e-8 row is closer to 14: at 1e-5 "
                         "the bend still adds 3h = 0.00003 (14.000030).",
                         "h = 1e-15": "Too small: the two values of f agree in almost "
                         "every digit, and rounding is all that is left (10.658141).",

@@ -144,9 +144,15 @@ class GraphExplorer(SizeFollower, Widget):
             yield GraphTree(id="graph-tree")
             yield NodeDetail(id="graph-detail")
 
+    # The editor's title, longest first: the one its border has room for is shown.
+    EDITOR_TITLES: ClassVar[tuple[str, ...]] = (
+        "expression — ctrl+s builds, escape cancels",
+        "ctrl+s builds, escape cancels",
+        "ctrl+s: build",
+    )
+
     def on_mount(self) -> None:
-        editor = self.query_one("#graph-editor")
-        editor.border_title = "expression — ctrl+s builds, escape cancels"
+        self._fit_editor_title()
         if self._start_root is not None:
             self.show_value(self._start_root)
         elif not self.load(self.source):
@@ -205,6 +211,13 @@ class GraphExplorer(SizeFollower, Widget):
 
     def follow_size(self) -> None:
         self.set_class(self.size.width >= WIDE_AT, "-wide")
+        self._fit_editor_title()
+
+    def _fit_editor_title(self) -> None:
+        room = self.size.width - 4  # the corners and a space each side
+        titles = self.EDITOR_TITLES
+        fits = [title for title in titles if not self.size.width or len(title) <= room]
+        self.query_one("#graph-editor").border_title = fits[0] if fits else titles[-1]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self._EDITOR_ACTIONS:
@@ -248,7 +261,7 @@ class GraphExplorer(SizeFollower, Widget):
 
     # What the tree's bottom border says about the backward pass: in the border, not
     # in a toast, which would cover the node's detail while it is being read.
-    DONE: ClassVar[str] = "✓ backward done"
+    DONE: ClassVar[str] = "backward done"
     ZEROED: ClassVar[str] = "grads zeroed"
 
     def _say(self, news: str) -> None:
@@ -263,7 +276,7 @@ class GraphExplorer(SizeFollower, Widget):
             self.state = BackwardState(walking=True)
         step = self._stepper.step()
         done = self._stepper.done
-        step_number, total = self._stepper.steps_done, self._stepper.total_steps
+        last = self._stepper.total_steps - 1  # the seed is step 0, as the detail counts
         self.state = BackwardState(
             known=self.state.known | {change.value for change in step.changes},
             passed_back=self.state.passed_back | {step.node},
@@ -277,7 +290,7 @@ class GraphExplorer(SizeFollower, Widget):
             self._say(self.DONE)
             self.post_message(self.BackwardFinished(self))
         else:
-            self._say(f"step {step_number}/{total} · s: next")
+            self._say(f"step {step.number} of {last} · s: next")
 
     def action_zero_grads(self) -> None:
         if self.graph is None:

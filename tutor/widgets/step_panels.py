@@ -142,7 +142,8 @@ class SlopeHInput(SlopeInput):
 
 
 def _short(x: float) -> str:
-    return f"{x:.10g}"
+    """A number as a learner writes it: 0.001, 1e-5 (not Python's 1e-05)."""
+    return f"{x:.10g}".replace("e-0", "e-").replace("e+0", "e+")
 
 
 class SlopePanel(StepPanel):
@@ -379,7 +380,7 @@ class TrainPanel(StepPanel):
             if self.step.dataset == "moons" or field.name not in self.MOONS_ONLY
         ]
         if self.step.dataset == "lecture":
-            rows.insert(0, ("data", "the lecture's 4 examples"))
+            rows.insert(0, ("data", "the 4 examples"))
         width = max(len(name) for name, _ in rows)
         lines = [f"{name:<{width}}  {value}" for name, value in rows]
         yield Static(Text("\n".join(lines)), id="train-preset")
