@@ -319,9 +319,10 @@ def marked_lines(source: str, look_for: str) -> tuple[int, ...]:
     for quote in _QUOTED.findall(look_for):
         wanted = " ".join(quote.split())
         for number, line in enumerate(lines):
-            if number in skip or line.strip().startswith("#"):
+            code = line.split("  # ")[0]  # not in a comment after the code either
+            if number in skip or code.strip().startswith("#"):
                 continue
-            if wanted in " ".join(line.split()):
+            if wanted in " ".join(code.split()):
                 if number not in marked:
                     marked.append(number)
                 break
