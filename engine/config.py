@@ -65,6 +65,7 @@ class Setting:
     most: int | None = None  # SIZES: the most sizes there can be
     too_many: str = ""  # SIZES: the reason for more than `most`
     size_problem: str = ""  # SIZES: the reason for a size out of range
+    zero_problem: str = ""  # SIZES: the reason for a size of 0, if it has one of its own
 
     def in_range(self, x: float) -> bool:
         low_ok = self.low is None or (x > self.low if self.low_open else x >= self.low)
@@ -113,6 +114,12 @@ SETTINGS: tuple[Setting, ...] = (
         size_problem=(
             "Each hidden layer needs from {low} to {high} neurons; {value!r} has a layer "
             "outside that."
+        ),
+        # An empty list is no hidden layer at all (one linear neuron): "0" reads the same
+        # to a learner, so it is told how to ask for that.
+        zero_problem=(
+            "A layer of 0 neurons is not a layer. For no hidden layer at all (one linear "
+            "neuron, a straight boundary), leave the hidden layers empty."
         ),
     ),
     Setting(
@@ -195,6 +202,8 @@ def _sizes_problem(setting: Setting, value: object) -> str | None:
         return _say(setting.problem, setting, value)
     if setting.most is not None and len(value) > setting.most:
         return _say(setting.too_many, setting, value, count=len(value))
+    if setting.zero_problem and value and not any(value):  # (0,) or (0, 0): asked for none
+        return _say(setting.zero_problem, setting, value)
     if not all(setting.in_range(n) for n in value):
         return _say(setting.size_problem, setting, value)
     return None

@@ -24,6 +24,7 @@ from lessons.functions import function_slope, function_value
 from lessons.model import Feedback, Goal
 
 __all__ = [
+    "TINY_H",
     "Check",
     "build",
     "choice",
@@ -44,6 +45,13 @@ Check = Callable[[Any], Feedback]
 Truth = float | Callable[[], float]
 
 TYPE_A_NUMBER = "Type a number, like -2.5 (fractions such as 2/3 work too)."
+
+TINY_H = (
+    "0 is what the ratio shows when h is so tiny that f(x + h) rounds to exactly f(x): "
+    "that is rounding, not the slope. Read a row with h near 0.0001."
+)
+"""Said about an answer of 0 to "what does the slope approach?": the ratio of a far
+too small h (1e-18, say), where the nudge is lost in a float's last digit."""
 
 # Minus signs people paste from documents, and spaces of every width.
 _NORMALISE = str.maketrans(

@@ -11,7 +11,8 @@ REFUSALS = [
     (
         "undefined name",
         "d = q * 2",
-        "`q` is not defined yet — define it on an earlier line, like `q = 1.0`",
+        "`q` is not defined yet — give it a value before this statement, like `q = 1.0` and "
+        "then `;` or a new line",
         1,
         5,
     ),

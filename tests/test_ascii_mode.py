@@ -288,13 +288,18 @@ async def test_keys_are_named_not_drawn(tmp_path):
         await slope_table(pilot)
         await pilot.pause()
         text = screen_text(app.export_screenshot())
+        assert "up/down Scroll text" in text  # the Footer, for the answer box
+        app.screen.query_one("#slope-x").focus()
+        await pilot.pause()
+        text = screen_text(app.export_screenshot())
         assert "up/down change x or h" in text
         assert "up x + 0.5" in text  # the Footer
         await pilot.press("escape")  # out of the box, where ? would be typed
         await help_page(pilot)
         await pilot.pause()
         text = screen_text(app.export_screenshot())
-        assert "up down  Choose a lesson" in text
+        # Help opens on the lesson's own keys, named.
+        assert "n right  Next step" in text and "up/down  In an answer box" in text
 
 
 @pytest.mark.parametrize("lesson", all_lessons(), ids=lambda lesson: lesson.id)

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, Markdown
+from textual.widgets import Input, Markdown, Static
 
 from lessons.progress import ProgressStore
 from lessons.registry import all_lessons, get_lesson
@@ -42,8 +42,8 @@ def text_of(widget: Widget) -> str:
 
 
 def shown(app: TutorApp, part: str) -> str:
-    """The Markdown an exercise box shows as its feedback, hints or explanation."""
-    return app.screen.query_one(f"ExerciseBox #{part}", Markdown).source
+    """The plain text an exercise box shows as its feedback, hints or explanation."""
+    return str(app.screen.query_one(f"ExerciseBox #{part}", Static).content)
 
 
 def feedback(app: TutorApp) -> str:
@@ -125,8 +125,10 @@ async def test_lesson_3_walked_by_keys_end_to_end(home):
         assert app.progress.lesson_done(lesson.id)
         total = len(lesson.steps)
         assert "✓" in screen.sub_title and f"{total}/{total} done" in screen.sub_title
-        assert any("Lesson 3 complete" in note for note in notes)
-        assert any("lesson 4" in note for note in notes)  # the next lesson is offered
+        # Said above the text, not in a toast that would cover it (and outlive it).
+        crumb = str(screen.query_one("#lesson-crumb").content)
+        assert "Lesson complete" in crumb and "n: lesson 4" in crumb
+        assert not any("complete" in note for note in notes)
 
         await pilot.press("n")  # on the last step n opens the next lesson
         await pilot.pause()
@@ -252,7 +254,8 @@ async def test_slope_table_follows_x_and_h(home):
         table = text_of(panel.query_one("#slope-table"))
         assert f"{step.slope(1.0):.6f}" in table
         x_box = panel.query_one("#slope-x", Input)
-        assert app.focused is x_box
+        assert app.focused is box(app).answer_widget  # where the learner types the answer
+        x_box.focus()
         await pilot.press("up")  # x + 0.5
         await pilot.pause()
         assert float(x_box.value) == step.x + 0.5
@@ -299,7 +302,113 @@ async def test_code_steps_show_the_installed_engine_source(home):
         code = text_of(panel.query_one("#code"))
         first_line = panel.step.source().strip().splitlines()[0]
         assert first_line.split("(")[0] in code
-        assert panel.query_one("#look-for", Markdown).source.startswith("**Look for:**")
+        # What to look for is read beside, in the step's text, as a list of its own.
+        prose = app.screen.query_one("#prose-text", Markdown).source
+        assert "**Look for** (❱ in the code):\n\n- " in prose
+
+
+async def test_the_line_a_code_step_is_about_is_marked_and_scrolled_to(home):
+    """Lesson 5's line to find is some 20 lines into backward(): the code opens on it."""
+    lesson = get_lesson("reused-nodes")
+    index = next(i for i, s in enumerate(lesson.steps) if s.title == "backward() adds")
+    ProgressStore(home).set_position(lesson.id, index)
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        scroll = app.screen.query_one("#code-scroll")
+        assert scroll.scroll_y > 0
+        code = app.screen.query_one("#code")
+        top, rows = int(scroll.scroll_y), scroll.scrollable_content_region.height
+        visible = [code.render_line(y).text for y in range(top, top + rows)]
+        marked = [line for line in visible if "❱" in line]
+        assert any("operand.grad +=" in line for line in marked), visible
+
+
+async def test_focus_starts_in_the_answer_box_while_the_exercise_is_open(home):
+    """A code step with a question, and a slope step: the learner types the answer."""
+    for lesson_id, title in (
+        ("chain-rule", "Where * records its rule"),
+        ("gradient-check", "Measure tanh"),
+    ):
+        lesson = get_lesson(lesson_id)
+        index = next(i for i, s in enumerate(lesson.steps) if s.title == title)
+        ProgressStore(home).set_position(lesson.id, index)
+        app = make_app(home)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.focused is box(app).answer_widget, (title, app.focused)
+
+
+async def test_a_digit_picks_a_choice_wherever_focus_is(home):
+    lesson = get_lesson("chain-rule")
+    index = next(i for i, s in enumerate(lesson.steps) if s.title == "Step the other way")
+    exercise = lesson.steps[index].exercise
+    right = next(n for n, c in enumerate(exercise.choices, 1) if exercise.check(c).ok)
+    ProgressStore(home).set_position(lesson.id, index)
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#prose").focus()  # away from the list of choices
+        await pilot.pause()
+        await pilot.press(str(right))
+        await pilot.pause()
+        assert box(app).solved, feedback(app)
+
+
+async def test_up_and_down_in_an_answer_box_scroll_the_text_and_say_so(home):
+    lesson = get_lesson("neuron-layer-mlp")
+    index = next(i for i, s in enumerate(lesson.steps) if s.title == "Neuron")
+    ProgressStore(home).set_position(lesson.id, index)
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        prose = app.screen.query_one("#prose")
+        assert isinstance(app.focused, Input) and prose.max_scroll_y > 0
+        footer = " ".join(
+            str(key.description) for key in app.screen.query("FooterKey") if key.description
+        )
+        assert "Scroll text" in footer
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert prose.scroll_y == 2
+        await pilot.press("up")
+        await pilot.pause()
+        assert prose.scroll_y == 1
+
+
+async def test_an_explanation_taller_than_its_box_scrolls_by_keyboard(home):
+    """After the right answer the box is focused when it holds more than it shows."""
+    lesson = get_lesson("gradient-check")
+    index = next(i for i, s in enumerate(lesson.steps) if s.title == "How small should h be?")
+    exercise = lesson.steps[index].exercise
+    right = next(n for n, c in enumerate(exercise.choices, 1) if exercise.check(c).ok)
+    ProgressStore(home).set_position(lesson.id, index)
+    app = make_app(home)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        await pilot.press(str(right))
+        await pilot.pause()
+        exercise_box = box(app)
+        assert exercise_box.solved and exercise_box.overflows
+        assert app.focused is exercise_box and exercise_box.show_vertical_scrollbar
+        await pilot.press("down")
+        await pilot.pause()
+        assert exercise_box.scroll_y == 1
+
+
+async def test_a_tiny_h_in_the_slope_table_is_said_to_be_rounding(home):
+    app = make_app(home, lesson="derivative-as-slope")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        panel = app.screen.query_one(SlopePanel)
+        panel.query_one("#slope-h", Input).value = "1e-18"
+        await pilot.pause()
+        table = text_of(panel.query_one("#slope-table"))
+        assert "0.000000" in table  # the ratio the learner saw
+        assert "too small for floats" in " ".join(table.split())
+        await answer(pilot, "0")
+        assert "rounding, not the slope" in feedback(app)
 
 
 async def test_training_steps_show_the_preset_and_goal_and_no_fake_buttons(home):
@@ -313,6 +422,9 @@ async def test_training_steps_show_the_preset_and_goal_and_no_fake_buttons(home)
         panel = app.screen.query_one(TrainPanel)
         preset = text_of(panel.query_one("#train-preset"))
         assert f"learning rate  {step.config.learning_rate}" in preset
+        # Lesson 10 trains on the lecture's four examples: no moons settings in its preset.
+        assert step.dataset == "lecture" and "the 4 examples" in preset
+        assert "samples" not in preset and "noise" not in preset and "test fraction" not in preset
         if step.goal is not None:
             assert step.goal.describe() in text_of(panel.query_one("#train-goal"))
         assert app.screen.check_action("train", ()) is True
@@ -368,15 +480,13 @@ async def test_next_on_the_last_step_of_the_last_lesson_stays(home):
     last = all_lessons()[-1]
     ProgressStore(home).set_position(last.id, len(last.steps) - 1)
     app = make_app(home)
-    notes: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.notify = lambda message, **kw: notes.append(message)
         app.screen.set_focus(None)  # whatever the step focused, n now reaches the screen
         await pilot.press("n")
         await pilot.pause()
         assert app.screen.lesson.id == last.id
-        assert any("last lesson" in note for note in notes)
+        assert "last lesson" in str(app.screen.query_one("#lesson-crumb").content)
 
 
 def test_bare_code_fences_get_a_language_and_labelled_ones_keep_theirs():

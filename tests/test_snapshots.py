@@ -1,4 +1,5 @@
-"""Snapshots of the key screens at 80×24: the lessons list, a lesson mid-exercise, help,
+"""Snapshots of the key screens at 80×24: the lessons list, a lesson mid-exercise, lesson
+6's tanh step and lesson 5's code step, help,
 and the playground without colour (NO_COLOR) and in ASCII mode (--ascii), and the
 name a shared tutor asks for first.
 
@@ -62,6 +63,30 @@ def test_lesson_after_a_wrong_answer_and_a_hint(snap_compare, store):
         still_cursors(app)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=answer_wrong_then_ask)
+
+
+def test_lesson_6_the_local_derivative_of_tanh(snap_compare, store):
+    """The neuron's tanh step: 1 − o² on screen whole, beside the program."""
+    store.set_position("neuron", 3)
+    app = TutorApp(store, default_curriculum())
+
+    async def still(pilot):
+        await pilot.pause()
+        still_cursors(app)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=still)
+
+
+def test_lesson_5_reading_backward_in_the_engine(snap_compare, store):
+    """A code step: the code opens on the line "Look for" quotes, marked ❱; what to look
+    for is in the text beside; the question's choices below it."""
+    store.set_position("reused-nodes", 4)
+    app = TutorApp(store, default_curriculum())
+
+    async def still(pilot):
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=still)
 
 
 def test_help(snap_compare, store):

@@ -373,7 +373,7 @@ class TutorApp(CompatApp):
         from tutor.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.BINDINGS))
+            self.push_screen(HelpScreen(self.BINDINGS, opened_from=type(self.screen)))
 
     # -- saving and quitting -------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from typing import Any
 from weakref import WeakSet
 
 from textual.app import App, ScreenStackError
@@ -27,6 +28,7 @@ __all__ = [
     "MAX_TERMINAL_SIZE",
     "CompatApp",
     "FooterKey",
+    "SizeFollower",
     "TitleSafeHeader",
     "TutorCommandPalette",
     "bounded_size",
@@ -133,6 +135,45 @@ def _two_sides(size: object) -> tuple[object, object]:
     except (TypeError, ValueError):
         return None, None
     return width, height
+
+
+class SizeFollower:
+    """A mixin, listed before the widget class: the widget lays its content out for its
+    size, and hears of every size it gets. (Not a Widget itself: Textual takes a
+    widget's CSS and component classes along the first Widget base only.)
+
+    Subclasses put that work in ``follow_size()``, which runs once for each new size
+    (counting the room its scrollbars leave). Textual tells a widget its size with a
+    Resize event only when the widget's region differs from the map it compared with
+    last; but a layout looks widgets up in that map as it goes (``find_widget``),
+    which rebuilds it lazily, so a widget mounted meanwhile is already in the "old"
+    map at its new size and never gets the event. On a busy machine that left the
+    graph's columns and titles laid out for no width at all. Textual's private
+    ``_size_updated`` is called for every size change, event or not.
+    """
+
+    _followed: tuple[Size, Size] | None = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        changed = super()._size_updated(  # type: ignore[misc]
+            size, virtual_size, container_size, layout
+        )
+        if changed:
+            self.call_later(self._follow)  # type: ignore[attr-defined]
+        return changed
+
+    def _follow(self: Any) -> None:
+        if not self.is_attached:
+            return
+        key = (self.size, self.scrollable_content_region.size)
+        if key != self._followed:
+            self._followed = key
+            self.follow_size()
+
+    def follow_size(self) -> None:
+        """Lay the content out for the widget's size now."""
 
 
 def is_base_screen(screen: Screen) -> bool:

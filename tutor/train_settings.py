@@ -153,7 +153,7 @@ FIELDS: tuple[Field, ...] = (
         "hidden",
         "hidden",
         RESET,
-        "the sizes of the hidden layers, like 16,16 (empty: no hidden layer)",
+        "the sizes of the hidden layers, like 16,16 (empty: none, one linear neuron)",
         "--hidden",
     ),
     _field(

@@ -60,6 +60,10 @@ for smaller and smaller h, at x = 3.
 
 Rise over run, on a smaller and smaller piece of the curve. As h
 shrinks, the ratio settles down on one number: the slope.
+
+(↓ in the h box divides h by ten. Below about 1e-8 the ratio drifts
+off again, and from 1e-16 on it is 0: a float keeps only about 16
+digits. Lesson 8 comes back to this.)
 """,
             exercise=Exercise(
                 prompt="What number does the slope approach at x = 3?",
@@ -70,9 +74,10 @@ shrinks, the ratio settles down on one number: the slope.
                         (
                             20.0,
                             "20 is f(3), the height of the curve. The slope is how fast it rises.",
-                        )
+                        ),
+                        (0.0, checks.TINY_H),
                     ],
-                    wrong="Read the bottom rows: the ratio for the smallest h.",
+                    wrong="Read the ratio in the rows where h is small: 0.001 and 0.0001.",
                 ),
                 hints=(
                     "Look at the rows with the smallest h.",
@@ -99,9 +104,10 @@ A slope can be negative: then f goes *down* as x goes up.
                     lambda: slope_at(-3.0),
                     tol=0.01,
                     misses=[
-                        (44.0, "44 is f(−3), the height. The slope is the ratio in the table.")
+                        (44.0, "44 is f(−3), the height. The slope is the ratio in the table."),
+                        (0.0, checks.TINY_H),
                     ],
-                    wrong="Read the ratio for the smallest h.",
+                    wrong="Read the ratio in the rows where h is small: 0.001 and 0.0001.",
                 ),
                 hints=(
                     "The ratios are negative here. Which number do they approach?",
@@ -157,8 +163,8 @@ You measured the slope at three places. Now write it for *every* x.
 The tutor supplies x and tries your expression at several values,
 comparing it with the slope the engine computes.
 
-Write it in the graph explorer's language:
-`*` to multiply, `**` for powers.
+Write it as Python arithmetic: `*` to multiply, `**` for powers
+(3x² is `3*x**2`).
 """,
             exercise=Exercise(
                 prompt="Write the slope of f as an expression in x.",

@@ -65,13 +65,14 @@ back to its inputs.
 The lecture's first graph. We name the product `e` so that every node
 has a name.
 
-Move through the nodes:
+Move through the nodes with ↑/↓ (the detail below follows):
 
 - a, b and c are **leaves**: inputs with no operands;
 - e was made by `*` from a and b;
 - d was made by `+` from e and c.
 
-Every `grad` is still 0: nothing has run `backward()` yet.
+Every `grad` shows —: nothing has run `backward()` yet. (The engine
+holds 0.0 until then; a 0 on screen would claim a grad was worked out.)
 """,
         ),
         Predict(
@@ -123,8 +124,12 @@ _prev from d reaches every node: that is how backward() will find them.""",
             title="What e remembers",
             source=SOURCE,
             text="""\
-`_op` records the operation, so that `backward()` knows which
-derivative rule applies to this node.
+`_op` records the operation that made a node, for us to read: the
+graph explorer shows it beside each node.
+
+`backward()` does not need it. When `*` made e, it also stored e's
+local derivatives (this engine keeps them in `_local`; micrograd keeps
+a `_backward` function instead).
 """,
             exercise=Exercise(
                 prompt="What is e._op?",

@@ -162,10 +162,10 @@ b.grad = −2 × 2 = −4. So: L 1, f 4, d −2, c −2, e −2, a 6, b −4."""
             source=LECTURE_L,
             text="""\
 Now let `backward()` do it, one node at a time. At each step a node
-passes its grad to its operands:
+passes its grad to each operand op:
 
 ```
-operand.grad += local * node.grad
+op.grad += local * node.grad
 ```
 
 Compare each number with yours.

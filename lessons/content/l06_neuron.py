@@ -84,7 +84,8 @@ First the part before the squash.
 The local derivative of tanh is
 
 ```
-d tanh(n) / dn = 1 − tanh(n)² = 1 − o²
+dtanh/dn = 1 − tanh(n)²
+         = 1 − o²
 ```
 
 and o = 0.7071.
@@ -93,7 +94,13 @@ and o = 0.7071.
                 prompt="What is ∂o/∂n (n.grad)?",
                 check=checks.number(
                     grad("n"),
-                    misses=[(value("o"), "That is o itself. The local is 1 − o².")],
+                    misses=[
+                        (value("o"), "That is o itself. The local is 1 − o²."),
+                        (
+                            lambda: 1 - checks.build(NEURON).values["o"].data,
+                            "0.2929 is 1 − o. The local is 1 − o²: square o first.",
+                        ),
+                    ],
                     wrong="Compute 1 − o² with o = 0.7071.",
                 ),
                 hints=("o² = 0.7071² = 0.5.",),

@@ -8,6 +8,42 @@ from lessons.graphs import NEURON, NEURON_EXP, NEURON_N
 from lessons.model import CodeReading, Exercise, ExpressionStep, Feedback, Lesson, Predict, Prose
 
 
+# Wrong values of o that come from one slip, each with what the slip was. The values
+# are of the formula written with exp, at the lesson's n; e2 = exp(2n), e1 = exp(n).
+def _slips(n: float) -> list[tuple[float, str]]:
+    e2, e1 = math.exp(2 * n), math.exp(n)
+    return [
+        (
+            (e1 - 1) / (e1 + 1),
+            "The 2 is missing: that is (eⁿ − 1)/(eⁿ + 1), which is tanh(n/2). "
+            "Use e = (2*n).exp(), the exp of 2n.",
+        ),
+        (
+            (e2 + 1) / (e2 - 1),
+            "It is upside down: (e + 1)/(e − 1). Put e − 1 on top and e + 1 below.",
+        ),
+        (
+            (1 - e2) / (1 + e2),
+            "The sign is flipped: (1 − e)/(1 + e). The top is e − 1.",
+        ),
+        (
+            e2 - 1 / e2 + 1,
+            "The brackets are missing: / is done before − and +, so e - 1/e + 1 is "
+            "e − (1/e) + 1. Write (e - 1)/(e + 1).",
+        ),
+        (
+            (e2 - 1) / e2 + 1,
+            "The brackets are missing around e + 1: (e - 1)/e + 1 divides by e alone. "
+            "Write (e - 1)/(e + 1).",
+        ),
+        (
+            e2 - 1 / (e2 + 1),
+            "The brackets are missing around e - 1: e - 1/(e + 1) divides only the 1. "
+            "Write (e - 1)/(e + 1).",
+        ),
+    ]
+
+
 def _judge_tanh(program) -> Feedback:
     """Is the learner's o tanh(n), built without tanh, with tanh's grads?"""
     o, n = program.output, program.values["n"]
@@ -21,11 +57,11 @@ def _judge_tanh(program) -> Feedback:
         return Feedback(False, "Use exp: tanh(n) = (e^(2n) − 1)/(e^(2n) + 1).")
     expected = math.tanh(n.data)
     if not math.isclose(o.data, expected, rel_tol=1e-9, abs_tol=1e-12):
-        return Feedback(
-            False,
-            f"Your o is {checks.fmt(o.data)}, but tanh(n) = {checks.fmt(expected)}. "
-            "Check the signs: (e − 1)/(e + 1) with e = exp(2n).",
-        )
+        said = f"Your o is {checks.fmt(o.data)}, but tanh(n) = {checks.fmt(expected)}"
+        for value, slip in _slips(n.data):
+            if math.isclose(o.data, value, rel_tol=1e-9, abs_tol=1e-12):
+                return Feedback(False, f"{said}. {slip}")
+        return Feedback(False, f"{said}. Build it as (e − 1)/(e + 1) with e = exp(2n).")
     o.backward()
     reference = checks.grads(NEURON)
     for name in ("w1", "x1", "n"):
@@ -89,8 +125,9 @@ Look inside: `e - 1` is `e + (−1)`, and the division is a `*` by a
             title="Build it yourself",
             source=NEURON_N,
             text="""\
-n is defined for you (the graph above). Write the lines that define o
-from n using `exp` — not `tanh` — so that o equals tanh(n).
+n is defined for you (its program is beside this text). Write the
+statements that define o from n using `exp` — not `tanh` — so that o
+equals tanh(n).
 
 You may use `.exp()` or `exp(...)`, `+ - * /` and new names. Put
 several statements on one line with `;` between them.
@@ -133,7 +170,17 @@ only how finely it is cut into nodes.""",
             title="Division is multiplication",
             target="engine.value:Value.__truediv__",
             text="""\
-The engine has no division rule of its own.
+The engine has no division rule of its own: a / b is a · b⁻¹, and b⁻¹
+is a power.
+
+A power has the **power rule**:
+
+```
+d(bᵏ)/db = k · bᵏ⁻¹
+```
+
+For b² that is 2b; for b⁻¹ it is −1 · b⁻². `**` records that as its
+local derivative.
 """,
             look_for="""\
 - `self * other**-1`: a / b is a times b to the power −1. Only `*`
@@ -144,8 +191,15 @@ The engine has no division rule of its own.
                 check=checks.number(
                     _local_of_reciprocal,
                     tol=1e-4,
-                    misses=[(0.25, "0.25 is 4**-1, the value. The local is k·b^(k−1).")],
-                    wrong="d(b^k)/db = k·b^(k−1), with k = −1.",
+                    misses=[
+                        (0.25, "0.25 is 4**-1, the value. The local is k·b^(k−1)."),
+                        (
+                            -0.25,
+                            "−0.25 is −1 · 4⁻¹: the power rule also lowers the power by one, "
+                            "to k − 1 = −2.",
+                        ),
+                    ],
+                    wrong="The power rule: d(b^k)/db = k·b^(k−1), with k = −1 and b = 4.",
                 ),
                 hints=("k·b^(k−1) = −1 · 4^(−2).", "4^(−2) = 1/16."),
                 explanation="""\

@@ -7,7 +7,7 @@ from lessons.model import CodeReading, Exercise, Lesson, Predict, Prose, Slope
 L_OF_B = "(2*x + 10)*(-2.0)"  # L = (a*b + c)*f with a = 2, c = 10, f = −2, and b = x
 N = 0.8813735870195432
 F = "3*x**2 - 4*x + 5"
-H_CHOICES = ("h = 0.1", "h = 0.00001", "h = 1e-15")
+H_CHOICES = ("h = 0.1", "h = 1e-5", "h = 1e-8", "h = 1e-15")
 HS = (0.1, 1e-3, 1e-5, 1e-8, 1e-11, 1e-13, 1e-15)
 
 
@@ -17,16 +17,17 @@ def _broken_tanh_grad() -> float:
     return 1.0 - o.data
 
 
-def _best_h() -> str:
-    """The choice of h whose forward difference lands closest to backward()'s slope."""
+def forward_error(h: float) -> float:
+    """How far the forward difference at x = 3 lands from backward()'s slope."""
     exact = checks.function_slope(F, 3.0)
     f3 = checks.function_value(F, 3.0)
+    return abs((checks.function_value(F, 3.0 + h) - f3) / h - exact)
 
-    def error(label: str) -> float:
-        h = float(label.split("=")[1])
-        return abs((checks.function_value(F, 3.0 + h) - f3) / h - exact)
 
-    return min(H_CHOICES, key=error)
+def _best_h() -> str:
+    """The choice of h whose forward difference lands closest to backward()'s slope:
+    the table's best row is one of the choices (a test checks both)."""
+    return min(H_CHOICES, key=lambda label: forward_error(float(label.split("=")[1])))
 
 
 LESSON = Lesson(
@@ -48,8 +49,12 @@ graph forward, and measure
 (L(x + h) − L(x)) / h
 ```
 
-If that disagrees with x.grad, some rule is wrong. Better still is the
-**central difference**, which cancels the curve's bend:
+If that disagrees with x.grad, some rule is wrong.
+
+The tables here measure it that way, the **forward difference** of
+lesson 1. Real checks prefer the **central difference**, which cancels
+the curve's bend; the tutor's own check, at the end of this lesson,
+uses it:
 
 ```
 (L(x + h) − L(x − h)) / 2h
@@ -74,8 +79,11 @@ backward() said b.grad = −4. Measure it.
                 check=checks.number(
                     lambda: checks.function_slope(L_OF_B, -3.0),
                     tol=0.01,
-                    misses=[(-8.0, "−8 is L itself. The slope is the ratio in the table.")],
-                    wrong="Read the ratio for the smallest h.",
+                    misses=[
+                        (-8.0, "−8 is L itself. The slope is the ratio in the table."),
+                        (0.0, checks.TINY_H),
+                    ],
+                    wrong="Read the ratio in the rows where h is small: 0.001 and 0.0001.",
                 ),
                 hints=("L is a straight line in b here: every row agrees.",),
                 explanation="""\
@@ -119,9 +127,10 @@ just tanh(n + h) − tanh(n), divided by h.
                     lambda: checks.function_slope("x.tanh()", N),
                     tol=1e-3,
                     misses=[
-                        (_broken_tanh_grad, "That is the broken rule's answer. Read the table.")
+                        (_broken_tanh_grad, "That is the broken rule's answer. Read the table."),
+                        (0.0, checks.TINY_H),
                     ],
-                    wrong="Read the ratio for the smallest h.",
+                    wrong="Read the ratio in the rows where h is small: 0.001 and 0.0001.",
                 ),
                 hints=("With h = 0.0001 the ratio is 0.49996.",),
                 explanation="""\
@@ -141,6 +150,8 @@ should be better — until it is not.
 A float has about 16 significant digits. f(3 + h) and f(3) are both
 near 20; with h = 1e-15 they differ only in the last digit or two, and
 rounding swamps the difference.
+
+Compare each row with 14.
 """,
             exercise=Exercise(
                 prompt="Which h gives the most accurate slope?",
@@ -148,16 +159,27 @@ rounding swamps the difference.
                     H_CHOICES,
                     _best_h,
                     wrong={
-                        "h = 0.1": "Too big: the curve bends within 0.1, which adds 3h = 0.3.",
+                        "h = 0.1": "Too big: the curve bends within 0.1, which adds 3h = 0.3 "
+                        "(14.3 in the table).",
+                        "h = 1e-5": "Close, but the 1e-8 row is closer to 14: at 1e-5 "
+                        "the bend still adds 3h = 0.00003 (14.000030).",
                         "h = 1e-15": "Too small: the two values of f agree in almost "
-                        "every digit, and rounding is all that is left.",
+                        "every digit, and rounding is all that is left (10.658141).",
                     },
                 ),
-                hints=("Compare each row with the true slope, 14.",),
+                hints=(
+                    "Compare each row with the true slope, 14.",
+                    "The row that shows 14.000000.",
+                ),
                 explanation="""\
-h = 0.00001: small enough that the bend hardly matters, large enough
-that rounding does not. That is why gradient checks use h near 1e-5
-(or 1e-6 with the central difference).""",
+h = 1e-8. Two errors pull against each other: the bend adds about
+3h, which shrinks with h, and rounding adds about 1e-16 × 20 / h,
+which grows as h shrinks (0.0002 at 1e-11). They meet near
+√(1e-16) = 1e-8, the best h for the forward difference.
+
+The central difference cancels the bend, so it can use a larger h
+and still be more accurate: gradient checks use about 1e-5 to 1e-6
+with it (the tutor's own check, next, uses 1e-6).""",
                 answer_kind="choice",
                 choices=H_CHOICES,
             ),

@@ -43,12 +43,19 @@ is about a page.
             target="engine.nn:Neuron",
             text="""\
 One neuron: its parameters, and what it computes when called.
+
+The weighted sum w1·x1 + … + wn·xn + b is **one** node here, a `dot`
+node, where micrograd builds it from n products and n sums. Its local
+derivatives are what `*` and `+` would give: xi for wi, wi for xi and 1
+for b. The grads are the same; the graph has fewer nodes (lesson 7: an
+op can be as big as you like). The training lab's `i` shows `dot`
+nodes in a network's forward pass.
 """,
             look_for="""\
 - `rng.uniform(-1, 1)`: one random weight per input, in `self.w`.
 - `self.b = Value(0.0)`: the bias, starting at 0.
-- `getattr(act, self.activation)()`: the weighted sum w1·x1 + … + b
-  (one node), squashed by the activation.
+- `_dot(self.w, x, xdata, self.b)`: the weighted sum, one `dot` node.
+- `getattr(act, self.activation)()`: then the activation squashes it.
 - `def parameters`: the weights and the bias.""",
             exercise=Exercise(
                 prompt="How many parameters does Neuron(3) have?",

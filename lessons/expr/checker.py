@@ -214,9 +214,27 @@ class Checker(ast.NodeVisitor):
             name = messages.short(function.id)
             if function.id in self.defined:
                 raise self.refuse(messages.calling_a_value(name), start(function))
+            if function.id == "Value":
+                raise self.refuse(self.value_constructor(node), start(function))
             raise self.refuse(messages.unknown_function(name, function.id), start(function))
         text = self.source.segment(function)
         raise self.refuse(messages.not_a_function(text), self.source.after(function))
+
+    def value_constructor(self, call: ast.Call) -> str:
+        """What to write instead of ``Value(2.0)``: the number, named as the statement
+        that holds it names it (``a = 2.0``), or ``x = 2.0`` elsewhere."""
+        statement = self.statements[self.index]
+        name = None
+        if (
+            isinstance(statement, ast.Assign)
+            and statement.value is call
+            and isinstance(statement.targets[0], ast.Name)
+        ):
+            name = messages.short(statement.targets[0].id)
+        number = None
+        if call.args and isinstance(call.args[0], (ast.Constant, ast.UnaryOp)):
+            number = messages.short(self.source.segment(call.args[0]))
+        return messages.value_constructor(name, number)
 
     def arguments(self, node: ast.Call, name: str) -> None:
         start = self.source.start

@@ -418,7 +418,22 @@ def python_builtin(name: str) -> str:
 
 
 def undefined(name: str) -> str:
-    return f"`{name}` is not defined yet — define it on an earlier line, like `{name} = 1.0`"
+    return (
+        f"`{name}` is not defined yet — give it a value before this statement, like "
+        f"`{name} = 1.0` and then `;` or a new line"
+    )
+
+
+def value_constructor(name: str | None, number: str | None) -> str:
+    """``a = Value(2.0)``: every number here is a Value already, and the statement's
+    name is its label. ``name`` is None where the call is inside an expression,
+    ``number`` None where its argument is not a plain number."""
+    number = number or "2.0"
+    instead = f"write `{name} = {number}`" if name else f"write just the number, like `{number}`"
+    return (
+        "`Value(...)` is not needed here — every number is already a Value, named by "
+        f"its statement: {instead}"
+    )
 
 
 def module_prefix(module: str, function: str) -> str:

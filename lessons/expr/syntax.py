@@ -15,6 +15,7 @@ length of the text, so no input can make the explanation slow.
 from __future__ import annotations
 
 import keyword
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -95,7 +96,16 @@ def _unusual(ch: str, in_comment: bool) -> str | None:
     return None  # a letter such as α may be part of a name; the tokens judge the rest
 
 
+# `a = Value(2.0, label="a")`: the label in quotes is the first thing the tokens meet.
+_VALUE_CALL = re.compile(r"(?:^|;)\s*(?:(\w+)\s*=\s*)?Value\(\s*([-+]?[\d.]+(?:[eE][-+]?\d+)?)?")
+
+
 def _quotes(line: str, n: int, col: int) -> ExpressionError:
+    for call in _VALUE_CALL.finditer(line[:col]):
+        if ")" not in line[call.end() : col]:  # the quotes are inside this Value(...)
+            at = call.start() + call.group(0).index("Value(")
+            message = messages.value_constructor(call.group(1), call.group(2))
+            return ExpressionError.at(message, (n, at))
     start = col
     while start > 0 and line[start - 1].isalpha():
         start -= 1

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -38,6 +40,8 @@ class ExplorerScreen(Screen[None]):
         super().__init__(name=name, id=id)
         self.source = source
         self.root = root
+        self.title_given = title
+        """What the graph is, for the header (shortened where the header is narrow)."""
         if title:
             self.sub_title = title
 
@@ -54,6 +58,18 @@ class ExplorerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(GraphExplorer).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A long title loses its bracketed part, then all but its first words, rather
+        than being cut off mid-word by the header."""
+        title = self.title_given
+        if not title:
+            return
+        # The header centres its text between an icon and a clock's space (9 columns each).
+        room = event.size.width - 18 - len(f"{self.app.title} — {self.TITLE} · ")
+        shorter = re.sub(r"\s*\([^)]*\)", "", title)
+        fits = [t for t in (title, shorter, shorter.split(" after ")[0]) if len(t) <= room]
+        self.sub_title = fits[0] if fits else shorter.split(" after ")[0]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":

@@ -22,7 +22,15 @@ from tutor.screens.workbench import WorkbenchScreen
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.graph_explorer import GraphExplorer
 from tutor.widgets.header import TutorHeader
-from tutor.widgets.step_panels import ChoiceList, NumberKeysInput, SlopeHInput, SlopeXInput
+from tutor.widgets.sample_picker import SamplePicker
+from tutor.widgets.step_panels import (
+    AnswerInput,
+    ChoiceList,
+    ExerciseBox,
+    NumberKeysInput,
+    SlopeHInput,
+    SlopeXInput,
+)
 from tutor.widgets.workbench_panels import CodeEditor
 
 # Keys Textual itself provides, which no BINDINGS list of ours spells out.
@@ -31,8 +39,14 @@ EVERYWHERE_EXTRA = [
     ("tab", "Move to the next pane or box (shift+tab: back)"),
 ]
 LESSONS_EXTRA = [("↑ ↓", "Choose a lesson")]
-LESSON_EXTRA = [("↑ ↓", "Scroll the text, or move in the graph")]
+LESSON_EXTRA = [
+    ("↑ ↓", "Elsewhere: scroll the text or the code, or move in the graph (the footer says)"),
+]
 WORKBENCH_EXTRA = [("↑ ↓ pgup pgdn", "Scroll the exercise text or the result")]
+LAB_EXTRA = [
+    ("1 2 3 ← →", "Pick a chart (loss, accuracy, boundary) when there is room for one only"),
+    ("tab", "Into the settings form; Enter applies a change (data and model: on reset)"),
+]
 
 
 class HelpScreen(Screen[None]):
@@ -46,9 +60,14 @@ class HelpScreen(Screen[None]):
         Binding("q", "close", "Close", show=False),
     ]
 
-    def __init__(self, everywhere: Sequence[BindingType] = ()) -> None:
+    def __init__(
+        self, everywhere: Sequence[BindingType] = (), *, opened_from: type | None = None
+    ) -> None:
+        """``opened_from`` is the kind of screen help was asked for on: its keys come
+        first, so they are on show without scrolling."""
         super().__init__()
         self.everywhere = list(everywhere)
+        self.opened_from = opened_from
 
     def compose(self) -> ComposeResult:
         yield TutorHeader()
@@ -64,21 +83,49 @@ class HelpScreen(Screen[None]):
         self.query_one("#help-scroll").focus()
 
     def _groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        return [
-            ("Everywhere", self._rows(self.everywhere) + EVERYWHERE_EXTRA),
-            ("Lessons list", LESSONS_EXTRA + self._rows(LessonTable, LessonsScreen)),
+        from tutor.screens.train import TrainScreen  # the lab pulls in plotting: load it late
+
+        groups: list[tuple[type | None, str, list[tuple[str, str]]]] = [
+            (None, "Everywhere", self._rows(self.everywhere) + EVERYWHERE_EXTRA),
             (
+                LessonsScreen,
+                "Lessons list",
+                LESSONS_EXTRA + self._rows(LessonTable, LessonsScreen),
+            ),
+            (
+                LessonScreen,
                 "Lesson",
-                self._rows(LessonScreen, NumberKeysInput, ChoiceList, SlopeXInput, SlopeHInput)
+                self._rows(
+                    LessonScreen,
+                    NumberKeysInput,
+                    AnswerInput,
+                    ChoiceList,
+                    ExerciseBox,
+                    SlopeXInput,
+                    SlopeHInput,
+                )
                 + LESSON_EXTRA,
             ),
-            ("Graph explorer", self._rows(GraphExplorer, ExplorerScreen)),
+            (ExplorerScreen, "Graph explorer", self._rows(GraphExplorer, ExplorerScreen)),
             (
+                TrainScreen,
+                "Training lab",
+                # The chart keys' own descriptions are single words: LAB_EXTRA says them.
+                self._rows([b for b in Binding.make_bindings(TrainScreen.BINDINGS) if b.show])
+                + LAB_EXTRA
+                + self._rows(SamplePicker),
+            ),
+            (
+                WorkbenchScreen,
                 "Build micrograd (workbench)",
                 self._rows(WorkbenchScreen, CodeEditor) + WORKBENCH_EXTRA,
             ),
-            ("This help", self._rows(HelpScreen)),
+            (None, "This help", self._rows(HelpScreen)),
         ]
+        # The keys of the screen help was opened on come first.
+        first = [g for g in groups if g[0] is not None and g[0] is self.opened_from]
+        rest = [g for g in groups if g not in first]
+        return [(title, rows) for _, title, rows in first + rest]
 
     def _rows(self, *owners: type | list[BindingType]) -> list[tuple[str, str]]:
         """(keys, what they do) for every binding of each class (or list of bindings);
@@ -96,8 +143,15 @@ class HelpScreen(Screen[None]):
                 if key not in keys:
                     keys.append(key)
                 texts.append(binding.tooltip or binding.description)
-        merged = [(_key_list(keys), max(texts, key=len)) for keys, texts in rows.values()]
-        return _drop_repeats(merged)
+        # The same keys for the same action on two owners (the lesson screen's 1…9 and
+        # the exercise box's) are one row too, told by the longer text.
+        merged: dict[tuple[str, str], str] = {}
+        for (_, action), (keys, texts) in rows.items():
+            text = max(texts, key=len)
+            shown = merged.setdefault((_key_list(keys), action), text)
+            if len(text) > len(shown):
+                merged[(_key_list(keys), action)] = text
+        return _drop_repeats([(keys, text) for (keys, _), text in merged.items()])
 
     def _table(self, rows: list[tuple[str, str]]) -> Table:
         # Two columns, so a long description wraps under itself, not under the keys.

@@ -7,7 +7,7 @@ import re
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
@@ -25,7 +25,14 @@ from tutor.textual_compat import is_live
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
 from tutor.widgets.lesson_text import LessonText
-from tutor.widgets.step_panels import ExerciseBox, StepPanel, has_panel, panel_for
+from tutor.widgets.step_panels import (
+    AnswerInput,
+    ChoiceList,
+    ExerciseBox,
+    StepPanel,
+    has_panel,
+    panel_for,
+)
 
 _FENCE = re.compile(r"^\s*(```+|~~~+)(.*)$")
 
@@ -51,6 +58,16 @@ def label_bare_fences(markdown: str) -> str:
         elif fence.startswith(closing) and not info.strip():
             closing = None
     return "\n".join(lines)
+
+
+def step_markdown(step: Step) -> str:
+    """What the reading column shows of a step: its title and text, and for a code
+    step what to look for in the code beside."""
+    text = f"## {step.title}\n\n{step.text.rstrip()}"
+    look_for = getattr(step, "look_for", "")
+    if look_for:
+        text += f"\n\n**Look for** (❱ in the code):\n\n{look_for.strip()}"
+    return text
 
 
 _LAYOUT_CLASSES = frozenset({"-no-panel", *(f"-kind-{kind}" for kind in STEP_KINDS)})
@@ -79,6 +96,17 @@ class LessonScreen(Screen[None]):
             tooltip="Open the training lab on this preset (training steps)",
         ),
         Binding("escape", "lessons", "List", tooltip="Back to the list of lessons"),
+        # Wherever focus is (but in a box that takes digits), a digit picks a choice.
+        *[
+            Binding(
+                str(n),
+                f"pick({n})",
+                "Choose by number",
+                show=False,
+                tooltip="Pick that choice, wherever focus is (but in a box that takes digits)",
+            )
+            for n in range(1, 10)
+        ],
     ]
 
     def __init__(
@@ -99,6 +127,7 @@ class LessonScreen(Screen[None]):
         # Bindings run from the app's task, so a key can reach this screen while its
         # widgets are still being mounted: until they are, the step keys do nothing.
         self._mounted = False
+        self._box: ExerciseBox | None = None
 
     @property
     def step(self) -> Step:
@@ -149,10 +178,7 @@ class LessonScreen(Screen[None]):
             # One change of classes, so the screen is restyled once.
             self.set_classes((self.classes - _LAYOUT_CLASSES) | layout)
 
-        self.query_one("#lesson-crumb", Static).update(
-            Text(f"Lesson {self.lesson.number} · {self.lesson.title}")
-        )
-        text = f"## {step.title}\n\n{step.text}"
+        text = step_markdown(step)
         if step.kind == "prose" and step.exercise is None:
             text += "\n\n*Press n or → to continue.*"
         await self.query_one("#prose-text", Markdown).update(label_bare_fences(text))
@@ -160,10 +186,12 @@ class LessonScreen(Screen[None]):
             return
         self.query_one("#prose", VerticalScroll).scroll_home(animate=False)
 
+        self._box = None
         await self.query("#exercise, #step-panel").remove()
         if step.exercise is not None:
             box = ExerciseBox(step.exercise, solved=done, id="exercise")
             await self.query_one("#reading").mount(box)
+            self._box = box
         if not self.is_attached:
             return
         panel = panel_for(step)
@@ -177,23 +205,32 @@ class LessonScreen(Screen[None]):
         # After the refresh: removing the old step's focused widget moves focus on its own.
         self.call_after_refresh(self._focus_step, panel)
 
-    def _focus_step(self, panel: StepPanel | None) -> None:
+    def _focus_step(self, panel: StepPanel | None, *, answered: bool = False) -> None:
+        """Focus where the learner types: the answer box while the exercise is open,
+        else the panel's keys (slope, graph, code); after a right answer whose
+        explanation is taller than its box, the box, so that ↑/↓ read it."""
         if panel is not None and not panel.is_attached:
             return  # keys moved on to another step before this one was focused
         box = self.exercise_box
         answer = box.answer_widget if box is not None else None
-        if panel is not None and panel.takes_focus:
-            panel.focus_default()
-        elif answer is not None and not answer.disabled:
+        if answer is not None and not answer.disabled:
             answer.focus()
+        elif answered and box is not None and box.overflows:
+            box.focus()
+        elif panel is not None and panel.takes_focus:
+            panel.focus_default()
+        elif box is not None and box.overflows:
+            box.focus()
         else:
             # Nothing to type into: the prose scrolls with ↑/↓ while n/p/h still reach us.
             self.query_one("#prose").focus()
 
     @property
     def exercise_box(self) -> ExerciseBox | None:
-        found = self.query("#exercise")
-        return found.first(ExerciseBox) if found else None
+        """The step's exercise, if it has one (kept, not queried: the footer asks
+        ``check_action`` about every key at every change of focus)."""
+        box = self._box
+        return box if box is not None and box.is_attached else None
 
     def _update_header(self) -> None:
         if not is_live(self):
@@ -202,11 +239,40 @@ class LessonScreen(Screen[None]):
         done = self.course.steps_done(self.progress, self.lesson)
         # In ASCII both ✓ and · would be *, so the mark is spelled out there.
         done_mark = " (done)" if in_ascii_mode(self) else " ✓"
-        mark = done_mark if self.course.item_done(self.progress, self.lesson) else ""
-        self.sub_title = (
-            f"Lesson {self.lesson.number}{mark} · step {self.step_index + 1} of {total}"
-            f" · {done}/{total} done"
+        complete = self.course.item_done(self.progress, self.lesson)
+        mark = done_mark if complete else ""
+        where = f"Lesson {self.lesson.number}{mark} · step {self.step_index + 1} of {total}"
+        short = f"Lesson {self.lesson.number}{mark} · {self.step_index + 1}/{total}"
+        # The header centres its title between an icon and a clock's space (9 columns
+        # each): where the whole would not fit, less of it is said.
+        room = self.size.width - 18 - len(f"{self.app.title} — ")
+        self.sub_title = next(
+            (text for text in (f"{where} · {done}/{total} done", where) if len(text) <= room),
+            short,
         )
+        self._update_crumb(complete)
+
+    def _update_crumb(self, complete: bool, *, the_end: bool = False) -> None:
+        """The line above the text: the lesson and, on its last step once it is
+        complete (or when n is pressed there with no lesson after it), what comes
+        next. Said here rather than in a toast, which would cover what is being read
+        and outlive the lesson it is about."""
+        crumb = Text(f"Lesson {self.lesson.number} · {self.lesson.title}")
+        if self.is_last_step and (complete or the_end):
+            following = self.course.after(self.lesson)
+            crumb.append("\n")
+            if complete:
+                mark = "(done)" if in_ascii_mode(self) else "✓"
+                crumb.append(f"{mark} Lesson complete. ", style="bold")
+            if following is None:
+                crumb.append("That was the last lesson of this course (esc: the list).")
+            else:
+                crumb.append(f"n: lesson {following.number}, {following.title}.")
+        self.query_one("#lesson-crumb", Static).update(crumb)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._mounted:
+            self._update_header()
 
     # -- actions ----------------------------------------------------------------------
 
@@ -222,7 +288,31 @@ class LessonScreen(Screen[None]):
             return None if box.hints_left <= 0 else True
         if action == "train":
             return self.step.kind == "train"
+        if action == "pick":
+            return self._choices() is not None
         return True
+
+    def _choices(self) -> ChoiceList | None:
+        """The open exercise's list of choices, if it has one."""
+        box = self.exercise_box
+        answer = box.answer_widget if box is not None else None
+        if isinstance(answer, ChoiceList) and not answer.disabled:
+            return answer
+        return None
+
+    def action_pick(self, number: int) -> None:
+        choices = self._choices()
+        if choices is not None:
+            choices.action_pick(number)
+
+    @on(AnswerInput.ScrollText)
+    def _scroll_text(self, event: AnswerInput.ScrollText) -> None:
+        event.stop()
+        prose = self.query_one("#prose", VerticalScroll)
+        if event.direction > 0:
+            prose.scroll_down(animate=False)
+        else:
+            prose.scroll_up(animate=False)
 
     async def action_next(self) -> None:
         if self._completes_by_reading():
@@ -232,7 +322,8 @@ class LessonScreen(Screen[None]):
             return
         following = self.course.after(self.lesson)
         if following is None:
-            self.notify("That was the last lesson. Well done!", title="The end")
+            complete = self.course.item_done(self.progress, self.lesson)
+            self._update_crumb(complete, the_end=True)
             return
         self.post_message(OpenLesson(self.course.key(following)))
 
@@ -282,14 +373,6 @@ class LessonScreen(Screen[None]):
             self.progress, lesson
         ):
             self.progress.complete_lesson(self.key)
-            following = course.after(lesson)
-            if following is None:
-                offer = "That was the last lesson."
-            elif self.is_last_step:
-                offer = f"Press n for lesson {following.number}: {following.title}."
-            else:
-                offer = f"Next up: lesson {following.number}, {following.title} (esc: the list)."
-            self.notify(offer, title=f"✓ Lesson {self.lesson.number} complete", timeout=8)
         self._update_header()
 
     @on(ExerciseBox.Answered)
@@ -298,7 +381,9 @@ class LessonScreen(Screen[None]):
         if event.feedback.ok:
             self._complete_step()
             panels = self.query(StepPanel)
-            self._focus_step(panels.first() if panels else None)
+            panel = panels.first() if panels else None
+            # After the explanation is laid out: only then is it known whether it fits.
+            self.call_after_refresh(self._focus_step, panel, answered=True)
         self.refresh_bindings()
 
     def on_graph_explorer_backward_finished(self) -> None:

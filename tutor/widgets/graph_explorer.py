@@ -8,7 +8,8 @@ and an inline editor for the expression. The keys are the lesson:
 * ``s`` runs it one node at a time, highlighting what each step changes,
 * ``z`` zeroes the grads,
 * ``e`` edits the expression (the old graph stays until the new one builds),
-* ``x`` writes the graph as Graphviz DOT plus an SVG screenshot into the current directory.
+* ``x`` writes the graph as Graphviz DOT plus an SVG screenshot into the current directory
+  (the folder the tutor was started in), and says where.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
@@ -29,6 +30,7 @@ from textual.widgets import Static, TextArea, Tree
 from engine.value import Value
 from lessons.explain import BackpropStep, BackpropStepper, Graph
 from lessons.expr import ExpressionError, Program, build, format_error
+from tutor.textual_compat import SizeFollower
 from tutor.widgets.graph_tree import GraphRow, GraphTree
 from tutor.widgets.node_detail import BackwardState, NodeDetail
 
@@ -46,7 +48,7 @@ def next_export_paths(folder: Path, stem: str = "graph") -> tuple[Path, Path]:
     return folder / f"{stem}-{n}.dot", folder / f"{stem}-{n}.svg"
 
 
-class GraphExplorer(Widget):
+class GraphExplorer(SizeFollower, Widget):
     """An expression's computation graph, explored with the keyboard.
 
     ``program`` is the lessons.expr Program on show (None until one builds);
@@ -142,9 +144,15 @@ class GraphExplorer(Widget):
             yield GraphTree(id="graph-tree")
             yield NodeDetail(id="graph-detail")
 
+    # The editor's title, longest first: the one its border has room for is shown.
+    EDITOR_TITLES: ClassVar[tuple[str, ...]] = (
+        "expression — ctrl+s builds, escape cancels",
+        "ctrl+s builds, escape cancels",
+        "ctrl+s: build",
+    )
+
     def on_mount(self) -> None:
-        editor = self.query_one("#graph-editor")
-        editor.border_title = "expression — ctrl+s builds, escape cancels"
+        self._fit_editor_title()
         if self._start_root is not None:
             self.show_value(self._start_root)
         elif not self.load(self.source):
@@ -184,6 +192,7 @@ class GraphExplorer(Widget):
         else:
             self.state = BackwardState()
         self.remove_class("-no-graph")
+        self._say("")
         self.query_one(GraphTree).show_graph(self.graph)
         self.editing = False
         self.refresh_bindings()
@@ -200,8 +209,15 @@ class GraphExplorer(Widget):
     def watch_editing(self, editing: bool) -> None:
         self.set_class(editing, "-editing")
 
-    def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width >= WIDE_AT, "-wide")
+    def follow_size(self) -> None:
+        self.set_class(self.size.width >= WIDE_AT, "-wide")
+        self._fit_editor_title()
+
+    def _fit_editor_title(self) -> None:
+        room = self.size.width - 4  # the corners and a space each side
+        titles = self.EDITOR_TITLES
+        fits = [title for title in titles if not self.size.width or len(title) <= room]
+        self.query_one("#graph-editor").border_title = fits[0] if fits else titles[-1]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self._EDITOR_ACTIONS:
@@ -240,7 +256,16 @@ class GraphExplorer(Widget):
             known=frozenset(self.graph.nodes), passed_back=frozenset(self.graph.computed)
         )
         self._refresh_views()
+        self._say(self.DONE)
         self.post_message(self.BackwardFinished(self))
+
+    # What the tree's bottom border says about the backward pass: in the border, not
+    # in a toast, which would cover the node's detail while it is being read.
+    DONE: ClassVar[str] = "backward done"
+    ZEROED: ClassVar[str] = "grads zeroed"
+
+    def _say(self, news: str) -> None:
+        self.query_one(GraphTree).border_subtitle = news
 
     def action_step(self) -> None:
         """One step of backprop: the first seeds the output's grad with 1.0."""
@@ -251,6 +276,7 @@ class GraphExplorer(Widget):
             self.state = BackwardState(walking=True)
         step = self._stepper.step()
         done = self._stepper.done
+        last = self._stepper.total_steps - 1  # the seed is step 0, as the detail counts
         self.state = BackwardState(
             known=self.state.known | {change.value for change in step.changes},
             passed_back=self.state.passed_back | {step.node},
@@ -261,8 +287,10 @@ class GraphExplorer(Widget):
         self.query_one(GraphTree).reveal(step.node)
         if done:
             self._stepper = None
-            self.notify("Backward pass finished: every grad is final.", timeout=3)
+            self._say(self.DONE)
             self.post_message(self.BackwardFinished(self))
+        else:
+            self._say(f"step {step.number} of {last} · s: next")
 
     def action_zero_grads(self) -> None:
         if self.graph is None:
@@ -271,9 +299,7 @@ class GraphExplorer(Widget):
         self._stepper = None
         self.state = BackwardState(zeroed=True)
         self._refresh_views()
-        self.notify(
-            "Grads zeroed: every grad is 0.0 (shown as — until a backward pass).", timeout=3
-        )
+        self._say(self.ZEROED)
 
     def action_edit(self) -> None:
         if self.editable:
@@ -310,8 +336,13 @@ class GraphExplorer(Widget):
             )
             return
         self.notify(
-            f"Saved {dot_path}\nand {svg_path}", title="Graph exported", timeout=6, markup=False
+            f"Saved {dot_path.name} and {svg_path.name} in {dot_path.parent} (the folder the "
+            "tutor was started in)",
+            title="Graph exported",
+            timeout=8,
+            markup=False,
         )
+        self._say(f"saved {dot_path.stem}.dot/.svg")
 
     # -- drawing
 

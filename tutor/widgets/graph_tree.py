@@ -31,6 +31,7 @@ from textual.widgets.tree import TreeNode
 from engine.value import Value
 from lessons.explain import Graph
 from tutor.ascii_mode import ASCII_TREE_LINES, in_ascii_mode
+from tutor.textual_compat import SizeFollower
 
 __all__ = ["DIFFERS", "NUMBER_WIDTH", "UNKNOWN_GRAD", "GraphRow", "GraphTree", "format_cell"]
 
@@ -57,6 +58,7 @@ DIFFERS = "✗"
 
 TITLE = "graph, from the output back"
 TITLE_WITHOUT_CAPTIONS = "graph: name op data grad"
+SHORT_TITLE = "name op data grad"  # where even that would be cut
 
 
 def _columns_width(op_width: int, number_width: int, captions: bool) -> int:
@@ -97,7 +99,7 @@ class GraphRow:
     is_reference: bool = False
 
 
-class GraphTree(Tree[GraphRow]):
+class GraphTree(SizeFollower, Tree[GraphRow]):
     """A read-only tree view of a computation graph, one aligned row per node.
 
     The parent decides what the rows mean right now with :meth:`show_state`
@@ -334,14 +336,23 @@ class GraphTree(Tree[GraphRow]):
                 break
         if guide_depth != self.guide_depth:
             self.guide_depth = guide_depth
-        self.border_title = TITLE if captions else TITLE_WITHOUT_CAPTIONS
         columns = (name_width(guide_depth), number_width, captions)
         if columns != (self._name_width, self._number_width, self._captions):
             self._name_width, self._number_width, self._captions = columns
             self._repaint_all()
+        self._fit_title()
 
-    def on_resize(self) -> None:
+    def _fit_title(self) -> None:
+        """The longest title the border has room for (its corners and a space each side):
+        without the captions in the rows, the title names the columns."""
+        titles = (TITLE, "graph") if self._captions else (TITLE_WITHOUT_CAPTIONS, SHORT_TITLE)
+        width = self.outer_size.width
+        fits = [title for title in titles if not width or len(title) + 4 <= width]
+        self.border_title = fits[0] if fits else titles[-1]
+
+    def follow_size(self) -> None:
         self._update_columns()
+        self._fit_title()  # also before there are rows to size the columns for
 
     def _repaint_all(self) -> None:
         # Every row's path starts at the root, so a root update invalidates every cached row.

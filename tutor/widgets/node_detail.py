@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from engine.value import Value
 from lessons.explain import BackpropStep, Graph, SlopeUndefinedError, format_number
+from tutor.textual_compat import SizeFollower
 from tutor.widgets.graph_tree import UNKNOWN_GRAD, format_cell
 
 __all__ = ["BackwardState", "NodeDetail", "describe_node"]
@@ -138,7 +139,9 @@ def _grad_text(graph: Graph, value: Value, state: BackwardState) -> Text:
                 f"no backward pass yet. The engine holds 0.0, but a 0 here would say"
                 f" {root_name} does not depend on {name}"
             )
-        return Text(f"{UNKNOWN_GRAD} {why}. b runs the whole pass, s walks it a node at a time.")
+        return Text(
+            f"{UNKNOWN_GRAD} {why}. Press the key b for the whole pass, s for one node at a time."
+        )
     waiting = _waiting_for(graph, value, state)
     if waiting:
         return Text(
@@ -181,7 +184,7 @@ def _waiting_for(graph: Graph, value: Value, state: BackwardState) -> list[str]:
     return list(dict.fromkeys(users))
 
 
-class NodeDetail(VerticalScroll):
+class NodeDetail(SizeFollower, VerticalScroll):
     """A scrollable pane showing :func:`describe_node` for one node.
 
     With room, headings sit on the left and their text on the right, so long
@@ -200,7 +203,9 @@ class NodeDetail(VerticalScroll):
         self.plain_text = ""
         """What the pane says, without styles (for tests)."""
         self._rows: list[tuple[str, Text]] = []
-        self._narrow = False
+        # Until a width is known, the stacked layout: it fits any width, where the wide
+        # one (headings beside their text) would cut a narrow pane's text short.
+        self._narrow = True
         self._drawn: list[tuple[str, Text]] | None = None
 
     def compose(self) -> ComposeResult:
@@ -218,7 +223,7 @@ class NodeDetail(VerticalScroll):
         self.border_title = f"node {graph.name(value)}"
         self._draw()
 
-    def on_resize(self) -> None:
+    def follow_size(self) -> None:
         self._draw()
 
     def _draw(self) -> None:

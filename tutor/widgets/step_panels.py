@@ -4,9 +4,8 @@ The lesson screen asks ``panel_for(step, ...)`` for a panel and listens to the
 messages the panels post; panels never touch the progress store themselves
 (attributes down, messages up).
 
-* ``ExerciseBox`` is the answer area every kind of step can carry: the prompt,
-  an answer box (or a list of choices), feedback in colour *and* words, hints
-  revealed one at a time, and the explanation once the answer is right.
+* ``ExerciseBox`` (``tutor.widgets.exercise_box``, its names re-exported here) is
+  the answer area every kind of step can carry.
 * The panels are the interactive half of a step: the graph explorer for
   expression and backprop steps, the question's graph for predict steps, a live
   table of slopes, the engine's own source code, or a training preset.
@@ -19,22 +18,27 @@ import re
 from typing import ClassVar
 
 from rich.console import Group
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.message import Message
-from textual.reactive import reactive
-from textual.widgets import Input, Markdown, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static
 
 from engine.value import MathError
 from lessons.checks import parse_number
-from lessons.model import Exercise, Feedback, Step
+from lessons.model import Step
 from tutor.ascii_mode import ascii_key_display, in_ascii_mode
-from tutor.widgets.lesson_text import LessonText
+from tutor.textual_compat import SizeFollower
+from tutor.widgets.exercise_box import (
+    AnswerInput,
+    ChoiceList,
+    ExerciseBox,
+    NumberKeysInput,
+    OverflowScroll,
+)
 
 __all__ = [
     "AnswerInput",
@@ -43,6 +47,7 @@ __all__ = [
     "ExerciseBox",
     "ExplorerPanel",
     "NumberKeysInput",
+    "OverflowScroll",
     "PredictPanel",
     "SlopeHInput",
     "SlopePanel",
@@ -50,214 +55,15 @@ __all__ = [
     "StepPanel",
     "TrainPanel",
     "has_panel",
+    "marked_lines",
     "panel_for",
 ]
-
-
-# -- the answer area --------------------------------------------------------------------
-
-
-class NumberKeysInput(Input):
-    """An input that leaves h, n and p to the lesson when it holds a number.
-
-    A number never contains those letters, so in a number box they still mean
-    hint / next / previous; any other box is left with escape first.
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape",
-            "leave",
-            "Leave box",
-            tooltip="In an answer box: stop typing, so that n, p and h work again",
-        ),
-    ]
-
-    _PASS_THROUGH: ClassVar[dict[str, str]] = {"h": "hint", "n": "next", "p": "previous"}
-
-    numeric: ClassVar[bool] = True
-
-    def _on_key(self, event: events.Key) -> None:
-        action = self._PASS_THROUGH.get(event.character or "") if self.numeric else None
-        if action is not None:
-            # prevent_default skips Input's own key handler, which would type the letter.
-            event.stop()
-            event.prevent_default()
-            # Queued on the screen, not awaited here: moving to another step removes
-            # this very input, which cannot finish while it is still handling the key.
-            self.screen.call_later(self.screen.run_action, action)
-
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        # Lets the footer show n / p / h while a number is being typed.
-        if self.numeric and character in self._PASS_THROUGH:
-            return False
-        return super().check_consume_key(key, character)
-
-    def action_leave(self) -> None:
-        self.screen.set_focus(None)
-
-
-class AnswerInput(NumberKeysInput):
-    """The box a learner types an answer into; enter submits it."""
-
-    def __init__(self, *, numeric: bool, placeholder: str, id: str | None = None) -> None:
-        super().__init__(placeholder=placeholder, id=id, compact=True)
-        self.numeric = numeric
-
-
-class ChoiceList(OptionList):
-    """The choices of a multiple-choice exercise; enter or a digit picks one."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Choose", tooltip="Choose the highlighted answer"),
-        *[Binding(str(n), f"pick({n})", "Choose by number", show=False) for n in range(1, 10)],
-    ]
-
-    def __init__(self, choices: tuple[str, ...], id: str | None = None) -> None:
-        super().__init__(
-            *[Option(f"{n}. {choice}", id=choice) for n, choice in enumerate(choices, 1)], id=id
-        )
-
-    def action_pick(self, number: int) -> None:
-        if number <= self.option_count:
-            self.highlighted = number - 1
-            self.action_select()
-
-
-class ExerciseBox(Vertical):
-    """One exercise: prompt, answer area, feedback, hints and, once solved, the explanation."""
-
-    class Answered(Message):
-        """The learner answered and the exercise checked it."""
-
-        def __init__(self, box: ExerciseBox, feedback: Feedback) -> None:
-            super().__init__()
-            self.box = box
-            self.feedback = feedback
-
-        @property
-        def control(self) -> ExerciseBox:
-            return self.box
-
-    hints_shown: reactive[int] = reactive(0)
-    solved: reactive[bool] = reactive(False)
-    feedback: reactive[Feedback | None] = reactive(None)
-
-    def __init__(self, exercise: Exercise, *, solved: bool = False, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.exercise = exercise
-        self.set_reactive(ExerciseBox.solved, solved)
-        self.set_reactive(ExerciseBox.hints_shown, 0)
-        self.set_reactive(ExerciseBox.feedback, None)
-
-    # Prompts, hints, feedback and explanations are short Markdown: `code`, *emphasis*.
-
-    def compose(self) -> ComposeResult:
-        yield LessonText(self.exercise.prompt, classes="exercise-prompt")
-        kind = self.exercise.answer_kind
-        if kind == "choice":
-            yield ChoiceList(self.exercise.choices, id="answer")
-        elif kind in ("number", "expression"):
-            yield AnswerInput(
-                numeric=kind == "number", placeholder=self.exercise.placeholder, id="answer"
-            )
-        yield LessonText(id="feedback")
-        yield LessonText(id="hints")
-        yield LessonText(id="explanation")
-
-    def on_mount(self) -> None:
-        self._show_feedback()
-        self._show_hints()
-        self._show_solved()
-
-    @property
-    def answer_widget(self) -> Input | OptionList | None:
-        found = self.query("#answer")
-        return found.first() if found else None  # type: ignore[return-value]
-
-    @property
-    def hints_left(self) -> int:
-        return 0 if self.solved else len(self.exercise.hints) - self.hints_shown
-
-    def reveal_hint(self) -> bool:
-        """Show the next hint; False when there is none left to show."""
-        if self.hints_left <= 0:
-            return False
-        self.hints_shown += 1
-        return True
-
-    def submit(self, answer: object) -> Feedback:
-        """Check an answer (text, a choice, or what an action produced) and show the result."""
-        if self.solved:
-            return Feedback(True, "Already solved.")
-        feedback = self.exercise.check(answer)
-        self.feedback = feedback
-        if feedback.ok:
-            self.solved = True
-        self.post_message(self.Answered(self, feedback))
-        return feedback
-
-    @on(Input.Submitted, "#answer")
-    def _submit_text(self, event: Input.Submitted) -> None:
-        event.stop()
-        if not event.value.strip():
-            self.feedback = Feedback(False, "Type an answer first, then press enter.")
-            return
-        feedback = self.submit(event.value)
-        if not feedback.ok:
-            event.input.action_select_all()  # typing again replaces the wrong answer
-
-    @on(OptionList.OptionSelected, "#answer")
-    def _submit_choice(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.submit(event.option.id)
-
-    # Watchers fire on first access too, possibly before compose: draw only once mounted.
-
-    def watch_feedback(self) -> None:
-        if self.is_mounted:
-            self._show_feedback()
-
-    def watch_hints_shown(self) -> None:
-        if self.is_mounted:
-            self._show_hints()
-
-    def watch_solved(self) -> None:
-        if self.is_mounted:
-            self._show_solved()
-
-    def _show_feedback(self) -> None:
-        feedback = self.feedback
-        if feedback is None and self.solved:
-            feedback = Feedback(True, "Done — you solved this one.")
-        widget = self.query_one("#feedback", Markdown)
-        widget.set_class(feedback is not None and feedback.ok, "-ok")
-        widget.set_class(feedback is not None and not feedback.ok, "-wrong")
-        # The mark and the message's own words carry the verdict without colour.
-        mark = "" if feedback is None else "✓" if feedback.ok else "✗"
-        widget.update("" if feedback is None else f"{mark} {feedback.message}")
-
-    def _show_hints(self) -> None:
-        hints = self.exercise.hints
-        shown = hints[: self.hints_shown]
-        lines = [f"Hint {n} of {len(hints)}: {hint}" for n, hint in enumerate(shown, 1)]
-        self.query_one("#hints", Markdown).update("\n\n".join(lines))
-
-    def _show_solved(self) -> None:
-        solved = self.solved
-        self.set_class(solved, "-solved")
-        answer = self.answer_widget
-        if answer is not None:
-            answer.disabled = solved
-        explanation = self.exercise.explanation if solved else ""
-        self.query_one("#explanation", Markdown).update(explanation)
-        self._show_feedback()
 
 
 # -- panels -----------------------------------------------------------------------------
 
 
-class StepPanel(Vertical):
+class StepPanel(SizeFollower, Vertical):
     """The interactive half of a step. Subclasses fill it for one kind of step."""
 
     takes_focus: ClassVar[bool] = False
@@ -336,11 +142,15 @@ class SlopeHInput(SlopeInput):
 
 
 def _short(x: float) -> str:
-    return f"{x:.10g}"
+    """A number as a learner writes it: 0.001, 1e-5 (not Python's 1e-05)."""
+    return f"{x:.10g}".replace("e-0", "e-").replace("e+0", "e+")
 
 
 class SlopePanel(StepPanel):
-    """(f(x+h) − f(x))/h for several h, recomputed by the engine as x or h change."""
+    """(f(x+h) − f(x))/h for several h, recomputed by the engine as x or h change.
+
+    Where the panel is too narrow for every column, the f(x+h) column goes: the
+    ratio is what the step is about, and a squeezed column would cut it to "…"."""
 
     takes_focus = True
 
@@ -356,6 +166,9 @@ class SlopePanel(StepPanel):
     def on_mount(self) -> None:
         self._recompute()
 
+    def follow_size(self) -> None:
+        self._recompute()
+
     def focus_default(self) -> None:
         self.query_one("#slope-x").focus()
 
@@ -364,12 +177,23 @@ class SlopePanel(StepPanel):
         event.stop()
         self._recompute()
 
-    def _row(self, x: float, h: float, *, mine: bool) -> tuple[str, str, str]:
+    def _row(self, x: float, h: float, *, mine: bool, values: bool) -> tuple[str, ...]:
         label = _short(h) + (" ◀" if mine else "")
         try:
-            return label, f"{self.step.f(x + h):.6f}", f"{self.step.slope(h, x):.6f}"
+            row = (label, f"{self.step.f(x + h):.6f}", f"{self.step.slope(h, x):.6f}")
         except (MathError, ArithmeticError, ValueError):
-            return label, "undefined", "undefined"
+            row = (label, "undefined", "undefined")
+        return row if values else (row[0], row[2])
+
+    def _table(self, x: float, hs: list[float], own_h: float | None, *, values: bool) -> Table:
+        grid = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold")
+        grid.add_column("h", justify="right", no_wrap=True)
+        if values:
+            grid.add_column("f(x+h)", justify="right", no_wrap=True)
+        grid.add_column("(f(x+h)−f(x))/h", justify="right", no_wrap=True)
+        for h in hs:
+            grid.add_row(*self._row(x, h, mine=h == own_h, values=values))
+        return grid
 
     def _recompute(self) -> None:
         x = parse_number(self.query_one("#slope-x", Input).value)
@@ -381,12 +205,13 @@ class SlopePanel(StepPanel):
         hs = list(self.step.hs)
         if own_h is not None and own_h != 0 and own_h not in hs:
             hs.append(own_h)
-        grid = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold")
-        grid.add_column("h", justify="right")
-        grid.add_column("f(x+h)", justify="right")
-        grid.add_column("(f(x+h)−f(x))/h", justify="right")
-        for h in hs:
-            grid.add_row(*self._row(x, h, mine=h == own_h))
+        grid = self._table(x, hs, own_h, values=True)
+        width = table.content_region.width or self.content_region.width
+        if (
+            width
+            and Measurement.get(self.app.console, self.app.console.options, grid).maximum > width
+        ):
+            grid = self._table(x, hs, own_h, values=False)
         try:
             fx = f"f(x) = {self.step.f(x):.6f}"
         except (MathError, ArithmeticError, ValueError):
@@ -395,49 +220,137 @@ class SlopePanel(StepPanel):
         if in_ascii_mode(self):
             hint = ascii_key_display(hint)  # the arrows as the Footer names them
         keys = Text(hint, style="dim")
-        table.update(Group(Text(fx), Text(""), grid, *self._zero_note(own_h), Text(""), keys))
+        notes = self._notes(x, own_h)
+        table.update(Group(Text(fx), Text(""), grid, *notes, Text(""), keys))
 
-    @staticmethod
-    def _zero_note(own_h: float | None) -> list[Text]:
+    def _notes(self, x: float, own_h: float | None) -> list[Text]:
+        """What to know about the learner's own h: 0 divides by zero; a tiny h is
+        lost to rounding, and its ratio says nothing about the slope."""
         if own_h == 0:
             return [Text("h = 0 divides by zero: pick a tiny h instead.")]
+        if own_h is None:
+            return []
+        try:
+            lost = self.step.f(x + own_h) == self.step.f(x)
+        except (MathError, ArithmeticError, ValueError):
+            return []
+        if lost and abs(self.step.derivative(x)) > 1e-9:
+            return [
+                Text(
+                    f"h = {_short(own_h)} is too small for floats: f(x+h) comes out equal to "
+                    "f(x), so the ratio is 0 from rounding, not the slope."
+                )
+            ]
         return []
 
 
 class CodePanel(StepPanel):
-    """A piece of the installed engine's source, read now, with what to look for."""
+    """A piece of the installed engine's source, read now. The lines the step's "Look
+    for" quotes are marked (❱ and a highlight), and the code opens scrolled to the
+    first of them; "Look for" itself is in the step's text, beside."""
 
     takes_focus = True
 
     def compose(self) -> ComposeResult:
-        from rich.syntax import Syntax  # Pygments is slow to import: only when code is shown
-
         try:
             source = self.step.source()
             filename, first_line = self.step.location()
         except (OSError, TypeError, ValueError, AttributeError, ImportError) as error:
             yield Static(Text(f"The source of {self.step.target} cannot be read: {error}"))
             return
+        self._source = source.rstrip("\n")
+        self._first_line = first_line
+        self._marked = marked_lines(self._source, self.step.look_for)
         caption = f"{_relative(filename)}, line {first_line}"
         yield Static(Text(caption), classes="panel-caption")
         with VerticalScroll(id="code-scroll"):
-            yield Static(
-                Syntax(
-                    source.rstrip("\n"),
-                    "python",
-                    theme="ansi_dark",
-                    line_numbers=True,
-                    start_line=first_line,
-                    word_wrap=True,  # wrapped lines beat scrolling sideways in 40 columns
-                ),
-                id="code",
-            )
-        yield LessonText(f"**Look for:** {self.step.look_for}", id="look-for")
+            yield Static(self._syntax(self._source), id="code")
+
+    def _syntax(self, source: str) -> object:
+        from rich.syntax import Syntax  # Pygments is slow to import: only when code is shown
+
+        return Syntax(
+            source,
+            "python",
+            theme="ansi_dark",
+            line_numbers=True,
+            start_line=self._first_line,
+            word_wrap=True,  # wrapped lines beat scrolling sideways in 40 columns
+            highlight_lines={self._first_line + n for n in self._marked},
+        )
+
+    def follow_size(self) -> None:
+        self.call_after_refresh(self._scroll_to_marked)
+
+    def _scroll_to_marked(self) -> None:
+        """Scroll the code so that the line "Look for" quotes first shows, two rows
+        below the top."""
+        if not getattr(self, "_marked", None) or not self.is_attached:
+            return
+        scroll = self.query_one("#code-scroll", VerticalScroll)
+        width = self.query_one("#code", Static).content_region.width
+        if width <= 0:
+            return
+        before = self._source.split("\n")[: self._marked[0]]
+        if len(before) < 2:
+            return
+        console = self.app.console
+        options = console.options.update_width(width)
+        rows = len(console.render_lines(self._syntax("\n".join(before)), options, pad=False))
+        scroll.scroll_to(y=max(rows - 2, 0), animate=False)
 
     def focus_default(self) -> None:
         scroll = self.query("#code-scroll")
         if scroll:
             scroll.first().focus()
+
+
+_QUOTED = re.compile(r"`([^`]+)`")
+
+
+def marked_lines(source: str, look_for: str) -> tuple[int, ...]:
+    """The 0-based numbers of the source lines that ``look_for`` quotes in backticks:
+    for each quote, the first line of code (not of a docstring or a comment) that
+    holds it. In the order of the quotes, each line once; a quote found nowhere (a
+    word such as `dot`, or a quote spread over lines) marks nothing."""
+    lines = source.split("\n")
+    skip = _docstring_lines(source)
+    marked: list[int] = []
+    for quote in _QUOTED.findall(look_for):
+        wanted = " ".join(quote.split())
+        for number, line in enumerate(lines):
+            code = line.split("  # ")[0]  # not in a comment after the code either
+            if number in skip or code.strip().startswith("#"):
+                continue
+            if wanted in " ".join(code.split()):
+                if number not in marked:
+                    marked.append(number)
+                break
+    return tuple(marked)
+
+
+def _docstring_lines(source: str) -> set[int]:
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and body
+        ):
+            first = body[0]
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                lines.update(range(first.lineno - 1, (first.end_lineno or first.lineno)))
+    return lines
 
 
 def _relative(filename: str) -> str:
@@ -452,15 +365,25 @@ def _relative(filename: str) -> str:
 class TrainPanel(StepPanel):
     """A training preset and its goal; the training lab (t) runs it."""
 
+    # Settings that shape the moons; the lecture's four examples are fixed.
+    MOONS_ONLY: ClassVar[frozenset[str]] = frozenset({"samples", "noise", "test_fraction"})
+
     def compose(self) -> ComposeResult:
+        with OverflowScroll(id="train-scroll"):
+            yield from self._preset()
+
+    def _preset(self) -> ComposeResult:
         config = self.step.config
         yield Static("Preset", classes="panel-caption")
-        names = [field.name for field in dataclasses.fields(config)]
-        width = max(len(name) for name in names)
-        lines = [
-            f"{name.replace('_', ' '):<{width}}  {_setting(name, getattr(config, name))}"
-            for name in names
+        rows = [
+            (field.name.replace("_", " "), _setting(field.name, getattr(config, field.name)))
+            for field in dataclasses.fields(config)
+            if self.step.dataset == "moons" or field.name not in self.MOONS_ONLY
         ]
+        if self.step.dataset == "lecture":
+            rows.insert(0, ("data", "the 4 examples"))
+        width = max(len(name) for name, _ in rows)
+        lines = [f"{name:<{width}}  {value}" for name, value in rows]
         yield Static(Text("\n".join(lines)), id="train-preset")
         goal = self.step.goal
         if goal is not None:
