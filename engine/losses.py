@@ -37,8 +37,15 @@ def hinge_loss(scores: Sequence[Value | float], ys: Sequence[float]) -> Value:
     short it falls. Only the points that are wrong or too close push back.
     """
     pairs = _pairs(scores, ys)
+    return _hinge([s for s, _ in pairs], [Value(-y) for _, y in pairs])
+
+
+def _hinge(scores: Sequence[Value], minus_ys: Sequence[Value]) -> Value:
+    """The hinge loss with each target given as a Value holding -y: the Value
+    Python makes of ``-y`` in ``-y * score`` anyway. ``engine.train`` makes those
+    Values itself to mark them as inputs of a tape (a new batch, new targets)."""
     # Written as micrograd writes it: 1 + (-y)*score.
-    losses = [(1 + -y * s).relu() for s, y in pairs]
+    losses = [(1 + minus_y * s).relu() for s, minus_y in zip(scores, minus_ys, strict=True)]
     # Times 1/n rather than divided by n: micrograd's arithmetic, to the last bit.
     return sum_values(losses) * (1.0 / len(losses))
 
@@ -50,7 +57,14 @@ def mse_loss(scores: Sequence[Value | float], ys: Sequence[float]) -> Value:
     shape with gradients n times smaller, so it does not grow with the data.
     """
     pairs = _pairs(scores, ys)
-    return sum_values([(s - y) ** 2 for s, y in pairs]) * (1.0 / len(pairs))
+    return _mse([s for s, _ in pairs], [Value(-y) for _, y in pairs])
+
+
+def _mse(scores: Sequence[Value], minus_ys: Sequence[Value]) -> Value:
+    """The squared error with each target given as a Value holding -y, as
+    ``score - y`` makes it (``score + (-y)``); see ``_hinge``."""
+    squares = [(s + minus_y) ** 2 for s, minus_y in zip(scores, minus_ys, strict=True)]
+    return sum_values(squares) * (1.0 / len(squares))
 
 
 def l2_penalty(params: Iterable[Value], alpha: float = 1e-4) -> Value:
