@@ -16,7 +16,11 @@ from engine.value import Value, sum_values
 __all__ = ["accuracy", "hinge_loss", "l2_penalty", "mse_loss"]
 
 
-def _pairs(scores: Sequence[Value | float], ys: Sequence[float]) -> list[tuple[Value, float]]:
+def _pairs(
+    scores: Sequence[Value | float], ys: Sequence[Value | float]
+) -> list[tuple[Value, Value | float]]:
+    """Scores as Values; targets as numbers, or as the Values given (the trainer's
+    tape marks them as inputs, so that a new batch brings new targets)."""
     scores, ys = list(scores), list(ys)
     if len(scores) != len(ys):
         raise ValueError(
@@ -25,11 +29,12 @@ def _pairs(scores: Sequence[Value | float], ys: Sequence[float]) -> list[tuple[V
     if not scores:
         raise ValueError("a loss needs at least one score")
     return [
-        (s if isinstance(s, Value) else Value(s), float(y)) for s, y in zip(scores, ys, strict=True)
+        (s if isinstance(s, Value) else Value(s), y if isinstance(y, Value) else float(y))
+        for s, y in zip(scores, ys, strict=True)
     ]
 
 
-def hinge_loss(scores: Sequence[Value | float], ys: Sequence[float]) -> Value:
+def hinge_loss(scores: Sequence[Value | float], ys: Sequence[Value | float]) -> Value:
     """The SVM "max-margin" loss of micrograd's demo: the mean of ``relu(1 - y*score)``.
 
     With targets of +1 and -1, a point costs nothing once its score has the
@@ -37,34 +42,20 @@ def hinge_loss(scores: Sequence[Value | float], ys: Sequence[float]) -> Value:
     short it falls. Only the points that are wrong or too close push back.
     """
     pairs = _pairs(scores, ys)
-    return _hinge([s for s, _ in pairs], [Value(-y) for _, y in pairs])
-
-
-def _hinge(scores: Sequence[Value], minus_ys: Sequence[Value]) -> Value:
-    """The hinge loss with each target given as a Value holding -y: the Value
-    Python makes of ``-y`` in ``-y * score`` anyway. ``engine.train`` makes those
-    Values itself to mark them as inputs of a tape (a new batch, new targets)."""
     # Written as micrograd writes it: 1 + (-y)*score.
-    losses = [(1 + minus_y * s).relu() for s, minus_y in zip(scores, minus_ys, strict=True)]
+    losses = [(1 + -y * s).relu() for s, y in pairs]
     # Times 1/n rather than divided by n: micrograd's arithmetic, to the last bit.
     return sum_values(losses) * (1.0 / len(losses))
 
 
-def mse_loss(scores: Sequence[Value | float], ys: Sequence[float]) -> Value:
+def mse_loss(scores: Sequence[Value | float], ys: Sequence[Value | float]) -> Value:
     """Mean squared error: the mean of ``(score - y)**2``.
 
     The lecture's loss is the *sum* of the squares; the mean is the same
     shape with gradients n times smaller, so it does not grow with the data.
     """
     pairs = _pairs(scores, ys)
-    return _mse([s for s, _ in pairs], [Value(-y) for _, y in pairs])
-
-
-def _mse(scores: Sequence[Value], minus_ys: Sequence[Value]) -> Value:
-    """The squared error with each target given as a Value holding -y, as
-    ``score - y`` makes it (``score + (-y)``); see ``_hinge``."""
-    squares = [(s + minus_y) ** 2 for s, minus_y in zip(scores, minus_ys, strict=True)]
-    return sum_values(squares) * (1.0 / len(squares))
+    return sum_values([(s - y) ** 2 for s, y in pairs]) * (1.0 / len(pairs))
 
 
 def l2_penalty(params: Iterable[Value], alpha: float = 1e-4) -> Value:

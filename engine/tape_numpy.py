@@ -11,7 +11,8 @@ the same order: a ``dot`` is ``b + w1*x1 + w2*x2 + ...``, so a row of products i
 added at a time to a row of running totals (never ``np.sum`` or ``np.dot``, which
 add in another order), and ``tanh``, ``exp``, ``log``, ``sigmoid`` and ``**`` run
 ``engine.ops`` on each element (NumPy's own give another last bit for a good
-share of inputs on many machines: measured ~20-45% for tanh here).
+share of inputs on many machines: 20-47% for tanh on the AVX-512 machine this
+was written on).
 
 Backward, the nodes and parameters that need a gradient go in groups of one
 height and one number of users, highest first, so that every user is done
@@ -113,19 +114,14 @@ class _Group:
 
 
 class ArrayPlan:
-    """The tape laid out for NumPy.
+    """The tape laid out for NumPy (see the module's docstring).
 
     Every number of a replay lives in one array ``v``: the slots, then one more
     per node for its local derivative if it has one of its own (tanh's ``1 - t*t``),
     then a 1.0. Each operand edge knows where its local derivative is in ``v``: that
     extra slot, the other operand's slot (``*`` and ``dot`` swap), or the 1.0.
-
-    Forward: groups of nodes by height, op and operand count, lowest first; each
-    group reads only lower heights. Backward: the nodes (and parameters) that pass
-    a gradient on or keep one, by height and by how many users they have, highest
-    first, so every user is done before its operands. A gradient is the users'
-    shares ``local * grad`` added in ``backward()``'s order, one row of shares
-    (one share for each node of the group) at a time.
+    ``forward`` holds the groups of nodes in order; ``backward`` the groups of
+    gradients, each as (slots, period, where the locals are, where the users are).
     """
 
     def __init__(self, tape: Tape, np: Any) -> None:

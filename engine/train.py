@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from engine.collector import paused_collector
 from engine.config import LOSSES, SCHEDULES, SETTINGS, setting_problem, training_set_size
 from engine.data import Dataset, make_moons
-from engine.losses import _hinge, _mse, accuracy, hinge_loss, l2_penalty, mse_loss
+from engine.losses import accuracy, hinge_loss, l2_penalty, mse_loss
 from engine.nn import MLP, Module
 from engine.scoring import DecisionGrid, _is_plain_mlp, _shape_of, decision_grid, predict
 from engine.tape import Tape
@@ -51,7 +51,6 @@ __all__ = [
 STATUSES = ("ready", "running", "finished", "diverged", "cancelled")
 
 _LOSS_FUNCTIONS = {"hinge": hinge_loss, "mse": mse_loss}
-_LOSSES_OF_MINUS_Y = {"hinge": _hinge, "mse": _mse}  # the same, targets given as Values of -y
 
 VALUES, TAPE = "Values", "tape replay"
 ENGINES = (VALUES, TAPE)
@@ -395,7 +394,7 @@ class TrainingRun:
         """The same as ``_values_pass``, from the tape, and the same grads left
         on the parameters."""
         tape = self._tape_for(Xb, yb)
-        inputs = [v for x in Xb for v in x] + [-t for t in yb]
+        inputs = [v for x in Xb for v in x] + list(yb)
         replay = tape.replay([p.data for p in self._params], inputs)
         if not math.isfinite(replay.root):
             return replay.root, [], None
@@ -413,12 +412,14 @@ class TrainingRun:
         if self._tape is None or self._tape_key != key:
             self._tape = self._tape_key = None
             points = [[Value(v) for v in x] for x in Xb]
-            minus_ys = [Value(-t) for t in yb]  # inputs, so a new batch is new numbers
+            # Targets as Values too, so that a new batch is new numbers in the tape's
+            # inputs. The loss then computes -y as y * -1: the same number exactly.
+            targets = [Value(t) for t in yb]
             scores = [self.model(x) for x in points]
-            loss = _LOSSES_OF_MINUS_Y[cfg.loss](scores, minus_ys)
+            loss = _LOSS_FUNCTIONS[cfg.loss](scores, targets)
             if cfg.alpha:
                 loss = loss + l2_penalty(self._params, cfg.alpha)
-            inputs = [v for x in points for v in x] + minus_ys
+            inputs = [v for x in points for v in x] + targets
             self._tape = Tape.record(loss, self._params, inputs, scores)
             self._tape_key = key
             self.recordings += 1
