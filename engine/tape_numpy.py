@@ -321,14 +321,19 @@ def _add_rows(np: Any, rows: Any, start: Any) -> Any:
     if len(rows) == 0:  # a dot of no weights is its bias
         return np.zeros(rows.shape[1:]) if start is None else start.copy()
     if rows[0].size <= 4 < len(rows):  # a long sum of a few numbers: quicker in Python
-        columns = rows.reshape(len(rows), -1).T.tolist()
-        starts = [0.0] * len(columns) if start is None else start.ravel().tolist()
+        shape = (
+            rows.shape[1:] if start is None else np.broadcast_shapes(rows.shape[1:], start.shape)
+        )
+        columns = np.broadcast_to(rows, (len(rows), *shape)).reshape(len(rows), -1).T.tolist()
+        starts = [0.0] * len(columns)
+        if start is not None:
+            starts = np.broadcast_to(start, shape).ravel().tolist()
         totals = []
-        for total, column in zip(starts, columns):  # noqa: B905
+        for total, column in zip(starts, columns, strict=True):
             for x in column:
                 total += x
             totals.append(total)
-        return np.array(totals).reshape(rows.shape[1:])
+        return np.array(totals).reshape(shape)
     total = rows[0] + (0.0 if start is None else start)
     for row in rows[1:]:
         total += row

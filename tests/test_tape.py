@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import engine.tape as tape_module
 from engine.collector import paused_collector
 from engine.data import Dataset
+from engine.losses import l2_penalty, mse_loss
 from engine.nn import MLP, Module
 from engine.ops import FloatOverflowError, MathError
 from engine.tape import Tape
@@ -178,6 +179,47 @@ def test_a_replay_on_new_numbers_is_the_graph_built_from_them(program, new):
         replay = tape.replay(new, numpy=numpy)
         assert same(replay.root, built.data)
         assert all(map(same, replay.grads, [v.grad for v in new_leaves]))
+
+
+@settings(max_examples=40)
+@given(
+    nin=st.integers(1, 6),
+    hidden=st.lists(st.integers(1, 6), max_size=2),
+    activation=st.sampled_from(["tanh", "relu", "sigmoid", "linear"]),
+    batch=st.integers(1, 7),
+    seed=st.integers(0, 10**6),
+)
+def test_a_step_of_any_mlp_and_batch_replays_exactly(nin, hidden, activation, batch, seed):
+    """The NumPy replay groups nodes and broadcasts repeated blocks: any layer width
+    and batch size must still give every number exactly."""
+    rng = random.Random(seed)
+    model = MLP(nin, [*hidden, 1], activation=activation, rng=rng)
+    params = model.parameters()
+
+    def step(numbers, ys):
+        points = [[Value(x) for x in row] for row in numbers]
+        targets = [Value(y) for y in ys]
+        scores = [model(x) for x in points]
+        loss = mse_loss(scores, targets) + l2_penalty(params, 1e-3)
+        return loss, [v for x in points for v in x] + targets, scores
+
+    def numbers():
+        rows = [[rng.uniform(-2, 2) for _ in range(nin)] for _ in range(batch)]
+        return rows, [rng.choice([-1.0, 1.0]) for _ in range(batch)]
+
+    loss, inputs, scores = step(*numbers())
+    tape = Tape.record(loss, params, inputs, scores)
+    rows, ys = numbers()  # a new batch of the same size
+    loss, inputs, scores = step(rows, ys)
+    model.zero_grad()
+    loss.backward()
+    for numpy in (True, False):
+        replay = tape.replay([p.data for p in params], [v.data for v in inputs], numpy=numpy)
+        assert replay.root == loss.data
+        assert replay.outputs == [s.data for s in scores]
+        assert replay.grads == [p.grad for p in params]
+    points = [[rng.uniform(-3, 3) for _ in range(nin)] for _ in range(40)]
+    assert predict(model, points) == [model(p).data for p in points]
 
 
 def test_the_first_error_is_the_oldest_nodes_even_when_a_lower_level_fails_too():
