@@ -182,7 +182,8 @@ class Tape:
         ``backward=False``) the backward pass from the root.
 
         Raises the ``MathError`` that building the graph from Values would have
-        raised first (``exp(1000)`` say), with the same message. ``numpy=False``
+        raised first (``exp(1000)`` say), with the same message -- but for a
+        division, which a tape knows as the ``** -1`` it is made of. ``numpy=False``
         replays in plain Python, as it does when NumPy is not installed.
         """
         self._check_sizes(parameters, inputs)
