@@ -6,10 +6,12 @@
 
 It is only the library: ``value`` (Value, backward), ``ops`` (what each
 operation computes and its local derivatives, written once), ``nn``,
-``losses``, ``data`` and ``train``. The teaching tools built on it (graph
+``losses``, ``data``, ``train``, ``tape`` (a training step recorded once and
+replayed fast, with NumPy if it is installed) and ``scoring`` (many points
+scored at once, the decision grid). The teaching tools built on it (graph
 trees, rule texts, step-by-step backprop) live in ``lessons.explain``.
 Nothing here imports a UI library; scikit-learn is imported only when a
-moons dataset is made.
+moons dataset is made, and NumPy only when a tape is first replayed.
 """
 
 from __future__ import annotations
@@ -33,14 +35,9 @@ if TYPE_CHECKING:
     from engine.data import Dataset, lecture_examples, make_moons, split_sizes
     from engine.losses import accuracy, hinge_loss, l2_penalty, mse_loss
     from engine.nn import ACTIVATIONS, MLP, Layer, Module, Neuron
-    from engine.train import (
-        DecisionGrid,
-        StepReport,
-        TrainConfig,
-        TrainingRun,
-        decision_grid,
-        predict,
-    )
+    from engine.scoring import DecisionGrid, decision_grid, predict
+    from engine.tape import Tape
+    from engine.train import ENGINES, StepReport, TrainConfig, TrainingRun
 
 _EXPORTS = {
     "Dataset": "engine.data",
@@ -56,12 +53,14 @@ _EXPORTS = {
     "MLP": "engine.nn",
     "Module": "engine.nn",
     "Neuron": "engine.nn",
-    "DecisionGrid": "engine.train",
+    "Tape": "engine.tape",
+    "ENGINES": "engine.train",
+    "DecisionGrid": "engine.scoring",
     "StepReport": "engine.train",
     "TrainConfig": "engine.train",
     "TrainingRun": "engine.train",
-    "decision_grid": "engine.train",
-    "predict": "engine.train",
+    "decision_grid": "engine.scoring",
+    "predict": "engine.scoring",
 }
 
 
@@ -82,6 +81,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "ACTIVATIONS",
+    "ENGINES",
     "MLP",
     "Dataset",
     "DecisionGrid",
@@ -92,6 +92,7 @@ __all__ = [
     "Module",
     "Neuron",
     "StepReport",
+    "Tape",
     "TrainConfig",
     "TrainingRun",
     "UndefinedMathError",

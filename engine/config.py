@@ -21,6 +21,7 @@ __all__ = [
     "SCHEDULES",
     "SETTINGS",
     "SIZES",
+    "SWITCH",
     "WHOLE",
     "Setting",
     "is_number",
@@ -38,6 +39,7 @@ NUMBER = "number"  # a finite int or float from low to high
 CHOICE = "choice"  # one of choices
 SIZES = "sizes"  # a tuple of at most `most` whole numbers, each from low to high
 BATCH = "batch"  # None (the whole training set), or a whole number from low to its size
+SWITCH = "switch"  # True or False (its choices, in that order)
 
 
 def is_whole(x: object) -> bool:
@@ -61,7 +63,7 @@ class Setting:
     high: float | None = None
     low_open: bool = False  # low itself is refused
     high_open: bool = False  # high itself is refused
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] | tuple[bool, ...] = ()
     most: int | None = None  # SIZES: the most sizes there can be
     too_many: str = ""  # SIZES: the reason for more than `most`
     size_problem: str = ""  # SIZES: the reason for a size out of range
@@ -162,6 +164,13 @@ SETTINGS: tuple[Setting, ...] = (
         low=1,
         high=100_000,
     ),
+    Setting(
+        "replay",
+        SWITCH,
+        "Replay must be True (record a step once, replay it) or False (build Values "
+        "every step), not {value!r}.",
+        choices=(True, False),
+    ),
 )
 
 
@@ -177,6 +186,8 @@ def setting_problem(setting: Setting, value: object, n_train: int | None = None)
         fits = is_number(value) and setting.in_range(value)  # type: ignore[arg-type]
     elif setting.kind == CHOICE:
         fits = value in setting.choices
+    elif setting.kind == SWITCH:
+        fits = isinstance(value, bool)
     elif setting.kind == SIZES:
         return _sizes_problem(setting, value)
     elif setting.kind == BATCH:
@@ -192,7 +203,7 @@ def _say(template: str, setting: Setting, value: object, **more: object) -> str:
         low=setting.low,
         high=setting.high,
         most=setting.most,
-        choices=", ".join(setting.choices),
+        choices=", ".join(map(str, setting.choices)),
         **more,
     )
 

@@ -16,7 +16,11 @@ from engine.value import Value, sum_values
 __all__ = ["accuracy", "hinge_loss", "l2_penalty", "mse_loss"]
 
 
-def _pairs(scores: Sequence[Value | float], ys: Sequence[float]) -> list[tuple[Value, float]]:
+def _pairs(
+    scores: Sequence[Value | float], ys: Sequence[Value | float]
+) -> list[tuple[Value, Value | float]]:
+    """Scores as Values; targets as numbers, or as the Values given (the trainer's
+    tape marks them as inputs, so that a new batch brings new targets)."""
     scores, ys = list(scores), list(ys)
     if len(scores) != len(ys):
         raise ValueError(
@@ -25,11 +29,12 @@ def _pairs(scores: Sequence[Value | float], ys: Sequence[float]) -> list[tuple[V
     if not scores:
         raise ValueError("a loss needs at least one score")
     return [
-        (s if isinstance(s, Value) else Value(s), float(y)) for s, y in zip(scores, ys, strict=True)
+        (s if isinstance(s, Value) else Value(s), y if isinstance(y, Value) else float(y))
+        for s, y in zip(scores, ys, strict=True)
     ]
 
 
-def hinge_loss(scores: Sequence[Value | float], ys: Sequence[float]) -> Value:
+def hinge_loss(scores: Sequence[Value | float], ys: Sequence[Value | float]) -> Value:
     """The SVM "max-margin" loss of micrograd's demo: the mean of ``relu(1 - y*score)``.
 
     With targets of +1 and -1, a point costs nothing once its score has the
@@ -43,7 +48,7 @@ def hinge_loss(scores: Sequence[Value | float], ys: Sequence[float]) -> Value:
     return sum_values(losses) * (1.0 / len(losses))
 
 
-def mse_loss(scores: Sequence[Value | float], ys: Sequence[float]) -> Value:
+def mse_loss(scores: Sequence[Value | float], ys: Sequence[Value | float]) -> Value:
     """Mean squared error: the mean of ``(score - y)**2``.
 
     The lecture's loss is the *sum* of the squares; the mean is the same

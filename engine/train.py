@@ -10,6 +10,11 @@ A ``TrainingRun`` repeats micrograd's demo loop::
 
 It reports each step, stops by itself when the numbers blow up, and can be
 driven from a worker thread while another thread reads its reports.
+
+Two ways to take a step, with the same numbers to the last bit:
+``TrainConfig(replay=False)`` builds the Values every step, as above;
+``replay=True`` (the default) builds them once, records the graph as a tape
+(``engine.tape``) and replays the tape at every step after, over arrays.
 """
 
 from __future__ import annotations
@@ -21,17 +26,17 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from engine import ops
+from engine.collector import paused_collector
 from engine.config import LOSSES, SCHEDULES, SETTINGS, setting_problem, training_set_size
-from engine.config import is_number as _is_number
-from engine.config import is_whole as _is_whole
 from engine.data import Dataset, make_moons
 from engine.losses import accuracy, hinge_loss, l2_penalty, mse_loss
-from engine.nn import MLP, Layer, Module, Neuron
-from engine.ops import dot
+from engine.nn import MLP, Module
+from engine.scoring import DecisionGrid, _is_plain_mlp, _shape_of, decision_grid, predict
+from engine.tape import Tape
 from engine.value import Value
 
 __all__ = [
+    "ENGINES",
     "LOSSES",
     "SCHEDULES",
     "STATUSES",
@@ -48,6 +53,10 @@ STATUSES = ("ready", "running", "finished", "diverged", "cancelled")
 
 _LOSS_FUNCTIONS = {"hinge": hinge_loss, "mse": mse_loss}
 
+VALUES, TAPE = "Values", "tape replay"
+ENGINES = (VALUES, TAPE)
+"""What ``TrainingRun.engine`` says a step is taken with."""
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -55,6 +64,10 @@ class TrainConfig:
     100 moons with noise 0.1, an MLP with two hidden layers of 16 ReLU neurons,
     the hinge loss plus ``1e-4 * sum(p*p)``, and 100 full-batch steps with the
     learning rate falling linearly from 1.0 towards 0.1.
+
+    ``replay`` says how a step is taken, not what it computes: True records the
+    step's graph once and replays it (``engine.tape``), False builds Values every
+    step. Both give the same reports and weights, to the last bit.
 
     Making a config never fails; ``problems_by_field()`` says what is wrong with
     each field in plain words, checked by the rows of ``engine.config.SETTINGS``;
@@ -74,6 +87,7 @@ class TrainConfig:
     alpha: float = 1e-4
     batch_size: int | None = None
     steps: int = 100
+    replay: bool = True
 
     def __post_init__(self) -> None:
         if isinstance(self.hidden, list):  # hidden=[16, 16] is too natural to refuse
@@ -137,159 +151,6 @@ class StepReport:
     grad_norm: float  # length of the gradient: sqrt of the sum of p.grad**2
 
 
-# -- scores without a graph ----------------------------------------------------
-
-
-def _linear(t: float) -> float:
-    return t
-
-
-# A neuron's activation by name, as plain float functions: the same arithmetic as
-# the Value ops (engine.ops), so a score here is exactly model(point).data.
-_FLOAT_ACTIVATIONS: dict[str, Callable[[float], float]] = {
-    "tanh": ops.tanh,
-    "relu": ops.relu,
-    "sigmoid": ops.sigmoid,
-    "linear": _linear,
-}
-
-
-def _is_plain_mlp(model: object) -> bool:
-    """An engine MLP whose arithmetic we know (no subclass changed how it computes)."""
-    return type(model) is MLP and all(
-        type(layer) is Layer and all(type(n) is Neuron for n in layer.neurons)
-        for layer in model.layers
-    )
-
-
-def _scorer(model: Module) -> Callable[[Sequence[float]], float]:
-    """A function giving ``model(point).data`` without building a graph.
-
-    Building Values for every point of a plot only to throw them away is slow
-    and wastes memory. For an engine MLP the weights are read once, here, and
-    the same float arithmetic is done directly with the ops the Values use:
-    ``dot`` (``b + w1*x1 + w2*x2 + ...``), then the activation. Other models
-    are simply called.
-    """
-    if not _is_plain_mlp(model):
-
-        def call_model(x: Sequence[float]) -> float:
-            out = model(list(x))
-            if not isinstance(out, Value):
-                raise ValueError("the model must give one score (a single Value) per point")
-            return out.data
-
-        return call_model
-
-    layers = [
-        [
-            (tuple(w.data for w in n.w), n.b.data, _FLOAT_ACTIVATIONS[n.activation])
-            for n in layer.neurons
-        ]
-        for layer in model.layers
-    ]
-
-    nin = len(model.layers[0].neurons[0].w)
-
-    def score(x: Sequence[float]) -> float:
-        if len(x) != nin:
-            raise ValueError(f"this model takes {nin} inputs, not {len(x)}")
-        for layer in layers:
-            out = []
-            for w, b, activate in layer:
-                out.append(activate(dot(w, x, b)))
-            x = out
-        return x[0]
-
-    return score
-
-
-def predict(model: Module, points: Sequence[Sequence[float]]) -> list[float]:
-    """The model's score for each point, as plain floats (no graph is kept)."""
-    score = _scorer(model)
-    return [score(p) for p in points]
-
-
-# -- decision boundary ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DecisionGrid:
-    """A model's scores on a grid of points: ``scores[i][j]`` is the score at
-    ``(xs[j], ys[i])`` -- one row per y, like micrograd's ``Z``. A positive
-    score means class +1, so the boundary is where the scores cross 0."""
-
-    xs: tuple[float, ...]
-    ys: tuple[float, ...]
-    scores: tuple[tuple[float, ...], ...]
-    step: float
-
-
-_MAX_GRID_POINTS = 1_000_000
-
-
-def _arange(start: float, stop: float, step: float) -> tuple[float, ...]:
-    """The same numbers as ``np.arange(start, stop, step)``, in plain Python."""
-    n = math.ceil((stop - start) / step)
-    if n <= 0:
-        return ()
-    if n == 1:
-        return (start,)
-    # NumPy computes start + step once, then fills start + i*delta with the
-    # delta that first step actually came to.
-    second = start + step
-    delta = second - start
-    return (start, second, *(start + i * delta for i in range(2, n)))
-
-
-def decision_grid(
-    model: Module,
-    X: Sequence[Sequence[float]],
-    step: float = 0.25,
-    margin: float = 1.0,
-    *,
-    resolution: int | None = None,
-) -> DecisionGrid:
-    """Score the model on a mesh covering the 2-D points ``X`` plus ``margin``
-    on every side, spaced ``step`` apart -- micrograd's decision-boundary plot,
-    ``np.arange(x_min, x_max, h)`` on both axes.
-
-    ``resolution``, if given, replaces ``step``: the spacing is chosen so that
-    the mesh has about that many points in all (handy for a plot of a given size).
-    """
-    points = [tuple(float(v) for v in p) for p in X]
-    if not points:
-        raise ValueError("a decision grid needs at least one point to cover")
-    if any(len(p) != 2 for p in points):
-        raise ValueError("a decision grid needs points with exactly 2 features (x and y)")
-    if not (_is_number(margin) and margin > 0):
-        raise ValueError(f"the margin must be a positive number, not {margin!r}")
-    x_min = min(p[0] for p in points) - margin
-    x_max = max(p[0] for p in points) + margin
-    y_min = min(p[1] for p in points) - margin
-    y_max = max(p[1] for p in points) + margin
-    if resolution is not None:
-        if not (_is_whole(resolution) and 1 <= resolution <= _MAX_GRID_POINTS):
-            raise ValueError(
-                f"the resolution must be a whole number of grid points from 1 to "
-                f"{_MAX_GRID_POINTS}, not {resolution!r}"
-            )
-        step = math.sqrt((x_max - x_min) * (y_max - y_min) / resolution)
-    if not (_is_number(step) and step > 0):
-        raise ValueError(f"the grid step must be a positive number, not {step!r}")
-    cells = math.ceil((x_max - x_min) / step) * math.ceil((y_max - y_min) / step)
-    if cells > _MAX_GRID_POINTS:
-        raise ValueError(
-            f"a step of {step!r} would make {cells} grid points (at most "
-            f"{_MAX_GRID_POINTS}); use a larger step"
-        )
-    xs = _arange(x_min, x_max, step)
-    ys = _arange(y_min, y_max, step)
-    score = _scorer(model)
-    scores = tuple(tuple(score((x, y)) for x in xs) for y in ys)
-    return DecisionGrid(xs=xs, ys=ys, scores=scores, step=step)
-
-
 # -- the training loop ------------------------------------------------------------
 
 
@@ -309,6 +170,14 @@ class TrainingRun:
     ``MLP(2, [*hidden, 1])`` with weights from ``random.Random(config.seed)``
     (the default config reproduces micrograd's demo step for step). Pass
     ``dataset`` and/or ``model`` to train something else.
+
+    ``engine`` says how the next step is taken: "tape replay" with
+    ``config.replay`` and an engine ``MLP`` (a model whose graph is known not to
+    change with the numbers), else "Values" -- any other ``Module`` is trained
+    by building Values, whatever ``replay`` says. The tape is recorded at the
+    first step and again whenever the graph would change: another batch size,
+    loss or alpha (``recordings`` counts them). The cycle collector is paused
+    during every step (``engine.collector``).
 
     ``status`` goes "ready" -> "running" -> "finished" after ``config.steps``
     steps, or ends as "diverged" (the numbers blew up; ``message`` says why)
@@ -351,11 +220,14 @@ class TrainingRun:
             if len(model.layers[-1].neurons) != 1:
                 raise ValueError("the model must end in a layer of 1 neuron: one score per point")
         self.model = model
+        self._tapeable = _is_plain_mlp(model)
+        self._tape: Tape | None = None
+        self._tape_key: tuple | None = None
+        self.recordings = 0  # tapes recorded so far
         self.history: list[StepReport] = []
         self.steps_done = 0
         self.message = ""
         self._params = model.parameters()
-        self._data_loss = _LOSS_FUNCTIONS[cfg.loss]
         # Minibatches come from a generator of the run's own, never from global
         # random state, so the same seed always trains the same way.
         self._batch_rng = random.Random(cfg.seed)
@@ -367,6 +239,11 @@ class TrainingRun:
     def status(self) -> str:
         """One of "ready", "running", "finished", "diverged", "cancelled"."""
         return self._status
+
+    @property
+    def engine(self) -> str:
+        """How the next step is taken: "tape replay" or "Values" (``ENGINES``)."""
+        return TAPE if self.config.replay and self._tapeable else VALUES
 
     @property
     def parameter_count(self) -> int:
@@ -442,6 +319,10 @@ class TrainingRun:
             return True
 
     def _take_step(self) -> StepReport | None:
+        with paused_collector():
+            return self._step_now()
+
+    def _step_now(self) -> StepReport | None:
         cfg = self.config
         k = self.steps_done
         lr = cfg.learning_rate_at(k)
@@ -453,15 +334,13 @@ class TrainingRun:
             picked = self._batch_rng.sample(range(len(y)), cfg.batch_size)
             Xb, yb = [X[i] for i in picked], [y[i] for i in picked]
         try:
-            scores = [self.model(x) for x in Xb]
-            loss = self._data_loss(scores, yb)
-            if cfg.alpha:
-                loss = loss + l2_penalty(self._params, cfg.alpha)
-            if not math.isfinite(loss.data):
-                return self._diverge(f"The loss became {loss.data} at step {k}")
-            self.model.zero_grad()
-            loss.backward()
-            grad_norm = math.hypot(*(p.grad for p in self._params))
+            if self.engine == TAPE:
+                loss, scores, grads = self._replayed_pass(Xb, yb)
+            else:
+                loss, scores, grads = self._values_pass(Xb, yb)
+            if grads is None:
+                return self._diverge(f"The loss became {loss} at step {k}")
+            grad_norm = math.hypot(*grads)
             if not math.isfinite(grad_norm):
                 blown = "inf" if math.isinf(grad_norm) else "nan"
                 return self._diverge(f"The gradients became {blown} at step {k}")
@@ -475,7 +354,7 @@ class TrainingRun:
                     predict(self.model, self.dataset.X_test), self.dataset.y_test
                 )
             # The update itself can overflow (a huge rate times a large gradient).
-            updated = [p.data - lr * p.grad for p in self._params]
+            updated = [p.data - lr * g for p, g in zip(self._params, grads, strict=True)]
             if not all(map(math.isfinite, updated)):
                 return self._diverge(f"The parameters became too large for a float at step {k}")
         except ArithmeticError as error:  # engine.value.MathError, e.g. exp() overflowing
@@ -484,7 +363,7 @@ class TrainingRun:
             p.data = new_data
         report = StepReport(
             step=k,
-            loss=loss.data,
+            loss=loss,
             train_accuracy=train_accuracy,
             test_accuracy=test_accuracy,
             learning_rate=lr,
@@ -499,6 +378,58 @@ class TrainingRun:
                 self._status = "finished"
                 self.message = f"Finished all {cfg.steps} steps."
         return report
+
+    def _values_pass(
+        self, Xb: Sequence[Sequence[float]], yb: Sequence[float]
+    ) -> tuple[float, list[float], list[float] | None]:
+        """The loss, the scores and every parameter's gradient, from Values built
+        now; no gradients (None) when the loss is not a finite number."""
+        scores = [self.model(x) for x in Xb]
+        loss = _LOSS_FUNCTIONS[self.config.loss](scores, yb)
+        if self.config.alpha:
+            loss = loss + l2_penalty(self._params, self.config.alpha)
+        if not math.isfinite(loss.data):
+            return loss.data, [], None
+        self.model.zero_grad()
+        loss.backward()
+        return loss.data, [s.data for s in scores], [p.grad for p in self._params]
+
+    def _replayed_pass(
+        self, Xb: Sequence[Sequence[float]], yb: Sequence[float]
+    ) -> tuple[float, list[float], list[float] | None]:
+        """The same as ``_values_pass``, from the tape, and the same grads left
+        on the parameters."""
+        tape = self._tape_for(Xb, yb)
+        inputs = [v for x in Xb for v in x] + list(yb)
+        replay = tape.replay([p.data for p in self._params], inputs)
+        if not math.isfinite(replay.root):
+            return replay.root, [], None
+        for p, g in zip(self._params, replay.grads, strict=True):
+            p.grad = g
+        return replay.root, replay.outputs, replay.grads
+
+    def _tape_for(self, Xb: Sequence[Sequence[float]], yb: Sequence[float]) -> Tape:
+        """The tape of a step on a batch like this one, recorded now if the last
+        one does not fit: the first step, or another batch size, loss or alpha.
+        Recording builds the step's Values once; a math error it meets is the
+        step's own (the same numbers would meet it in the Values)."""
+        cfg = self.config
+        key = (len(Xb), cfg.loss, cfg.alpha, _shape_of(self.model))  # type: ignore[arg-type]
+        if self._tape is None or self._tape_key != key:
+            self._tape = self._tape_key = None
+            points = [[Value(v) for v in x] for x in Xb]
+            # Targets as Values too, so that a new batch is new numbers in the tape's
+            # inputs. The loss then computes -y as y * -1: the same number exactly.
+            targets = [Value(t) for t in yb]
+            scores = [self.model(x) for x in points]
+            loss = _LOSS_FUNCTIONS[cfg.loss](scores, targets)
+            if cfg.alpha:
+                loss = loss + l2_penalty(self._params, cfg.alpha)
+            inputs = [v for x in points for v in x] + targets
+            self._tape = Tape.record(loss, self._params, inputs, scores)
+            self._tape_key = key
+            self.recordings += 1
+        return self._tape
 
     def _diverge(self, what_happened: str) -> None:
         lr = self.config.learning_rate

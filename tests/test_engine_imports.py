@@ -1,5 +1,6 @@
 """engine is a library a learner could install alone: importing it pulls in no UI,
-no scikit-learn, and none of the tutor's own packages. Checked in a fresh interpreter,
+no scikit-learn, no NumPy (the tape imports it on its first replay), and none of the
+tutor's own packages. Checked in a fresh interpreter,
 where nothing else has imported them first."""
 
 import json
@@ -11,13 +12,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-FORBIDDEN = ("textual", "rich", "plotext", "sklearn", "tutor", "lessons")
+FORBIDDEN = ("textual", "rich", "plotext", "sklearn", "numpy", "tutor", "lessons")
 
 SCRIPT = """
 import importlib, json, sys
 imported, missing = [], []
-for name in ("engine", "engine.ops", "engine.value", "engine.nn",
-             "engine.train", "engine.data", "engine.losses"):
+for name in ("engine", "engine.ops", "engine.value", "engine.nn", "engine.train",
+             "engine.data", "engine.losses", "engine.config", "engine.tape",
+             "engine.tape_numpy", "engine.scoring", "engine.collector"):
     try:
         importlib.import_module(name)
     except ModuleNotFoundError as error:
@@ -31,7 +33,7 @@ print(json.dumps({"imported": imported, "missing": missing, "loaded": loaded}))
 """
 
 
-def test_importing_the_engine_loads_no_ui_and_no_sklearn():
+def test_importing_the_engine_loads_no_ui_no_sklearn_and_no_numpy():
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT],
         cwd=ROOT,
@@ -40,7 +42,7 @@ def test_importing_the_engine_loads_no_ui_and_no_sklearn():
         check=True,
     )
     report = json.loads(done.stdout)
-    assert {"engine", "engine.value", "engine.nn"} <= set(report["imported"])
+    assert {"engine", "engine.value", "engine.nn", "engine.tape"} <= set(report["imported"])
     assert [name for name in FORBIDDEN if name in report["loaded"]] == []
 
 

@@ -98,3 +98,15 @@ def test_scores_and_targets_must_pair_up(fn):
         fn(values(1.0, 2.0), [1.0, -1.0, 1.0])
     with pytest.raises(ValueError, match="at least one score"):
         fn([], [])
+
+
+@pytest.mark.parametrize("fn", [hinge_loss, mse_loss])
+def test_targets_given_as_values_give_the_same_loss_and_grads(fn):
+    # the trainer's tape marks the targets as inputs: -y becomes y * -1, the same number
+    numbers, targets = [0.7, -0.2, 1.5], [1.0, -1.0, -1.0]
+    plain, given = values(*numbers), values(*numbers)
+    by_number, by_value = fn(plain, targets), fn(given, values(*targets))
+    by_number.backward()
+    by_value.backward()
+    assert by_value.data == by_number.data
+    assert [s.grad for s in given] == [s.grad for s in plain]

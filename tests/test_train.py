@@ -48,6 +48,18 @@ def test_demo_reproduces_micrograd(demo_run):
     assert demo_run.parameter_count == 337
     assert demo_run.status == "finished"
     assert "100 steps" in demo_run.message
+    assert demo_run.engine == "tape replay" and demo_run.recordings == 1
+
+
+def test_demo_from_values_is_the_replayed_demo_to_the_last_bit(demo_run):
+    """The default replays a tape; building Values every step, micrograd's way,
+    gives every report and weight exactly the same."""
+    built = TrainingRun(TrainConfig(replay=False))
+    assert built.run() == "finished" and built.engine == "Values"
+    assert built.history == demo_run.history
+    assert [p.data for p in built.model.parameters()] == [
+        p.data for p in demo_run.model.parameters()
+    ]
 
 
 def test_demo_learning_rate_decays_linearly(demo_run):
@@ -280,6 +292,7 @@ def test_default_config_is_micrograds_recipe_and_has_no_problems():
         "linear",
     )
     assert (cfg.alpha, cfg.batch_size, cfg.steps, cfg.test_fraction) == (1e-4, None, 100, 0.0)
+    assert cfg.replay is True  # the same numbers as building Values, faster
     assert cfg.problems() == []
     cfg.validate()
 
@@ -395,8 +408,9 @@ def test_a_model_that_does_not_fit_the_data_is_refused():
 @pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "linear"])
 def test_predict_equals_the_models_own_forward_pass(activation):
     model = MLP(2, [5, 3, 1], activation=activation, rng=random.Random(4))
-    points = make_moons(n_samples=30, noise=0.3, seed=2).X_train
-    assert predict(model, points) == [model(p).data for p in points]
+    points = make_moons(n_samples=60, noise=0.3, seed=2).X_train
+    assert predict(model, points) == [model(p).data for p in points]  # through a tape
+    assert predict(model, points[:5]) == [model(p).data for p in points[:5]]  # one by one
 
 
 def test_decision_grid_matches_micrograds_mesh_and_the_model():
@@ -419,7 +433,7 @@ def test_decision_grid_matches_micrograds_mesh_and_the_model():
 
 def test_arange_agrees_with_numpy_on_awkward_ranges():
     np = pytest.importorskip("numpy")
-    from engine.train import _arange
+    from engine.scoring import _arange
 
     rng = random.Random(11)
     for _ in range(300):

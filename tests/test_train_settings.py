@@ -111,3 +111,21 @@ def test_only_training_settings_change_the_run_under_way():
     asked = run_config.replace(seed=7, learning_rate=0.5, steps=200)
     assert live_changes(asked, run_config) == {"learning_rate": 0.5, "steps": 200}
     assert live_changes(run_config, run_config) == {}
+
+
+def test_the_engine_is_a_training_setting_chosen_by_name():
+    by_name = {f.name: f for f in FIELDS}
+    assert by_name["replay"].choices == (("tape", True), ("values", False))
+    assert (parse_value("replay", "values"), parse_value("replay", "True")) == (False, True)
+    assert format_value("replay", True) == "tape"
+    assert live_changes(TrainConfig(replay=False), TrainConfig()) == {"replay": False}
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert "one of: tape, values (default: tape)" in " ".join(parser.format_help().split())
+    config, problems = config_from_arguments(parser.parse_args(["--engine", "values"]))
+    assert problems == [] and config.replay is False
+    _, problems = config_from_arguments(parser.parse_args(["--engine", "fast"]))
+    assert problems == [
+        "--engine: Replay must be True (record a step once, replay it) or "
+        "False (build Values every step), not 'fast'."
+    ]

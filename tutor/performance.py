@@ -9,6 +9,10 @@ not to a screen: whoever changes them must put them back. Three moments do:
 * the training lab: :func:`freeze_long_lived_objects` once its first run is
   ready, and :func:`switch_quickly` while it is open.
 
+Besides these, the engine pauses the collector for the length of every training
+step, on the training thread (``engine.collector.paused_collector``), and puts it
+back as it found it: a collector held off here stays off.
+
 No Textual here.
 """
 

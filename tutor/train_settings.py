@@ -11,8 +11,9 @@ Settings fall in two groups:
 
 * data and model (samples, noise, test split, seed, hidden layers, activation,
   loss) make a new dataset or a new network, so they apply on reset;
-* training (learning rate, schedule, L2 alpha, batch size, steps) change only
-  how the next steps are taken, so they apply at once, between two steps.
+* training (learning rate, schedule, L2 alpha, batch size, steps, engine)
+  change only how the next steps are taken, so they apply at once, between two
+  steps.
 
 Which engine trains is not a setting of the run but a choice of the lab's:
 :class:`EngineChoice` says whether the learner's own (their ``mygrad``, once the
@@ -111,7 +112,7 @@ class Field:
     group: str  # RESET or LIVE
     help: str  # one line for a tooltip and for --help
     option: str  # the command-line flag
-    names: Mapping[str, str] = dataclass_field(default_factory=dict)  # choice → the name shown
+    names: Mapping[object, str] = dataclass_field(default_factory=dict)  # choice → name shown
     percent: bool = False  # "20%" is read as 0.2
 
     @property
@@ -120,7 +121,7 @@ class Field:
         return self.setting.name
 
     @property
-    def choices(self) -> tuple[tuple[str, str], ...]:
+    def choices(self) -> tuple[tuple[str, object], ...]:
         """(shown, value) for a pick list; none for a field that is typed."""
         return tuple((self.names.get(v, v), v) for v in self.setting.choices)
 
@@ -193,6 +194,15 @@ FIELDS: tuple[Field, ...] = (
         "batch_size", "batch", LIVE, "points per step: full (all of them) or a number", "--batch"
     ),
     _field("steps", "steps", LIVE, "how many steps the run takes: {low} to {high}", "--steps"),
+    _field(
+        "replay",
+        "engine",
+        LIVE,
+        "tape: record a step's graph once and replay it (fast); values: build the Values "
+        "every step; the same numbers either way",
+        "--engine",
+        names={True: "tape", False: "values"},
+    ),
 )
 
 _BY_NAME = {field.name: field for field in FIELDS}
@@ -222,7 +232,7 @@ def parse_value(name: str, text: str) -> object:
     text = text.strip()
     if field.choices:
         for shown, value in field.choices:
-            if text.casefold() in (shown.casefold(), value.casefold()):
+            if text.casefold() in (shown.casefold(), str(value).casefold()):
                 return value
         return text
     if field.setting.kind == SIZES:
@@ -279,8 +289,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         shown = format_value(field.name, getattr(defaults, field.name))
         help_text = field.help
         if field.choices:
-            shown = getattr(defaults, field.name)  # the name to type, as listed
-            help_text = f"{field.help}; one of: {', '.join(v for _, v in field.choices)}"
+            # the word to type, as listed: a choice's value, or the name of a True/False
+            typed = {v: v if isinstance(v, str) else name for name, v in field.choices}
+            shown = typed[getattr(defaults, field.name)]
+            help_text = f"{field.help}; one of: {', '.join(typed.values())}"
         parser.add_argument(
             field.option,
             dest=field.name,
