@@ -113,7 +113,7 @@ def test_only_training_settings_change_the_run_under_way():
     assert live_changes(run_config, run_config) == {}
 
 
-def test_the_engine_is_a_training_setting_chosen_by_name():
+def test_how_the_graph_runs_is_a_training_setting_chosen_by_name():
     by_name = {f.name: f for f in FIELDS}
     assert by_name["replay"].choices == (("tape", True), ("values", False))
     assert (parse_value("replay", "values"), parse_value("replay", "True")) == (False, True)
@@ -122,10 +122,10 @@ def test_the_engine_is_a_training_setting_chosen_by_name():
     parser = argparse.ArgumentParser()
     add_arguments(parser)
     assert "one of: tape, values (default: tape)" in " ".join(parser.format_help().split())
-    config, problems = config_from_arguments(parser.parse_args(["--engine", "values"]))
+    config, problems = config_from_arguments(parser.parse_args(["--graph", "values"]))
     assert problems == [] and config.replay is False
-    _, problems = config_from_arguments(parser.parse_args(["--engine", "fast"]))
+    _, problems = config_from_arguments(parser.parse_args(["--graph", "fast"]))
     assert problems == [
-        "--engine: Replay must be True (record a step once, replay it) or "
+        "--graph: Replay must be True (record a step once, replay it) or "
         "False (build Values every step), not 'fast'."
     ]

@@ -196,11 +196,11 @@ FIELDS: tuple[Field, ...] = (
     _field("steps", "steps", LIVE, "how many steps the run takes: {low} to {high}", "--steps"),
     _field(
         "replay",
-        "engine",
+        "graph",
         LIVE,
-        "tape: record a step's graph once and replay it (fast); values: build the Values "
-        "every step; the same numbers either way",
-        "--engine",
+        "how the tutor's engine runs a step. tape: record the step's graph once and replay "
+        "it (fast); values: build the Values every step; the same numbers either way",
+        "--graph",
         names={True: "tape", False: "values"},
     ),
 )
