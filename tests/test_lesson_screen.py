@@ -492,3 +492,22 @@ async def test_next_on_the_last_step_of_the_last_lesson_stays(home):
 def test_bare_code_fences_get_a_language_and_labelled_ones_keep_theirs():
     text = "a\n```\nx = 1\n```\nb\n```python\ny = 2\n```\n"
     assert label_bare_fences(text) == "a\n```text\nx = 1\n```\nb\n```python\ny = 2\n```\n"
+
+
+async def test_the_last_step_names_the_exercises_skipped_with_n(home):
+    """n moves past an unanswered exercise without a word; the last step says which."""
+    lesson = all_lessons()[0]
+    last = len(lesson.steps) - 1
+    skipped = [i for i, step in enumerate(lesson.steps[:last]) if step.exercise is not None]
+    assert len(skipped) >= 2, "lesson 1 has exercises to skip"
+    store = ProgressStore(home)
+    store.complete_step(lesson.id, skipped[0])
+    store.set_position(lesson.id, last)
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        crumb = str(app.screen.query_one("#lesson-crumb").content)
+        left = [str(i + 1) for i in skipped[1:]]
+        assert f"Not answered yet: step{'s' if len(left) > 1 else ''} " in crumb
+        assert all(number in crumb for number in left), crumb
+        assert f" {skipped[0] + 1} " not in crumb.split("yet:")[1]  # the answered one is not

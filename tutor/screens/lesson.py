@@ -258,17 +258,32 @@ class LessonScreen(Screen[None]):
         next. Said here rather than in a toast, which would cover what is being read
         and outlive the lesson it is about."""
         crumb = Text(f"Lesson {self.lesson.number} · {self.lesson.title}")
-        if self.is_last_step and (complete or the_end):
+        if self.is_last_step and (complete or the_end or self._steps_left()):
             following = self.course.after(self.lesson)
             crumb.append("\n")
             if complete:
                 mark = "(done)" if in_ascii_mode(self) else "✓"
                 crumb.append(f"{mark} Lesson complete. ", style="bold")
+            else:
+                left = self._steps_left()
+                if left:
+                    # n moves on from an unanswered step without a word: say it here.
+                    crumb.append(f"Not answered yet: {_step_list(left)} (p goes back). ")
             if following is None:
                 crumb.append("That was the last lesson of this course (esc: the list).")
             else:
                 crumb.append(f"n: lesson {following.number}, {following.title}.")
         self.query_one("#lesson-crumb", Static).update(crumb)
+
+    def _steps_left(self) -> list[int]:
+        """The numbers (from 1) of the other steps of this lesson whose exercise is not done."""
+        return [
+            index + 1
+            for index, step in enumerate(self.lesson.steps)
+            if step.exercise is not None
+            and index != self.step_index  # the one on screen says so itself
+            and not self.progress.step_done(self.key, index)
+        ]
 
     def on_resize(self, event: events.Resize) -> None:
         if self._mounted:
@@ -391,3 +406,10 @@ class LessonScreen(Screen[None]):
         box = self.exercise_box
         if box is not None and box.exercise.answer_kind == "action" and not box.solved:
             box.submit("done")
+
+
+def _step_list(numbers: list[int]) -> str:
+    """``step 2``, ``steps 2 and 4``, ``steps 2, 3 and 5``."""
+    if len(numbers) == 1:
+        return f"step {numbers[0]}"
+    return "steps " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
