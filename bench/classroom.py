@@ -1,0 +1,333 @@
+"""A class on one server: N browser tabs on ``micrograd-tutor serve``, measured.
+
+    .venv/bin/python bench/classroom.py                 # N = 5, 15, 30; 1 in 3 training
+    .venv/bin/python bench/classroom.py --tabs 30 --training 10
+    .venv/bin/python bench/classroom.py --tabs 30 --training 10 --keys 40
+
+Each tab is a small emulator of what a browser does on textual-serve's page: it opens
+the websocket (``/ws?width=80&height=24``), reads the tutor's output, answers the
+name prompt, and then presses keys. No browser is needed, and nothing but loopback.
+
+For each N the server starts afresh with an empty data home, and all N tabs connect
+at once (as a class does when the teacher says "open the page"). Then:
+
+* **first screen**: from opening the websocket to the name prompt on screen;
+* **name → lesson**: from Enter on the name to lesson 1's title on screen;
+* **training**: ``--training`` of the tabs open the training lab from the command
+  palette and train on the moons demo (restarted each time a run ends);
+* **a key answered**: the other tabs press n and p in turn on lesson 1, one key every
+  ``--gap`` seconds; a key is answered when the tutor's first output after it arrives
+  (an idle tutor writes nothing else). Median and worst over all keys of all tabs;
+* **memory**: the resident memory of every tutor process, while idle (before the
+  training starts) and at the fullest moment while the class works; the mean
+  per tutor, and the largest.
+
+Goals on 2 cores (#17): 30 tabs, 10 training: a key answered in at most 300 ms
+median and 1 s worst; 30 tabs connecting at once: each first screen within 8 s;
+at most 60 MB per idle tutor.
+
+The figures depend on the machine: run it where nothing else is busy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+ANSI = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+NAME_PROMPT = b"name"  # the first screen asks "Your name"
+LESSON_TITLE = b"Derivative as a slope"
+CTRL_P = "\x10"
+
+
+@dataclass
+class Tab:
+    index: int
+    training: bool
+    first_screen: float | None = None
+    name_to_lesson: float | None = None
+    key_times: list[float] = field(default_factory=list)
+    error: str = ""
+    screen: bytearray = field(default_factory=bytearray)
+    output: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def text(self) -> bytes:
+        return ANSI.sub(b"", bytes(self.screen)).replace(b"\xc2\xa0", b" ")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def read_output(websocket: aiohttp.ClientWebSocketResponse, tab: Tab) -> None:
+    async for message in websocket:
+        if message.type == aiohttp.WSMsgType.BINARY:
+            tab.screen += message.data
+            if len(tab.screen) > 400_000:  # keep what a marker search needs, no more
+                del tab.screen[:200_000]
+            tab.output.set()
+        elif message.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+            break
+
+
+async def wait_for(tab: Tab, marker: bytes, timeout: float) -> float:
+    """Seconds until ``marker`` is on the tab's screen (as text, escapes removed)."""
+    start = time.perf_counter()
+    while marker not in tab.text():
+        left = timeout - (time.perf_counter() - start)
+        if left <= 0:
+            raise TimeoutError(f"no {marker.decode()!r} within {timeout:.0f} s")
+        tab.output.clear()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(tab.output.wait(), left)
+    return time.perf_counter() - start
+
+
+async def quiet(tab: Tab, seconds: float) -> None:
+    """Wait until the tab's tutor has written nothing for ``seconds``."""
+    while True:
+        tab.output.clear()
+        try:
+            await asyncio.wait_for(tab.output.wait(), seconds)
+        except asyncio.TimeoutError:
+            return
+
+
+async def run_tab(
+    session: aiohttp.ClientSession,
+    port: int,
+    tab: Tab,
+    *,
+    keys: int,
+    gap: float,
+    started: asyncio.Event,
+    go: asyncio.Event,
+) -> None:
+    url = f"ws://127.0.0.1:{port}/ws?width=80&height=24"
+    origin = f"http://127.0.0.1:{port}"
+    opened = time.perf_counter()
+    try:
+        async with session.ws_connect(url, origin=origin, max_msg_size=0) as websocket:
+            reader = asyncio.create_task(read_output(websocket, tab))
+
+            async def send(text: str) -> None:
+                await websocket.send_str(json.dumps(["stdin", text]))
+
+            await websocket.send_str(json.dumps(["focus"]))
+            await wait_for(tab, NAME_PROMPT, 120)
+            tab.first_screen = time.perf_counter() - opened
+            await quiet(tab, 0.3)
+            tab.screen.clear()
+            named = time.perf_counter()
+            await send(f"learner{tab.index}\r")
+            await wait_for(tab, LESSON_TITLE, 120)
+            tab.name_to_lesson = time.perf_counter() - named
+            await quiet(tab, 0.5)
+            started.set()
+            await go.wait()
+            if tab.training:
+                await train(tab, send, keys * gap)
+            else:
+                await press_keys(tab, send, keys, gap)
+            reader.cancel()
+    except Exception as error:  # a tab that fails is reported, the others go on
+        tab.error = f"{type(error).__name__}: {error}"
+        started.set()
+
+
+async def train(tab: Tab, send, seconds: float) -> None:
+    await send(CTRL_P)
+    await asyncio.sleep(1.0)
+    await send("Training lab")
+    await asyncio.sleep(1.0)
+    await send("\r")
+    await asyncio.sleep(2.0)
+    end = time.perf_counter() + seconds
+    tab.screen.clear()
+    await send(" ")
+    await wait_for(tab, b"steps/s", 60)  # the lab is training (its status line says how fast)
+    await send(" ")
+    while time.perf_counter() < end:
+        await send(" ")  # play; a finished run is reset (r) and played again
+        await asyncio.sleep(min(8.0, max(0.0, end - time.perf_counter())))
+        await send(" ")
+        await send("r")
+        await asyncio.sleep(0.2)
+
+
+async def press_keys(tab: Tab, send, keys: int, gap: float) -> None:
+    for number in range(keys):
+        await quiet(tab, 0.05)
+        tab.output.clear()
+        pressed = time.perf_counter()
+        await send("n" if number % 2 == 0 else "p")
+        try:
+            await asyncio.wait_for(tab.output.wait(), 10)
+            tab.key_times.append(time.perf_counter() - pressed)
+        except asyncio.TimeoutError:
+            tab.key_times.append(10.0)
+        await asyncio.sleep(gap)
+
+
+def _status(pid: str) -> dict[str, str]:
+    try:
+        lines = (Path("/proc") / pid / "status").read_text().splitlines()
+    except OSError:
+        return {}
+    return {key: value.strip() for key, _, value in (line.partition(":") for line in lines)}
+
+
+def tutor_memory(server: subprocess.Popen) -> list[int]:
+    """Resident bytes of each tutor under the server (textual-serve starts each one
+    through a shell, so a tutor is a child or a grandchild of the server)."""
+    sizes = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"-m\x00tutor\x00" not in cmdline or b"--ask-learner" not in cmdline:
+            continue
+        status = _status(entry.name)
+        parent = status.get("PPid", "")
+        if str(server.pid) not in (parent, _status(parent).get("PPid", "")):
+            continue
+        sizes.append(int(status.get("VmRSS", "0 kB").split()[0]) * 1024)
+    return sizes
+
+
+def start_server(port: int, home: Path) -> subprocess.Popen:
+    environment = dict(os.environ, MICROGRAD_TUTOR_HOME=str(home), PYTHONPATH=str(ROOT))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tutor", "serve", "--port", str(port)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return server
+        time.sleep(0.1)
+    server.kill()
+    raise SystemExit("the server did not start within 30 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGINT)
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+async def classroom(tabs: int, training: int, keys: int, gap: float) -> dict[str, object]:
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="classroom-") as home:
+        server = start_server(port, Path(home))
+        try:
+            room = [Tab(index, training=index < training) for index in range(tabs)]
+            events = [asyncio.Event() for _ in room]
+            go = asyncio.Event()
+            timeout = aiohttp.ClientTimeout(total=None)
+            async with aiohttp.ClientSession(timeout=timeout) as session:
+                tasks = [
+                    asyncio.create_task(
+                        run_tab(session, port, tab, keys=keys, gap=gap, started=ready, go=go)
+                    )
+                    for tab, ready in zip(room, events, strict=True)
+                ]
+                await asyncio.gather(*(ready.wait() for ready in events))
+                await asyncio.sleep(2.0)
+                idle = tutor_memory(server)
+                go.set()
+                busy: list[int] = []
+
+                async def sample() -> None:  # the fullest moment while the class works
+                    nonlocal busy
+                    while True:
+                        await asyncio.sleep(2.0)
+                        now = await asyncio.to_thread(tutor_memory, server)
+                        if sum(now) > sum(busy):
+                            busy = now
+
+                sampler = asyncio.create_task(sample())
+                await asyncio.gather(*tasks)
+                sampler.cancel()
+        finally:
+            stop_server(server)
+    return summary(room, idle, busy)
+
+
+def summary(room: list[Tab], idle: list[int], busy: list[int]) -> dict[str, object]:
+    first = [tab.first_screen for tab in room if tab.first_screen is not None]
+    named = [tab.name_to_lesson for tab in room if tab.name_to_lesson is not None]
+    keys = [seconds for tab in room for seconds in tab.key_times]
+    return {
+        "first": first,
+        "named": named,
+        "keys": keys,
+        "idle_mb": statistics.mean(idle) / 2**20 if idle else float("nan"),
+        "busy_mb": statistics.mean(busy) / 2**20 if busy else float("nan"),
+        "largest_mb": max(busy) / 2**20 if busy else float("nan"),
+        "tutors": len(idle),
+        "errors": [f"tab {tab.index}: {tab.error}" for tab in room if tab.error],
+    }
+
+
+def spread(values: list[float], unit: float = 1.0, digits: int = 2) -> str:
+    if not values:
+        return "—"
+    middle = statistics.median(values) * unit
+    return f"{middle:.{digits}f} median, {max(values) * unit:.{digits}f} worst"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tabs", type=int, nargs="*", default=[5, 15, 30])
+    parser.add_argument(
+        "--training", type=int, default=None, help="tabs training (default: a third)"
+    )
+    parser.add_argument("--keys", type=int, default=30, help="keys each other tab presses")
+    parser.add_argument("--gap", type=float, default=0.5, help="seconds between keys")
+    arguments = parser.parse_args()
+    print(f"{os.cpu_count()} cores; {arguments.keys} keys a tab, {arguments.gap} s apart")
+    for tabs in arguments.tabs:
+        training = arguments.training if arguments.training is not None else tabs // 3
+        figures = asyncio.run(classroom(tabs, min(training, tabs), arguments.keys, arguments.gap))
+        print(f"\n{tabs} tabs, {training} training ({figures['tutors']} tutors found)")
+        print(f"  first screen    {spread(figures['first'])} s")
+        print(f"  name → lesson   {spread(figures['named'])} s")
+        print(f"  a key answered  {spread(figures['keys'], 1000, 0)} ms")
+        print(
+            f"  memory a tutor  {figures['idle_mb']:.0f} MB idle, "
+            f"{figures['busy_mb']:.0f} MB while working (largest {figures['largest_mb']:.0f} MB)"
+        )
+        for error in figures["errors"]:
+            print(f"  ! {error}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
