@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
+import threading
 
 import pytest
 
@@ -54,3 +56,20 @@ def test_long_lived_objects_are_frozen_once_per_process(monkeypatch):
     performance.freeze_long_lived_objects()
     performance.freeze_long_lived_objects()
     assert calls == ["collect", "freeze"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux")
+def test_a_training_thread_runs_below_the_ui_and_the_rest_of_the_process_does_not():
+    main = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen: dict[str, int | bool] = {}
+
+    def training() -> None:
+        seen["lowered"] = performance.lower_thread_priority()
+        seen["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    thread = threading.Thread(target=training)
+    thread.start()
+    thread.join()
+    assert seen["lowered"] is True
+    assert seen["nice"] == min(19, main + performance.TRAINING_NICENESS)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == main

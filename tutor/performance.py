@@ -7,7 +7,8 @@ not to a screen: whoever changes them must put them back. Three moments do:
   :func:`restore_collector` after it ends, whatever happens;
 * the first frame (the app): :func:`release_collector`;
 * the training lab: :func:`freeze_long_lived_objects` once its first run is
-  ready, and :func:`switch_quickly` while it is open.
+  ready, and :func:`switch_quickly` while it is open; its training thread runs
+  at a lower priority (:func:`lower_thread_priority`).
 
 Besides these, the engine pauses the collector for the length of every training
 step, on the training thread (``engine.collector.paused_collector``), and puts it
@@ -18,8 +19,11 @@ No Textual here.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import sys
+import threading
 
 __all__ = [
     "LOW_BANDWIDTH_CLASS",
@@ -27,6 +31,7 @@ __all__ = [
     "QuickSwitching",
     "freeze_long_lived_objects",
     "hold_collector",
+    "lower_thread_priority",
     "release_collector",
     "restore_collector",
     "switch_quickly",
@@ -37,6 +42,30 @@ LOW_BANDWIDTH_CLASS = "-low-bandwidth"
 
 SWITCH_INTERVAL = 0.001
 """Seconds a thread may hold the GIL while another waits (Python's default is 0.005)."""
+
+
+TRAINING_NICENESS = 10
+"""How much lower than the UI a training thread runs (``nice``'s scale, 0 to 19)."""
+
+
+def lower_thread_priority(niceness: int = TRAINING_NICENESS) -> bool:
+    """Run the calling thread at a lower priority than the rest of the process.
+
+    For a class on one server (``serve``), where every tab is a tutor: ten tabs
+    training would otherwise take the cores from the tabs where a learner is
+    typing. Linux gives each thread its own nice value (a thread id is a
+    process id to ``setpriority``); elsewhere that call would lower the whole
+    process, UI too, so nothing is done. Raising a nice value needs no
+    privilege; the thread keeps it until it ends. Whether it was lowered.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    thread = threading.get_native_id()
+    with contextlib.suppress(OSError):
+        current = os.getpriority(os.PRIO_PROCESS, thread)
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, current + niceness))
+        return True
+    return False
 
 
 def hold_collector() -> None:

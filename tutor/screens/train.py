@@ -316,6 +316,7 @@ class TrainScreen(InspectSamples, Screen[object]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="training")
     def _train(self, driver: TrainDriver | LearnerTrainDriver) -> None:
         worker = get_current_worker()
+        performance.lower_thread_priority()  # keys first, here and in every other tab of a class
         driver.drive(lambda: worker.is_cancelled)
 
     def _news_ready(self) -> None:
