@@ -70,7 +70,11 @@ def test_serve_defaults_to_this_machine_only_and_runs_this_tutor(home, servers, 
     assert server["command"].split()[-4:] == ["-m", "tutor", "--no-ascii", "--ask-learner"]
     out, err = capsys.readouterr()
     assert err == ""
-    assert out == "micrograd-tutor: workbench sandbox: ready (bubblewrap 0.8.0)\n"
+    assert out == (
+        "micrograd-tutor: workbench sandbox: ready (bubblewrap 0.8.0)\n"
+        "micrograd-tutor: Open http://127.0.0.1:8000 in a browser\n"
+    )
+    assert server["public_url"] == "http://127.0.0.1:8000"
 
 
 def test_serve_says_in_one_line_when_learners_code_cannot_run(home, servers, monkeypatch, capsys):
@@ -81,7 +85,8 @@ def test_serve_says_in_one_line_when_learners_code_cannot_run(home, servers, mon
     assert cli.main(["serve"]) == 0  # the course is still served; its checks refuse
     assert servers[0]["served"]
     out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1
+    assert out == "micrograd-tutor: Open http://127.0.0.1:8000 in a browser\n"
+    assert err.count("\n") == 1
     assert err.startswith("micrograd-tutor: warning: workbench sandbox: not available: bwrap")
     assert "micrograd-tutor workbench" in err and "apt install bubblewrap" in err
 

@@ -45,7 +45,8 @@ from lessons.progress import (
 )
 from lessons.registry import default_curriculum
 from tutor import performance
-from tutor.serve import DEFAULT_HOST, DEFAULT_PORT
+from tutor.serve import DEFAULT_HOST, DEFAULT_PORT, check_public_url
+from tutor.serve_guard import SERVER_PID_VARIABLE
 from tutor.train_settings import MINE, MINE_ACTIVATION, config_from_arguments
 from tutor.train_settings import add_arguments as add_train_arguments
 
@@ -175,6 +176,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
     )
+    serve.add_argument(
+        "--public-url",
+        type=_public_url,
+        metavar="URL",
+        help=(
+            "the address students open, which the page loads from (default: "
+            "http://HOSTNAME:PORT with --host 0.0.0.0, else http://HOST:PORT); e.g. "
+            "http://192.168.1.20:8000, or https://... behind a proxy"
+        ),
+    )
     for command in commands.choices.values():
         _add_global_arguments(command, command=True)
     return parser
@@ -256,6 +267,13 @@ def _mine_problems(args: argparse.Namespace) -> list[str]:
     return problems
 
 
+def _public_url(text: str) -> str:
+    try:
+        return check_public_url(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _port(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1–65535)")
@@ -294,6 +312,10 @@ def _drop_output() -> None:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    if SERVER_PID_VARIABLE in os.environ:  # a tab's tutor under serve: die with the server
+        from tutor.serve_guard import tie_to_server
+
+        tie_to_server()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -309,7 +331,9 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "serve":
             from tutor.serve import serve
 
-            return serve(args.host, args.port, low_bandwidth=low_bandwidth)
+            return serve(
+                args.host, args.port, public_url=args.public_url, low_bandwidth=low_bandwidth
+            )
         if args.command == "workbench":
             if args.ask_learner:
                 parser.error("workbench takes --learner NAME, not --ask-learner")

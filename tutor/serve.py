@@ -17,9 +17,14 @@ what to do. Each tab runs the self-test again before it runs any learner code.
 from __future__ import annotations
 
 import ipaddress
+import os
 import shlex
+import socket
 import sys
 from typing import TextIO
+from urllib.parse import urlsplit
+
+from tutor.serve_guard import SERVER_PID_VARIABLE, allowed_origins, origin_guarded
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -41,6 +46,39 @@ def is_loopback(host: str) -> bool:
         return False  # a host name: it may well resolve to a public address
 
 
+ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
+URL_FORBIDDEN = frozenset("\"'<>\\ `{}|^")
+
+
+def default_public_url(host: str, port: int) -> str:
+    """Where students point their browsers: the machine's host name when serving on
+    every interface (``0.0.0.0`` is no address a browser can reach), else ``host``."""
+    name = socket.gethostname() if host.strip() in ALL_INTERFACES else host.strip()
+    if ":" in name and not name.startswith("["):
+        name = f"[{name}]"  # an IPv6 address in a URL
+    return f"http://{name}" if port == 80 else f"http://{name}:{port}"
+
+
+def check_public_url(text: str) -> str:
+    """``text`` as textual-serve joins paths to it (no trailing slash), or ValueError
+    saying what is wrong: an http or https URL with a host, and nothing after a path."""
+    url = text.strip()
+    if not url or any(ch in URL_FORBIDDEN or not ch.isprintable() for ch in url):
+        raise ValueError(f"{text!r} is not a URL (spaces, quotes and <> cannot be in one)")
+    parts = urlsplit(url)
+    if parts.scheme.casefold() not in ("http", "https"):
+        raise ValueError(f"{text!r} must start with http:// or https://")
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when asked
+    except ValueError:
+        raise ValueError(f"{text!r} has a port that is not a number from 1 to 65535") from None
+    if not parts.hostname or parts.username is not None or parts.password is not None:
+        raise ValueError(f"{text!r} needs a host, e.g. http://classroom.local:8000")
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        raise ValueError(f"{text!r} must end at its path (no ? or #)")
+    return url.rstrip("/")
+
+
 def tutor_command(*, low_bandwidth: bool = False) -> str:
     """The shell command textual-serve runs for each browser: this Python, this tutor.
 
@@ -54,15 +92,28 @@ def tutor_command(*, low_bandwidth: bool = False) -> str:
     return shlex.join(args)
 
 
+def server_command(server_pid: int, *, low_bandwidth: bool = False) -> str:
+    """The command line textual-serve hands to a shell for each tab. On POSIX the
+    tutor takes the shell's place (``exec``, then ``env`` execs it too), so its parent
+    is the server itself, whose pid it is given, and it dies with it
+    (``tutor.serve_guard.tie_to_server``)."""
+    command = tutor_command(low_bandwidth=low_bandwidth)
+    if os.name != "posix":
+        return command  # cmd.exe has no exec: the tutor's stdin closing must do
+    return f"exec env {SERVER_PID_VARIABLE}={server_pid} {command}"
+
+
 def serve(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     *,
+    public_url: str | None = None,
     low_bandwidth: bool = False,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Serve the tutor until ctrl+c; returns the exit code (2: textual-serve missing)."""
+    """Serve the tutor until ctrl+c; returns the exit code (2: textual-serve missing, or
+    ``public_url`` is no http(s) URL with a host)."""
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     try:
@@ -70,16 +121,25 @@ def serve(
     except ImportError:
         print(f"micrograd-tutor: error: serve needs textual-serve: {INSTALL_HINT}", file=err)
         return 2
+    try:
+        url = check_public_url(public_url) if public_url else default_public_url(host, port)
+    except ValueError as error:
+        print(f"micrograd-tutor: error: argument --public-url: {error}", file=err)
+        return 2
     if not is_loopback(host):
         warning = EXPOSURE_WARNING.format(host=host, port=port)
         print(f"micrograd-tutor: warning: {warning}", file=err)
     report_sandbox(out, err)
-    server = Server(
-        tutor_command(low_bandwidth=low_bandwidth),
+    server = origin_guarded(Server)(
+        server_command(os.getpid(), low_bandwidth=low_bandwidth),
         host=host,
         port=port,
         title="micrograd-tutor",
+        public_url=url,
+        allowed_origins=allowed_origins(url, host, port),
     )
+    who = "Open" if is_loopback(host) else "Students open"
+    print(f"micrograd-tutor: {who} {url} in a browser", file=out, flush=True)
     try:
         server.serve()
     except OSError as error:  # the port is taken, or the address is not this machine's

@@ -9,7 +9,9 @@ and an inline editor for the expression. The keys are the lesson:
 * ``z`` zeroes the grads,
 * ``e`` edits the expression (the old graph stays until the new one builds),
 * ``x`` writes the graph as Graphviz DOT plus an SVG screenshot into the current directory
-  (the folder the tutor was started in), and says where.
+  (the folder the tutor was started in), and says where; a shared tutor (serve) writes
+  into the learner's own folder instead, a few at most (``tutor.graph_export``), and
+  in a browser offers them for download.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from textual.widgets import Static, TextArea, Tree
 from engine.value import Value
 from lessons.explain import BackpropStep, BackpropStepper, Graph
 from lessons.expr import ExpressionError, Program, build, format_error
+from tutor.graph_export import EXPORTS_KEPT, save_learner_export
 from tutor.textual_compat import SizeFollower
 from tutor.widgets.graph_tree import GraphRow, GraphTree
 from tutor.widgets.node_detail import BackwardState, NodeDetail
@@ -78,7 +81,7 @@ class GraphExplorer(SizeFollower, Widget):
             "x",
             "export",
             "Export",
-            tooltip="Save the graph as graph-N.dot and graph-N.svg in the current folder",
+            tooltip="Save the graph as graph-N.dot and graph-N.svg (in a browser: download them)",
         ),
         Binding("ctrl+s", "build", "Build", tooltip="Build the edited expression"),
         Binding("escape", "cancel_edit", "Cancel", tooltip="Close the editor, keep the graph"),
@@ -317,32 +320,54 @@ class GraphExplorer(SizeFollower, Widget):
         self.query_one(GraphTree).focus()
 
     def action_export(self) -> None:
-        """Write ``graph-N.dot`` and ``graph-N.svg`` into the current directory."""
+        """Write ``graph-N.dot`` and ``graph-N.svg``: into the current directory, or, in
+        a shared tutor (serve), into the learner's own folder, and in a browser offer
+        them for download."""
         if self.graph is None:
             return
         svg = self.app.export_screenshot(
             title=f"micrograd-tutor: {self.graph.name(self.graph.root)}"
         )
+        shared = getattr(self.app, "shared", False) or self.app.is_web
         try:
-            dot_path, svg_path = next_export_paths(Path.cwd())
-            # "x" mode: never overwrite a file that appeared since the names were chosen.
-            with open(dot_path, "x", encoding="utf-8") as dot_file:
-                dot_file.write(self.graph.to_dot())
-            with open(svg_path, "x", encoding="utf-8") as svg_file:
-                svg_file.write(svg)
-        except OSError as error:
+            if shared:
+                dot_path, svg_path = save_learner_export(
+                    self.app.progress.home,  # type: ignore[attr-defined]
+                    self.graph.to_dot(),
+                    svg,
+                )
+            else:
+                dot_path, svg_path = self._export_here(svg)
+        except (OSError, ValueError) as error:
             self.notify(
                 f"Could not export the graph: {error}", severity="error", timeout=6, markup=False
             )
             return
+        if self.app.is_web:
+            for path, mime_type in ((svg_path, "image/svg+xml"), (dot_path, "text/vnd.graphviz")):
+                self.app.deliver_text(path, mime_type=mime_type, name="graph-export")
+            where = "your browser downloads them; the server keeps your last few"
+        elif shared:
+            where = f"in {dot_path.parent}, your folder (the last {EXPORTS_KEPT} are kept)"
+        else:
+            where = f"in {dot_path.parent} (the folder the tutor was started in)"
         self.notify(
-            f"Saved {dot_path.name} and {svg_path.name} in {dot_path.parent} (the folder the "
-            "tutor was started in)",
+            f"Saved {dot_path.name} and {svg_path.name}: {where}",
             title="Graph exported",
             timeout=8,
             markup=False,
         )
         self._say(f"saved {dot_path.stem}.dot/.svg")
+
+    def _export_here(self, svg: str) -> tuple[Path, Path]:
+        assert self.graph is not None
+        dot_path, svg_path = next_export_paths(Path.cwd())
+        # "x" mode: never overwrite a file that appeared since the names were chosen.
+        with open(dot_path, "x", encoding="utf-8") as dot_file:
+            dot_file.write(self.graph.to_dot())
+        with open(svg_path, "x", encoding="utf-8") as svg_file:
+            svg_file.write(svg)
+        return dot_path, svg_path
 
     # -- drawing
 
