@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -15,7 +16,7 @@ import pytest
 
 from lessons.workbench import sandbox
 from lessons.workbench.sandbox import SandboxStatus
-from tutor import cli, serve
+from tutor import cli, serve, serve_guard
 
 ROOT = Path(__file__).resolve().parent.parent
 PATIENCE = 60.0  # seconds; a bound for a slow machine, never a measurement
@@ -190,3 +191,103 @@ def test_serve_answers_a_browser_on_a_loopback_port(home):
     assert "Traceback" not in err
     assert f"127.0.0.1:{port}" in out
     assert "micrograd-tutor: workbench sandbox: ready" in out or "workbench sandbox: not" in err
+
+
+# -- the public URL, the Origin check, the tie to the server ------------------------
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "url"),
+    [
+        ("0.0.0.0", 8000, f"http://{socket.gethostname()}:8000"),
+        ("::", 80, f"http://{socket.gethostname()}"),
+        ("192.168.1.20", 8123, "http://192.168.1.20:8123"),
+        ("classroom.example.org", 8000, "http://classroom.example.org:8000"),
+        ("::1", 8000, "http://[::1]:8000"),
+    ],
+)
+def test_the_public_url_defaults_to_an_address_a_browser_can_reach(host, port, url):
+    assert serve.default_public_url(host, port) == url
+
+
+def test_bound_to_every_interface_the_page_names_this_machine(home, servers, capsys):
+    assert cli.main(["serve", "--host", "0.0.0.0", "--port", "8123"]) == 0
+    url = f"http://{socket.gethostname()}:8123"
+    assert servers[0]["public_url"] == url
+    assert f"micrograd-tutor: Students open {url} in a browser\n" in capsys.readouterr().out
+
+
+def test_a_public_url_given_reaches_the_page_and_the_banner(home, servers, capsys):
+    argv = ["serve", "--host", "0.0.0.0", "--public-url", "https://class.example.org/tutor/"]
+    assert cli.main(argv) == 0
+    assert servers[0]["public_url"] == "https://class.example.org/tutor"  # paths join to it
+    assert "Students open https://class.example.org/tutor in a browser" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("classroom:8000", "http:// or https://"),
+        ("ftp://classroom", "http:// or https://"),
+        ("http://", "needs a host"),
+        ("http://teacher:secret@classroom", "needs a host"),
+        ("http://classroom:99999", "port"),
+        ("http://classroom:80a", "port"),
+        ("http://classroom/?next=1", "no ? or #"),
+        ("http://class room", "not a URL"),
+        ('http://classroom/"><script>', "not a URL"),
+        ("", "not a URL"),
+    ],
+)
+def test_a_bad_public_url_gets_one_line_saying_what_is_wrong(home, servers, capsys, url, says):
+    assert cli.main(["serve", "--public-url", url]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--public-url" in err and says in err
+    assert servers == []
+    assert serve.serve(public_url=url, err=sys.stderr) == 2  # the function checks it too
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        (None, True),  # not a browser (see serve_guard.origin_allowed)
+        ("http://vm:8000", True),
+        ("HTTP://VM:8000", True),
+        ("http://localhost:8000", True),
+        ("http://127.0.0.1:8000", True),
+        ("http://[::1]:8000", True),
+        ("http://vm:8001", False),
+        ("https://vm:8000", False),
+        ("http://vm.evil.example:8000", False),
+        ("http://evil.example", False),
+        ("null", False),
+        ("", False),
+        ("http://vm:notaport", False),
+    ],
+)
+def test_only_the_tutors_own_pages_may_open_its_websocket(origin, allowed):
+    origins = serve_guard.allowed_origins("http://vm:8000", "127.0.0.1", 8000)
+    assert serve_guard.origin_allowed(origin, origins) is allowed
+
+
+def test_bound_to_every_interface_this_machines_names_are_its_own_pages():
+    origins = serve_guard.allowed_origins("http://vm:8000", "0.0.0.0", 8000)
+    assert ("http", socket.gethostname().casefold(), 8000) in origins
+    assert ("http", "0.0.0.0", 8000) not in origins
+    behind_a_proxy = serve_guard.allowed_origins("https://class.example.org/tutor", "::", 8000)
+    assert serve_guard.origin_allowed("https://class.example.org", behind_a_proxy)
+
+
+def test_each_tab_is_told_its_server_and_takes_the_shells_place(home, servers):
+    assert cli.main(["serve"]) == 0
+    command = servers[0]["command"].split()
+    assert command[:3] == ["exec", "env", f"{serve_guard.SERVER_PID_VARIABLE}={os.getpid()}"]
+
+
+def test_a_tutor_not_started_by_its_server_ties_itself_to_nothing():
+    assert serve_guard.tie_to_server({}) is False
+    # A live process that is not our parent (this one): the tutor runs on, untied, and
+    # forgets the variable, which a program it starts must not inherit.
+    for pid in (str(os.getpid()), "1", "not a pid"):
+        environ = {serve_guard.SERVER_PID_VARIABLE: pid}
+        assert serve_guard.tie_to_server(environ) is False and environ == {}

@@ -122,7 +122,7 @@ def serve(
         print(f"micrograd-tutor: error: serve needs textual-serve: {INSTALL_HINT}", file=err)
         return 2
     try:
-        url = check_public_url(public_url) if public_url else default_public_url(host, port)
+        url = default_public_url(host, port) if public_url is None else check_public_url(public_url)
     except ValueError as error:
         print(f"micrograd-tutor: error: argument --public-url: {error}", file=err)
         return 2

@@ -144,9 +144,7 @@ def tie_to_server(environ: dict[str, str] | None = None) -> bool:
     _ask_for_death_signal()
     if os.getppid() != server:  # it died between the check and the prctl
         os._exit(128 + HANG_UP)
-    threading.Thread(
-        target=_watch_parent, args=(server,), name="server-watch", daemon=True
-    ).start()
+    threading.Thread(target=_watch_parent, args=(server,), name="server-watch", daemon=True).start()
     return True
 
 
