@@ -3,10 +3,15 @@
     .venv/bin/python bench/classroom.py                 # N = 5, 15, 30; 1 in 3 training
     .venv/bin/python bench/classroom.py --tabs 30 --training 10
     .venv/bin/python bench/classroom.py --tabs 30 --training 10 --keys 40
+    .venv/bin/python bench/classroom.py --tabs 2 --url http://HOST:8000   # a running serve
 
 Each tab is a small emulator of what a browser does on textual-serve's page: it opens
 the websocket (``/ws?width=80&height=24``), reads the tutor's output, answers the
 name prompt, and then presses keys. No browser is needed, and nothing but loopback.
+
+With ``--url`` the tabs go to a server already running there instead (``serve --host
+0.0.0.0``, say): each reads the page at the URL and connects where the page says, with
+the page's Origin, as a browser does; tutors' memory is then not measured.
 
 For each N the server starts afresh with an empty data home, and all N tabs connect
 at once (as a class does when the teacher says "open the page"). Then:
@@ -113,7 +118,7 @@ async def quiet(tab: Tab, seconds: float) -> None:
 
 async def run_tab(
     session: aiohttp.ClientSession,
-    port: int,
+    page: str,
     tab: Tab,
     *,
     keys: int,
@@ -121,10 +126,9 @@ async def run_tab(
     started: asyncio.Event,
     go: asyncio.Event,
 ) -> None:
-    url = f"ws://127.0.0.1:{port}/ws?width=80&height=24"
-    origin = f"http://127.0.0.1:{port}"
     opened = time.perf_counter()
     try:
+        url, origin = await websocket_of(session, page)
         async with session.ws_connect(url, origin=origin, max_msg_size=0) as websocket:
             reader = asyncio.create_task(read_output(websocket, tab))
 
@@ -151,6 +155,17 @@ async def run_tab(
     except Exception as error:  # a tab that fails is reported, the others go on
         tab.error = f"{type(error).__name__}: {error}"
         started.set()
+
+
+async def websocket_of(session: aiohttp.ClientSession, page: str) -> tuple[str, str]:
+    """Where the page at ``page`` connects its terminal, and the Origin a browser sends."""
+    async with session.get(page) as response:
+        html = await response.text()
+    found = re.search(r"wss?://[^\"'\s]+/ws", html)
+    if found is None:
+        raise RuntimeError(f"the page at {page} names no websocket")
+    origin = page.split("/", 3)
+    return f"{found.group(0)}?width=80&height=24", "/".join(origin[:3])
 
 
 async def train(tab: Tab, send, seconds: float) -> None:
@@ -242,10 +257,13 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
-async def classroom(tabs: int, training: int, keys: int, gap: float) -> dict[str, object]:
+async def classroom(
+    tabs: int, training: int, keys: int, gap: float, url: str | None = None
+) -> dict[str, object]:
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="classroom-") as home:
-        server = start_server(port, Path(home))
+        server = start_server(port, Path(home)) if url is None else None
+        page = url or f"http://127.0.0.1:{port}/"
         try:
             room = [Tab(index, training=index < training) for index in range(tabs)]
             events = [asyncio.Event() for _ in room]
@@ -254,19 +272,19 @@ async def classroom(tabs: int, training: int, keys: int, gap: float) -> dict[str
             async with aiohttp.ClientSession(timeout=timeout) as session:
                 tasks = [
                     asyncio.create_task(
-                        run_tab(session, port, tab, keys=keys, gap=gap, started=ready, go=go)
+                        run_tab(session, page, tab, keys=keys, gap=gap, started=ready, go=go)
                     )
                     for tab, ready in zip(room, events, strict=True)
                 ]
                 await asyncio.gather(*(ready.wait() for ready in events))
                 await asyncio.sleep(2.0)
-                idle = tutor_memory(server)
+                idle = tutor_memory(server) if server else []
                 go.set()
                 busy: list[int] = []
 
                 async def sample() -> None:  # the fullest moment while the class works
                     nonlocal busy
-                    while True:
+                    while server:
                         await asyncio.sleep(2.0)
                         now = await asyncio.to_thread(tutor_memory, server)
                         if sum(now) > sum(busy):
@@ -276,7 +294,8 @@ async def classroom(tabs: int, training: int, keys: int, gap: float) -> dict[str
                 await asyncio.gather(*tasks)
                 sampler.cancel()
         finally:
-            stop_server(server)
+            if server:
+                stop_server(server)
     return summary(room, idle, busy)
 
 
@@ -311,11 +330,13 @@ def main() -> int:
     )
     parser.add_argument("--keys", type=int, default=30, help="keys each other tab presses")
     parser.add_argument("--gap", type=float, default=0.5, help="seconds between keys")
+    parser.add_argument("--url", help="a serve already running there, instead of one of our own")
     arguments = parser.parse_args()
     print(f"{os.cpu_count()} cores; {arguments.keys} keys a tab, {arguments.gap} s apart")
     for tabs in arguments.tabs:
         training = arguments.training if arguments.training is not None else tabs // 3
-        figures = asyncio.run(classroom(tabs, min(training, tabs), arguments.keys, arguments.gap))
+        room = (tabs, min(training, tabs), arguments.keys, arguments.gap, arguments.url)
+        figures = asyncio.run(classroom(*room))
         print(f"\n{tabs} tabs, {training} training ({figures['tutors']} tutors found)")
         print(f"  first screen    {spread(figures['first'])} s")
         print(f"  name → lesson   {spread(figures['named'])} s")
