@@ -98,6 +98,6 @@ async def test_in_a_browser_an_export_goes_to_the_learners_folder_and_is_deliver
         (folder / "graph-1.svg", "image/svg+xml"),
         (folder / "graph-1.dot", "text/vnd.graphviz"),
     ]
-    assert any("browser downloads them" in note for note in app.notes)
+    assert any("your browser downloads them" in note for note in app.notes)
     # Nothing in the current folder (the server's, under serve; the test's, here).
     assert not any(name.startswith("graph-") for name in os.listdir(Path.cwd()))

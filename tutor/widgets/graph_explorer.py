@@ -343,20 +343,18 @@ class GraphExplorer(SizeFollower, Widget):
                 f"Could not export the graph: {error}", severity="error", timeout=6, markup=False
             )
             return
+        saved = f"Saved {dot_path.name} and {svg_path.name}"
         if self.app.is_web:
             for path, mime_type in ((svg_path, "image/svg+xml"), (dot_path, "text/vnd.graphviz")):
                 self.app.deliver_text(path, mime_type=mime_type, name="graph-export")
-            where = "your browser downloads them; the server keeps your last few"
+            message = (
+                f"{saved}: your browser downloads them (the server keeps your last {EXPORTS_KEPT})"
+            )
         elif shared:
-            where = f"in {dot_path.parent}, your folder (the last {EXPORTS_KEPT} are kept)"
+            message = f"{saved} in your folder {dot_path.parent} (the last {EXPORTS_KEPT} are kept)"
         else:
-            where = f"in {dot_path.parent} (the folder the tutor was started in)"
-        self.notify(
-            f"Saved {dot_path.name} and {svg_path.name}: {where}",
-            title="Graph exported",
-            timeout=8,
-            markup=False,
-        )
+            message = f"{saved} in {dot_path.parent} (the folder the tutor was started in)"
+        self.notify(message, title="Graph exported", timeout=8, markup=False)
         self._say(f"saved {dot_path.stem}.dot/.svg")
 
     def _export_here(self, svg: str) -> tuple[Path, Path]:
