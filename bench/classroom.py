@@ -178,7 +178,8 @@ async def train(tab: Tab, send, seconds: float) -> None:
     end = time.perf_counter() + seconds
     tab.screen.clear()
     await send(" ")
-    await wait_for(tab, b"steps/s", 60)  # the lab is training (its status line says how fast)
+    # The lab is training: its status line counts steps (at 80 columns "N steps/s" is left out).
+    await wait_for(tab, b"step 1/", 60)
     await send(" ")
     while time.perf_counter() < end:
         await send(" ")  # play; a finished run is reset (r) and played again
