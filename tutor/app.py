@@ -90,11 +90,11 @@ class TutorApp(CompatApp):
         default folder, or a Path to the folder."""
         self.progress = progress
         self.waiting_for_learner = ask_learner
+        """Several learners share this tutor (serve): ask a name first, and save
+        nothing until then; that learner's progress is then under ``progress.home``."""
         self.shared = ask_learner
         """Several learners share this tutor's account and folder: what a learner
         saves (exports) goes into their own folder, never the current one."""
-        """Several learners share this tutor (serve): ask a name first, and save
-        nothing until then; that learner's progress is then under ``progress.home``."""
         if ask_learner:
             # A shared tutor runs as the account that serves it: the code a learner writes
             # in the workbench runs only inside the sandbox, and not at all where the
