@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from engine.data import Dataset, lecture_examples, make_moons, split_sizes
     from engine.losses import accuracy, hinge_loss, l2_penalty, mse_loss
     from engine.nn import ACTIVATIONS, MLP, Layer, Module, Neuron
-    from engine.scoring import DecisionGrid, decision_grid, predict
+    from engine.scoring import DecisionGrid, NeuronMaps, decision_grid, neuron_outputs, predict
     from engine.tape import Tape
     from engine.train import ENGINES, StepReport, TrainConfig, TrainingRun
 
@@ -59,7 +59,9 @@ _EXPORTS = {
     "StepReport": "engine.train",
     "TrainConfig": "engine.train",
     "TrainingRun": "engine.train",
+    "NeuronMaps": "engine.scoring",
     "decision_grid": "engine.scoring",
+    "neuron_outputs": "engine.scoring",
     "predict": "engine.scoring",
 }
 
@@ -91,6 +93,7 @@ __all__ = [
     "MathError",
     "Module",
     "Neuron",
+    "NeuronMaps",
     "StepReport",
     "Tape",
     "TrainConfig",
@@ -105,6 +108,7 @@ __all__ = [
     "lecture_examples",
     "make_moons",
     "mse_loss",
+    "neuron_outputs",
     "predict",
     "split_sizes",
     "sum_values",

@@ -24,7 +24,7 @@ from engine.ops import dot
 from engine.tape import Tape, numpy_available
 from engine.value import Value
 
-__all__ = ["DecisionGrid", "decision_grid", "predict"]
+__all__ = ["DecisionGrid", "NeuronMaps", "decision_grid", "neuron_outputs", "predict"]
 
 
 # -- scores without a graph ----------------------------------------------------
@@ -136,6 +136,79 @@ def predict(model: Module, points: Sequence[Sequence[float]]) -> list[float]:
         return _forward_tape(model).forward_many(parameters, columns)
     score = _scorer(model)
     return [score(p) for p in points]
+
+
+# -- what each hidden neuron computes ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class NeuronMaps:
+    """Every hidden neuron's output at many points, and its weights.
+
+    ``outputs[l][n][k]`` is the output of neuron ``n`` of hidden layer ``l``
+    (0-based) at point ``k``; ``weights[l][n]`` and ``biases[l][n]`` are its
+    parameters, read at the same moment (so a picture of them all shows one model).
+    """
+
+    outputs: tuple[tuple[tuple[float, ...], ...], ...]
+    weights: tuple[tuple[tuple[float, ...], ...], ...]
+    biases: tuple[tuple[float, ...], ...]
+
+
+def _numpy_activations() -> dict[str, Callable]:
+    np = _numpy()
+    return {
+        "tanh": np.tanh,
+        "relu": lambda a: np.where(a > 0, a, 0.0),  # NaN gives 0.0, as ops.relu
+        "sigmoid": lambda a: 0.5 * (1.0 + np.tanh(0.5 * a)),  # no overflow warnings
+        "linear": lambda a: a,
+    }
+
+
+def _numpy():
+    import numpy
+
+    return numpy
+
+
+def neuron_outputs(model: MLP, points: Sequence[Sequence[float]]) -> NeuronMaps:
+    """What every hidden neuron of an engine MLP gives at each of ``points``
+    (the output layer, the model's score, is :func:`predict`'s), floats only.
+
+    It is for pictures of what each neuron "sees": one layer at a time over all
+    the points at once, with NumPy when it is installed (a sum in another order
+    can differ from the Value's in the last bit), else with the ops the Values use.
+    """
+    if not _is_plain_mlp(model):
+        raise ValueError("neuron maps need an engine MLP (its neurons are read one by one)")
+    nin = len(model.layers[0].neurons[0].w)
+    for p in points:
+        if len(p) != nin:
+            raise ValueError(f"this model takes {nin} inputs, not {len(p)}")
+    hidden = model.layers[:-1]
+    weights = tuple(tuple(tuple(w.data for w in n.w) for n in layer.neurons) for layer in hidden)
+    biases = tuple(tuple(n.b.data for n in layer.neurons) for layer in hidden)
+    kinds = [[n.activation for n in layer.neurons] for layer in hidden]
+    outputs: list[tuple[tuple[float, ...], ...]] = []
+    if numpy_available() and points:
+        np = _numpy()
+        activate = _numpy_activations()
+        x = np.asarray(points, dtype=float)  # one row per point
+        with np.errstate(all="ignore"):  # inf and NaN show as they are
+            for w, b, acts in zip(weights, biases, kinds, strict=True):
+                z = x @ np.asarray(w, dtype=float).T + np.asarray(b, dtype=float)
+                x = np.column_stack([activate[a](z[:, j]) for j, a in enumerate(acts)])
+                outputs.append(tuple(tuple(column.tolist()) for column in x.T))
+    else:
+        rows = [tuple(p) for p in points]
+        for w, b, acts in zip(weights, biases, kinds, strict=True):
+            funcs = [_FLOAT_ACTIVATIONS[a] for a in acts]
+            rows = [
+                tuple(f(dot(wn, row, bn)) for wn, bn, f in zip(w, b, funcs, strict=True))
+                for row in rows
+            ]
+            outputs.append(tuple(zip(*rows, strict=True)) if rows else tuple(() for _ in w))
+    return NeuronMaps(tuple(outputs), weights, biases)
 
 
 # -- decision boundary ----------------------------------------------------------

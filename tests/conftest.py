@@ -43,6 +43,14 @@ def _learner_code_allowed(monkeypatch):
     monkeypatch.setattr(sandbox, "_status", None)
 
 
+@pytest.fixture(autouse=True)
+def _truecolour_terminal(monkeypatch):
+    """Apps made in a test see a truecolour terminal, whatever TERM the machine has
+    (the training lab shades its boundary by the terminal's colours: its snapshots
+    must not depend on it). The 16-colour tests set their own."""
+    monkeypatch.setenv("COLORTERM", "truecolor")
+
+
 @pytest.fixture(scope="session")
 def _sandbox_here(tmp_path_factory):
     """The sandbox's self-test on this machine, run once for the whole session."""

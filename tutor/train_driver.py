@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import math
 import queue
+import random
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING
 from engine.data import Dataset, lecture_examples
 from engine.losses import hinge_loss, mse_loss
 from engine.nn import MLP
+from engine.scoring import NeuronMaps, neuron_outputs
 from engine.train import StepReport, TrainConfig, TrainingRun, predict
 from engine.value import Value
 
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Inspection",
     "Mesh",
+    "NeuronScores",
     "News",
     "NewsDesk",
     "RunStatus",
@@ -136,6 +139,16 @@ class Scores:
 
 
 @dataclass(frozen=True)
+class NeuronScores:
+    """Every hidden neuron's output over ``mesh`` (``mesh.points()`` order), for
+    the lab's panel of what each neuron sees."""
+
+    mesh: Mesh
+    maps: NeuronMaps
+    steps_done: int
+
+
+@dataclass(frozen=True)
 class Inspection:
     """A forward pass through a copy of the model, for the graph explorer."""
 
@@ -152,6 +165,7 @@ class News:
     failed: str = ""  # why the run could not be made (status is then FAILED)
     steps: list[StepFigures] = field(default_factory=list)
     scores: Scores | None = None  # the latest only
+    neurons: NeuronScores | None = None  # the latest only
     inspection: Inspection | None = None
     applied: TrainConfig | None = None  # a change of training settings took effect
     refused: str = ""  # ... or could not, and why
@@ -283,10 +297,15 @@ class TrainDriver(NewsDesk):
         *,
         notify: Callable[[], object] = lambda: None,
         play: bool = False,
+        weight_seed: int | None = None,
     ) -> None:
         super().__init__(notify, News())
         self.config = config
         self.dataset = dataset
+        self.weight_seed = weight_seed
+        """Where the first weights come from; None: from the config's seed, with the data."""
+        self._neuron_mesh: Mesh | None = None
+        self._neurons_scored: tuple[Mesh, int] | None = None
         self._commands: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
         self._stopped = threading.Event()
         self._playing = play
@@ -314,6 +333,10 @@ class TrainDriver(NewsDesk):
         watched = None if points is None else (tag, [tuple(p) for p in points])
         self._commands.put(("points", watched))
 
+    def watch_neurons(self, mesh: Mesh | None) -> None:
+        """Keep computing every hidden neuron's output over ``mesh`` (None: stop)."""
+        self._commands.put(("neurons", mesh))
+
     def inspect(self, index: int) -> None:
         """Make a forward pass for training sample ``index`` (0-based) on a copy of the model."""
         self._commands.put(("inspect", index))
@@ -336,7 +359,7 @@ class TrainDriver(NewsDesk):
     def drive(self, cancelled: Callable[[], bool] = lambda: False) -> str:
         """Make the run and serve commands until stopped; returns the run's status."""
         try:
-            run = TrainingRun(self.config, dataset=self.dataset)
+            run = TrainingRun(self.config, dataset=self.dataset, model=self._first_model())
         except Exception as error:  # e.g. scikit-learn missing: say so rather than hang
             reason = failure_reason(error)
             with self._lock:
@@ -364,6 +387,17 @@ class TrainDriver(NewsDesk):
             self._publish(run)
         return run.status
 
+    def _first_model(self) -> MLP | None:
+        """The model to start from when its weights have a seed of their own (None:
+        the run makes it from the config's seed, as the data)."""
+        if self.weight_seed is None:
+            return None
+        cfg = self.config
+        cfg.validate()  # a refused setting says so before the model is made
+        n_features = 2 if self.dataset is None else self.dataset.n_features
+        rng = random.Random(self.weight_seed)
+        return MLP(n_features, [*cfg.hidden, 1], activation=cfg.activation, rng=rng)
+
     def _serve_commands(self, run: TrainingRun, *, wait: bool) -> None:
         try:  # idle: wait a little for a command (and look at `cancelled` again soon)
             command, argument = self._commands.get(timeout=0.1 if wait else 0)
@@ -388,6 +422,9 @@ class TrainDriver(NewsDesk):
         elif command == "points":
             self._points = argument  # type: ignore[assignment]
             self._scored = None
+        elif command == "neurons":
+            self._neuron_mesh = argument  # type: ignore[assignment]
+            self._neurons_scored = None
         elif command == "inspect":
             index = argument
             if not (isinstance(index, int) and 0 <= index < len(run.dataset.X_train)):
@@ -448,21 +485,36 @@ class TrainDriver(NewsDesk):
         return loss
 
     def _score_if_due(self, run: TrainingRun) -> None:
-        if self._points is None:
-            return
-        tag, points = self._points
-        if self._scored == (tag, run.steps_done):
-            return  # these points were scored on this very model
+        """Score the watched points (and the neurons' mesh) for the model as it is
+        now, if a step landed since they were last scored and it is time to."""
+        mesh = self._neuron_mesh if isinstance(run.model, MLP) else None
+        points_due = self._points is not None and self._scored != (
+            self._points[0],
+            run.steps_done,
+        )
+        neurons_due = mesh is not None and self._neurons_scored != (mesh, run.steps_done)
+        if not (points_due or neurons_due):
+            return  # scored on this very model already
         now = time.monotonic()
         if self._playing and run.status in _ACTIVE and now < self._next_score_at:
             return
-        values = tuple(predict(run.model, points))
+        scores = neurons = None
+        if points_due and self._points is not None:
+            tag, points = self._points
+            scores = Scores(tag, tuple(predict(run.model, points)), run.steps_done)
+            self._scored = (tag, run.steps_done)
+        if neurons_due and mesh is not None:
+            maps = neuron_outputs(run.model, mesh.points())
+            neurons = NeuronScores(mesh, maps, run.steps_done)
+            self._neurons_scored = (mesh, run.steps_done)
         cost = time.monotonic() - now
         self._seconds += cost
         self._next_score_at = now + max(self.MIN_SCORE_INTERVAL, cost / self.SCORE_SHARE)
-        self._scored = (tag, run.steps_done)
         with self._lock:
-            self._news.scores = Scores(tag, values, run.steps_done)
+            if scores is not None:
+                self._news.scores = scores
+            if neurons is not None:
+                self._news.neurons = neurons
 
     def _yield_if_behind(self) -> None:
         """When the screen has not taken the news for a while, it is short of
@@ -481,7 +533,7 @@ class TrainDriver(NewsDesk):
             # Answers to the screen's requests and changes of state go at once;
             # plain steps wait a little, since the screen draws only so often.
             urgent = state != self._published or bool(
-                news.run or news.failed or news.scores or news.inspection
+                news.run or news.failed or news.scores or news.neurons or news.inspection
             )
             urgent = urgent or bool(news.applied or news.refused)
             steps_due = bool(news.steps) and now - self._last_told >= self.TELL_STEPS_EVERY

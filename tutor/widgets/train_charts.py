@@ -6,8 +6,8 @@ Each chart is a textual-plotext ``PlotextPlot`` that owns its figure as
 the screen asks (a few times a second while training), never per step.
 
 Everything reads without colour too: the two curves of a chart use different
-markers, the classes are ``o`` and ``x``, and the region the model calls +1 is
-dotted while the −1 region is blank. Colours come from the stylesheet's
+markers, the classes are ``o`` and ``x``, and the boundary's shading turns into
+characters (``tutor.widgets.heat_map``). Colours come from the stylesheet's
 component classes, so they follow the theme.
 """
 
@@ -34,6 +34,7 @@ from textual_plotext import PlotextPlot
 
 from engine.data import Dataset
 from tutor.train_driver import Mesh, Scores, StepFigures
+from tutor.widgets.heat_map import HeatCell, Shading, grid_lookup, heat_cells, shading_for
 
 __all__ = [
     "AccuracyPlot",
@@ -279,7 +280,7 @@ def _tick_label(t: float) -> str:
     return f"{t:g}"
 
 
-_Cell = tuple[str, Style, RichColor | None]
+_Cell = HeatCell
 """One cell of the boundary's canvas: its character, its style, and its region's background."""
 
 
@@ -294,13 +295,14 @@ class _Frame:
 
 
 class BoundaryPlot(Chart):
-    """The decision boundary: the model's score over a mesh, as coloured regions,
-    with the points drawn over them.
+    """The decision boundary: the model's score over a mesh, as a heat map, with
+    the points drawn over it.
 
     The screen asks the training thread to score :attr:`mesh` (which fits this
-    widget's size), sets :attr:`scores` to the result and redraws. Cells the model
-    calls +1 are dotted and tinted one colour, the others blank and tinted
-    another; the points are ``o`` (+1) and ``x`` (−1), test points underlined.
+    widget's size), sets :attr:`scores` to the result and redraws. The score is
+    shaded in the hue of the class it says, deeper where it is larger
+    (``tutor.widgets.heat_map``: two mesh rows per line, or characters without
+    colour); the points are ``o`` (+1) and ``x`` (−1), test points underlined.
 
     plotext draws the frame, the ticks and the legend, with no data; those lines
     are kept until the size, the limits, the legend or the colours change. The
@@ -310,14 +312,15 @@ class BoundaryPlot(Chart):
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "boundary--positive",  # a region the model calls +1
-        "boundary--negative",  # a region the model calls −1
-        "boundary--plus",  # a point labelled +1
-        "boundary--minus",  # a point labelled −1
+        "boundary--plus",  # a point labelled +1, and the hue of the +1 side
+        "boundary--minus",  # a point labelled −1, and the hue of the −1 side
     }
 
     MARGIN = 0.5
     """Room around the points, in data units."""
+
+    SURE = 1.0
+    """The score shaded deepest: the hinge loss's margin, and all a tanh can give."""
 
     class Resized(Message):
         """The size changed, so the mesh to score (:attr:`BoundaryPlot.mesh`) did too."""
@@ -380,11 +383,21 @@ class BoundaryPlot(Chart):
 
     def _legend(self, width: int) -> str:
         tested = self.dataset is not None and bool(self.dataset.X_test)
-        for legend in (
-            "o class +1   x class −1   · the model says +1",
-            "o +1   x −1   · model says +1",
-            "o +1  x −1  · says +1",
-        ):
+        if self._shading().half_blocks:
+            legends = (
+                "o class +1   x class −1   shade: the model's score, deeper where surer",
+                "o class +1   x class −1   shade: the model's score",
+                "o +1   x −1   shade: the score",
+                "o +1  x −1",
+            )
+        else:
+            legends = (
+                "o class +1   x class −1   .:+# the model says +1, -=% says −1",
+                "o +1   x −1   .:+# says +1   -=% says −1",
+                "o +1  x −1  .:+# +1  -=% −1",
+                "o +1  x −1",
+            )
+        for legend in legends:
             if tested:
                 legend += "   underlined: test"
             if len(legend) <= width:
@@ -393,18 +406,18 @@ class BoundaryPlot(Chart):
 
     @property
     def mesh(self) -> Mesh | None:
-        """The points to score for this size: one per cell row, one per two
-        columns (a terminal cell is about twice as tall as it is wide)."""
+        """The points to score for this size: one per column, two per cell row
+        (a terminal cell is about twice as tall as it is wide, and each of its
+        halves is shaded on its own)."""
         if self.dataset is None:
             return None
         cols, rows = self.canvas_size()
         if cols < 2 or rows < 2:
             return None
         x0, x1, y0, y1 = self._limits
-        dx = (x1 - x0) / (cols - 1)
-        mesh_cols = (cols + 1) // 2
-        # Mesh column k stands for canvas columns 2k and 2k+1: score between them.
-        return Mesh(x0 + 0.5 * dx, x0 + (2 * mesh_cols - 1.5) * dx, y0, y1, mesh_cols, rows)
+        # Cell row r is centred on y0 + r*dy: its halves a quarter of dy either side.
+        quarter = (y1 - y0) / (rows - 1) / 4
+        return Mesh(x0, x1, y0 - quarter, y1 + quarter, cols, 2 * rows)
 
     def on_resize(self) -> None:
         self.post_message(self.Resized())
@@ -473,52 +486,67 @@ class BoundaryPlot(Chart):
         self._frame = None  # (the key would notice too: the widget's colours change)
         super()._theme_changed()
 
+    def _shading(self) -> Shading:
+        """How the score is shaded in this terminal, with the theme's two hues."""
+        base = self.rich_style
+        return shading_for(
+            self.app,
+            base,
+            _color(self._style("boundary--plus").color, (120, 180, 255)),
+            _color(self._style("boundary--minus").color, (255, 170, 80)),
+            _color(base.bgcolor, (30, 30, 30)),
+        )
+
     def _cells(self, cols: int, rows: int) -> list[list[_Cell]]:
-        """Every canvas cell, bottom row first."""
+        """Every canvas cell, bottom row first: the heat map, then the points."""
         x0, x1, y0, y1 = self._limits
-        base = self.rich_style  # every cell has a style, the widget's at least
-        positive = self._style("boundary--positive")
-        negative = self._style("boundary--negative")
-        pos_bg = _color(positive.bgcolor, (30, 50, 90))
-        neg_bg = _color(negative.bgcolor, (90, 55, 25))
-        dot_fg = _color(positive.color, (150, 150, 150))
-        blank: _Cell = (" ", base, None)
+        shading = self._shading()
+        blank: _Cell = (" ", self.rich_style, None)
         grid = [[blank] * cols for _ in range(rows)]
         scores = self.scores
         if scores is not None and isinstance(scores.tag, Mesh) and scores.values:
             mesh = scores.tag
-            positive_cell: _Cell = ("·", base + Style(color=dot_fg, bgcolor=pos_bg), pos_bg)
-            negative_cell: _Cell = (" ", base + Style(bgcolor=neg_bg), neg_bg)
-            # The mesh point nearest to each column and to each row, found once.
-            mesh_col = [
+            # The mesh point nearest to each column and to each half row, found once
+            # (scores made for another size still fit, more coarsely).
+            col_index = [
                 _nearest(x0 + (x1 - x0) * c / (cols - 1), mesh.x0, mesh.x1, mesh.cols)
                 for c in range(cols)
             ]
-            for r in range(rows):
-                i = _nearest(y0 + (y1 - y0) * r / (rows - 1), mesh.y0, mesh.y1, mesh.rows)
-                values = scores.values[i * mesh.cols : (i + 1) * mesh.cols]
-                grid[r] = [positive_cell if values[j] > 0 else negative_cell for j in mesh_col]
-        data = self.dataset
-        if data is not None:
-            plus = _color(self._style("boundary--plus").color, (120, 180, 255))
-            minus = _color(self._style("boundary--minus").color, (255, 170, 80))
-            marks: dict[tuple[str, RichColor | None, bool], _Cell] = {}
-            sets = ((data.X_train, data.y_train, True), (data.X_test, data.y_test, False))
-            for points, labels, train in sets:
-                for (px, py), label in zip(points, labels, strict=True):
-                    c = _nearest(px, x0, x1, cols)
-                    r = _nearest(py, y0, y1, rows)
-                    background = grid[r][c][2]
-                    mark, color = ("o", plus) if label > 0 else ("x", minus)
-                    cell = marks.get((mark, background, train))
-                    if cell is None:
-                        # Train points bold, test points underlined, on the region's colour.
-                        style = Style(
-                            color=color, bgcolor=background, bold=train, underline=not train
-                        )
-                        cell = marks[mark, background, train] = (mark, base + style, background)
-                    grid[r][c] = cell
+            quarter = (y1 - y0) / (rows - 1) / 4
+            row_index = [
+                _nearest(y0 - quarter + 2 * quarter * p, mesh.y0, mesh.y1, mesh.rows)
+                for p in range(2 * rows)
+            ]
+            value_at = grid_lookup(scores.values, mesh.cols, col_index, row_index)
+            grid = heat_cells(value_at, cols, rows, shading, self.SURE)
+        self._draw_points(grid, shading)
         return grid
+
+    def _draw_points(self, grid: list[list[_Cell]], shading: Shading) -> None:
+        """The data over the heat map: ``o`` for +1 and ``x`` for −1 in their
+        class's colour, on the background of the cell they land in; train
+        points bold, test points underlined."""
+        data = self.dataset
+        if data is None or not grid:
+            return
+        rows, cols = len(grid), len(grid[0])
+        x0, x1, y0, y1 = self._limits
+        plus = _color(self._style("boundary--plus").color, (120, 180, 255))
+        minus = _color(self._style("boundary--minus").color, (255, 170, 80))
+        marks: dict[tuple[str, RichColor | None, bool], _Cell] = {}
+        sets = ((data.X_train, data.y_train, True), (data.X_test, data.y_test, False))
+        for points, labels, train in sets:
+            for (px, py), label in zip(points, labels, strict=True):
+                c = _nearest(px, x0, x1, cols)
+                r = _nearest(py, y0, y1, rows)
+                background = grid[r][c][2]
+                mark, color = ("o", plus) if label > 0 else ("x", minus)
+                cell = marks.get((mark, background, train))
+                if cell is None:
+                    fg = shading.mark_colour(color, background)
+                    style = shading.style(fg, background, bold=train, underline=not train)
+                    cell = marks[mark, background, train] = (mark, style, background)
+                grid[r][c] = cell
 
 
 def _color(color: RichColor | None, fallback: Rgb) -> RichColor:
