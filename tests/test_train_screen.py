@@ -174,7 +174,15 @@ async def test_the_boundary_reads_without_colour(no_color, monkeypatch):
         )
         assert "o +1" in text and "x −1" in text  # the legend
         assert text.count("o") > 10 and text.count("x") > 10  # the two classes
-        assert text.count("·") > 20  # the region the model calls +1
+        if no_color:  # the shading is in characters, denser where the model is surer
+            assert ".:+#" in text and sum(map(text.count, ".:+#")) > 20  # the legend, the +1 side
+        else:  # ... else in colours: both sides, at several levels
+            colours = {
+                segment.style.bgcolor
+                for y in range(boundary.size.height)
+                for segment in boundary.render_line(y)
+            }
+            assert len(colours) > 4
 
 
 async def test_invalid_settings_are_refused_beside_their_field():

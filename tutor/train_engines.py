@@ -27,15 +27,16 @@ def make_driver(
     *,
     notify: Callable[[], object],
     play: bool,
+    weight_seed: int | None = None,
 ) -> TrainDriver | LearnerTrainDriver:
     """The driver of a run of ``config`` on ``engine`` (MINE: the learner's, which
-    ``engines`` must allow)."""
+    ``engines`` must allow); ``weight_seed`` (the tutor's only) seeds the first weights."""
     if engine == MINE:
         assert engines.usable and engines.workspace is not None
         return LearnerTrainDriver(
             config, dataset, workspace=engines.workspace, notify=notify, play=play
         )
-    return TrainDriver(config, dataset, notify=notify, play=play)
+    return TrainDriver(config, dataset, notify=notify, play=play, weight_seed=weight_seed)
 
 
 def engine_name(engine: str) -> str:

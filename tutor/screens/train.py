@@ -12,9 +12,9 @@ can reach the lab before its widgets are mounted or after it has begun to
 close: they come in by a few doors (the worker's news, ``_later``, the
 bindings' ``check_action``, escape, the tabs) that each ask ``live`` first.
 
-Keys: space play/pause, ``.`` one step, ``r`` reset with the form's settings,
-``i`` inspect a sample's forward pass in the graph explorer, ``f`` the form,
-``1`` ``2`` ``3`` (or ←/→) the charts, escape back.
+Keys: space play/pause, ``.`` one step, ``r`` reset (same first weights), ``w`` and
+``n`` (``tutor.screens.train_neurons``), ``i`` inspect a sample's forward pass in the
+graph explorer, ``f`` the form, ``1`` ``2`` ``3`` (or ←/→) the charts, escape back.
 
 The form may offer the learner's own engine (``tutor.train_engines``); a line then says
 how its run compares with the tutor's, and the milestone posts ``EngineMatched``.
@@ -46,10 +46,12 @@ from lessons.workbench.training_match import learner_config
 from tutor import performance
 from tutor.messages import EngineMatched
 from tutor.pacer import FramePacer, chart_interval
+from tutor.screens.train_goal import GoalLab
 from tutor.screens.train_inspect import InspectSamples
+from tutor.screens.train_neurons import NEURON_BINDINGS, NeuronsLab
 from tutor.textual_compat import is_base_screen, is_live
 from tutor.train_driver import News, RunStatus, TrainDriver, named_dataset
-from tutor.train_engines import engine_name, make_driver, match_line, milestone_reached
+from tutor.train_engines import engine_name, match_line, milestone_reached
 from tutor.train_settings import MINE, TUTORS, EngineChoice, live_changes
 from tutor.train_status import fit, status_parts, steps_per_second
 from tutor.widgets.footer import CompactFooter
@@ -97,7 +99,7 @@ class Charts(Container, can_focus=True):
     lab's single-key bindings reach the screen."""
 
 
-class TrainScreen(InspectSamples, Screen[object]):
+class TrainScreen(InspectSamples, NeuronsLab, GoalLab, Screen[object]):
     """Train a network on moons (or a lesson's dataset) with live charts.
 
     ``TrainScreen(config, goal)``: ``config`` defaults to micrograd's demo
@@ -117,7 +119,8 @@ class TrainScreen(InspectSamples, Screen[object]):
         # One binding for both, so the Footer stays as it is (redrawing it costs a layout).
         Binding("space", "play_pause", "Play/Pause", tooltip="Train step after step, or stop"),
         Binding("full_stop", "step", "Step", key_display=".", tooltip="Take one step"),
-        Binding("r", "reset", "Reset", tooltip="A new run with the form's settings and seed"),
+        Binding("r", "reset", "Reset", tooltip="A new run, the same first weights"),
+        *NEURON_BINDINGS,
         Binding("i", "inspect", "Inspect", tooltip="A sample's forward pass in the graph explorer"),
         Binding("f", "form", "Form", tooltip="Go to the settings (again: hide them)"),
         Binding("1", "chart('loss')", "Loss", show=False),
@@ -177,7 +180,7 @@ class TrainScreen(InspectSamples, Screen[object]):
         self.seconds = 0.0  # spent training the run on show
         self._goal_run: TrainingRun | None = None  # the run that met the goal
         self._step_times: deque[float] = deque(maxlen=64)
-        self._pacer = FramePacer(CHARTS, tick=REDRAW_TICK)
+        self._pacer = FramePacer((*CHARTS, "neurons"), tick=REDRAW_TICK)
         self._switching: performance.QuickSwitching | None = None
         self._milestone_told = False
         self._redraw_timer: Timer | None = None
@@ -243,6 +246,7 @@ class TrainScreen(InspectSamples, Screen[object]):
                         yield BoundaryPlot(id="chart-boundary", classes="chart")
                     else:
                         yield SampleScores(id="chart-boundary", classes="chart")
+                    yield self._neuron_panel_widget()
         yield TrainLines()
         yield CompactFooter()
 
@@ -282,7 +286,8 @@ class TrainScreen(InspectSamples, Screen[object]):
             self.chart = event.tab.id.removeprefix("tab-") if event.tab.id else "loss"
 
     def _shows(self, chart: str) -> bool:
-        return self.has_class("-wide") or self.chart == chart
+        shown = self._shows_neurons(chart)
+        return shown if shown is not None else self.has_class("-wide") or self.chart == chart
 
     # -- running
 
@@ -297,9 +302,7 @@ class TrainScreen(InspectSamples, Screen[object]):
             config = learner_config(config)
         self.config, self.engine, self.match = config, engine, None
         self._milestone_told = False
-        self.driver = make_driver(
-            engine, config, self._dataset, self.engines, notify=self._news_ready, play=play
-        )
+        self.driver = self._make_driver(engine, config, play=play)
         self.playing = play
         self.run = None
         self.status, self.message, self.seconds = RunStatus.PREPARING, "", 0.0
@@ -350,6 +353,7 @@ class TrainScreen(InspectSamples, Screen[object]):
         if news.scores is not None:
             self.query_one("#chart-boundary").scores = news.scores
             self._pacer.mark_stale("boundary")
+        self._take_neuron_news(news)
         if news.applied is not None:
             self.query_one(TrainForm).show_run_config(news.applied)
             self.notify("Applied from the next step on.", timeout=2)
@@ -368,6 +372,7 @@ class TrainScreen(InspectSamples, Screen[object]):
         self.query_one(TrainForm).show_run_config(run.config, self.engine)
         self.refresh_bindings()  # i needs a run: once a run of the learner's has started
         self._later(self._watch_points)
+        self._neurons_ready()
 
     def _status_changed(self, news: News) -> None:
         before = self.status
@@ -385,20 +390,6 @@ class TrainScreen(InspectSamples, Screen[object]):
             self._milestone_told = True
             assert self.match is not None
             self.post_message(EngineMatched(self.match.steps))
-
-    def _check_goal(self) -> None:
-        run = self.run
-        if self.goal is None or run is None or self._goal_run is run or not run.history:
-            return
-        report = run.history[-1]
-        if self.goal.met(report):
-            self._goal_run = run
-            self.notify(
-                f"{self.goal.describe()} at step {report.step + 1}. Escape takes you back.",
-                title="✓ Goal reached",
-                timeout=8,
-            )
-            self.post_message(self.GoalReached(run, report))
 
     def _watch_points(self) -> None:
         """Tell the training thread which points to keep scoring: the boundary's
@@ -429,7 +420,7 @@ class TrainScreen(InspectSamples, Screen[object]):
 
     def _interval(self, chart: str) -> float:
         """The least time between two drawings of ``chart``; none when paused."""
-        curve = chart != "boundary"
+        curve = chart in ("loss", "accuracy")
         cost = self.query_one(f"#chart-{chart}", Chart).render_seconds if curve else 0.0
         return chart_interval(
             playing=self.playing,
@@ -561,14 +552,6 @@ class TrainScreen(InspectSamples, Screen[object]):
         if self.focused is not None and form in self.focused.ancestors:
             event.stop()
             self.query_one(Charts).focus()
-
-    def result(self) -> TrainingRun | None:
-        """What leaving reports: the run that met the goal, else the run on show."""
-        if self._goal_run is not None:
-            return self._goal_run
-        if self.run is not None and self.run.history:
-            return self.run
-        return None
 
     def _leave(self) -> None:
         """End the training thread (the step under way finishes) and stop

@@ -73,7 +73,8 @@ def level_of(value: float, scale: float = 1.0) -> int:
 
 
 def _sign(value: float) -> int:
-    return 1 if value > 0 else -1
+    """+1, −1, or 0 for exactly zero (a ReLU that is off): shaded as neither side."""
+    return 1 if value > 0 else -1 if value < 0 else 0
 
 
 @dataclass
@@ -102,6 +103,8 @@ class Shading:
         return self._colours[key]
 
     def _make_colour(self, sign: int, level: int) -> RichColor | None:
+        if sign == 0:
+            return None
         if self.mode == "ansi":
             name = _ANSI[sign][level]
             return None if name == "default" else RichColor.parse(name)
@@ -114,7 +117,7 @@ class Shading:
         return RichColor.from_rgb(*mixed)
 
     def character(self, sign: int, level: int) -> str:
-        return (POSITIVE_RAMP if sign > 0 else NEGATIVE_RAMP)[level]
+        return (POSITIVE_RAMP if sign > 0 else NEGATIVE_RAMP)[level] if sign else " "
 
     def cell(self, upper: float, lower: float, scale: float) -> HeatCell:
         """The cell showing ``upper`` above ``lower`` (equal in characters mode)."""
@@ -123,7 +126,8 @@ class Shading:
             bottom = self.colour(_sign(lower), level_of(lower, scale))
             if top == bottom:
                 return " ", self.style(None, bottom), bottom
-            return "▀", self.style(top, bottom), bottom
+            # The upper half is the character itself: painted, even in the widget's colour.
+            return "▀", self.style(top or self.background, bottom), bottom
         value = (upper + lower) / 2 if math.isfinite(upper + lower) else upper
         sign, level = _sign(value), level_of(value, scale)
         background = self.colour(sign, level)
