@@ -46,6 +46,8 @@ WORKBENCH_EXTRA = [("↑ ↓ pgup pgdn", "Scroll the exercise text or the result
 LAB_EXTRA = [
     ("1 2 3 ← →", "Pick a chart (loss, accuracy, boundary) when there is room for one only"),
     ("tab", "Into the settings form; Enter applies a change (data and model: on reset)"),
+    ("w", "New first weights, from a new seed (the header shows it); r repeats them"),
+    ("[ ]", "With the neurons open (n): pick the neuron drawn large, with its weights"),
 ]
 
 
