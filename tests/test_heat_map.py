@@ -12,13 +12,13 @@ import math
 import random
 
 import pytest
+from test_train_charts import STYLESHEET
 from textual.app import App, ComposeResult
 
 from engine.data import Dataset
 from engine.nn import MLP
 from engine.scoring import neuron_outputs, predict
 from engine.value import Value
-from test_train_charts import STYLESHEET
 from tutor.train_driver import Mesh, NeuronScores, Scores
 from tutor.widgets.heat_map import NEGATIVE_RAMP, POSITIVE_RAMP, level_of
 from tutor.widgets.neuron_panel import NeuronPanel

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from test_train_screen import LabApp, ready, settle, status_line
+
 from engine.scoring import neuron_outputs
 from engine.train import TrainConfig
-from test_train_screen import LabApp, ready, settle, status_line
 from tutor.screens.help import HelpScreen
 from tutor.screens.train import TrainScreen
 from tutor.widgets.neuron_panel import NeuronPanel
