@@ -16,6 +16,7 @@ micrograd's demo recipe (100 full-batch steps on 100 moons) and reports:
     .venv/bin/python bench/train_screen.py --sizes 80x24 --no-gc-freeze
     .venv/bin/python bench/train_screen.py --switch-interval 0.005  # Python's default
     .venv/bin/python bench/train_screen.py --micrograd     # also time micrograd 0.1.0
+    .venv/bin/python bench/train_screen.py --neurons       # with the neuron panel open (n)
 
 The tutor is started with ``python -m tutor train --play`` when the command
 line has that subcommand, otherwise with this file's own launcher (``--child``),
@@ -53,11 +54,14 @@ STEP = re.compile(r"step (\d+)/(\d+)")
 # -- the child: the tutor with the lab open and training ----------------------------------
 
 
-def run_child(steps: int, gc_freeze: bool, switch_interval: float | None) -> None:
+def run_child(
+    steps: int, gc_freeze: bool, switch_interval: float | None, neurons: bool = False
+) -> None:
     """Open the training lab over the tutor's own app, training at once.
 
     The two knobs undo what the lab does for speed, to measure what it buys:
-    no ``gc.freeze()``, and another GIL switch interval.
+    no ``gc.freeze()``, and another GIL switch interval. ``neurons`` opens the
+    panel of what each neuron sees from the start (as ``n`` does).
     """
     sys.path.insert(0, str(ROOT))  # this checkout, whatever is installed
     import tutor.screens.train as lab
@@ -77,7 +81,10 @@ def run_child(steps: int, gc_freeze: bool, switch_interval: float | None) -> Non
 
         def on_mount(self) -> None:
             super().on_mount()
-            self.push_screen(lab.TrainScreen(TrainConfig(steps=steps), play=True))
+            screen = lab.TrainScreen(TrainConfig(steps=steps), play=True)
+            self.push_screen(screen)
+            if neurons:
+                screen.call_after_refresh(screen.action_neurons)
 
     LabApp(ProgressStore(), default_curriculum()).run()
 
@@ -95,13 +102,15 @@ def cli_has_train() -> bool:
 
 
 def tutor_command(steps: int, args: argparse.Namespace, use_cli: bool) -> list[str]:
-    if use_cli and not args.no_gc_freeze and args.switch_interval is None:
+    if use_cli and not (args.no_gc_freeze or args.neurons) and args.switch_interval is None:
         return [sys.executable, "-m", "tutor", "train", "--play", "--steps", str(steps)]
     command = [sys.executable, str(Path(__file__).resolve()), "--child", "--steps", str(steps)]
     if args.no_gc_freeze:
         command.append("--no-gc-freeze")
     if args.switch_interval is not None:
         command += ["--switch-interval", str(args.switch_interval)]
+    if args.neurons:
+        command.append("--neurons")
     return command
 
 
@@ -317,9 +326,12 @@ def main() -> int:
     )
     parser.add_argument("--presses", type=int, default=10, help="pause/resume pairs per size")
     parser.add_argument("--micrograd", action="store_true", help="also time micrograd 0.1.0")
+    parser.add_argument(
+        "--neurons", action="store_true", help="with the neuron panel open from the start (n)"
+    )
     args = parser.parse_args()
     if args.child:
-        run_child(args.steps, not args.no_gc_freeze, args.switch_interval)
+        run_child(args.steps, not args.no_gc_freeze, args.switch_interval, args.neurons)
         return 0
 
     use_cli = cli_has_train()

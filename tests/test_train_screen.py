@@ -24,6 +24,7 @@ from engine.data import lecture_examples
 from engine.train import TrainConfig, TrainingRun, predict
 from lessons.model import Goal
 from tutor.screens.train import Charts, TrainScreen
+from tutor.widgets.graph_tree import GraphTree
 from tutor.widgets.header import TutorHeader
 from tutor.widgets.sample_picker import SamplePicker
 from tutor.widgets.train_charts import AccuracyPlot, BoundaryPlot, LossPlot, SampleScores
@@ -378,6 +379,27 @@ async def test_inspect_opens_the_forward_pass_of_a_sample():
         await pilot.press("down", "down", "enter")
         await settle(pilot, lambda: isinstance(app.screen, ExplorerScreen))
         assert not lab.playing
+        explorer = app.screen
+        sample = lab.run.dataset.X_train[2]
+        assert explorer.root.data == lab.run.model(list(sample)).data
+        assert "sample 3" in explorer.sub_title and "after 0 steps" in explorer.sub_title
+        # The explorer follows the training: . takes a step, and the pass is made anew.
+        await pilot.press("down", "down")  # the cursor on a node below the score
+        tree = explorer.query_one(GraphTree)
+        row = tree.cursor_line
+        old_root = explorer.root
+        await pilot.press("full_stop")
+        await settle(pilot, lambda: explorer.root is not old_root)
+        assert lab.run.steps_done == 1 and "after 1 step" in explorer.sub_title
+        assert explorer.root.data == lab.run.model(list(sample)).data != old_root.data
+        assert tree.cursor_line == row  # still on the same node
+        await pilot.press("t")  # trains on; the explorer keeps up
+        await settle(pilot, lambda: lab.run.status == "finished")
+        await settle(pilot, lambda: "after 20 steps" in explorer.sub_title)
+        assert explorer.root.data == lab.run.model(list(sample)).data
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is lab)
+        await settle(pilot, lambda: lab.driver._followed is None)  # no more passes made
 
 
 # -- keys faster than the lab draws ------------------------------------------------------

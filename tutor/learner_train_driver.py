@@ -129,8 +129,9 @@ class LearnerTrainDriver(NewsDesk):
         shown = None if points is None else [list(map(float, p)) for p in points]
         self._commands.put({"do": "points", "points": shown, "tag": number})
 
-    def inspect(self, index: int) -> None:
-        self._refuse(INSPECT_REFUSED)
+    def inspect(self, index: int | None) -> None:
+        if index is not None:  # (None: stop following, which there is nothing to)
+            self._refuse(INSPECT_REFUSED)
 
     def change_training(self, **changes: object) -> None:
         self._refuse(LIVE_REFUSED)

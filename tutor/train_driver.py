@@ -306,6 +306,9 @@ class TrainDriver(NewsDesk):
         """Where the first weights come from; None: from the config's seed, with the data."""
         self._neuron_mesh: Mesh | None = None
         self._neurons_scored: tuple[Mesh, int] | None = None
+        self._followed: int | None = None  # the training sample whose pass is followed
+        self._inspected = -1  # steps done when it was last made
+        self._next_inspect_at = 0.0
         self._commands: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
         self._stopped = threading.Event()
         self._playing = play
@@ -337,8 +340,10 @@ class TrainDriver(NewsDesk):
         """Keep computing every hidden neuron's output over ``mesh`` (None: stop)."""
         self._commands.put(("neurons", mesh))
 
-    def inspect(self, index: int) -> None:
-        """Make a forward pass for training sample ``index`` (0-based) on a copy of the model."""
+    def inspect(self, index: int | None) -> None:
+        """Make a forward pass for training sample ``index`` (0-based) on a copy of
+        the model, and again whenever steps have changed the model, until told
+        ``inspect(None)``: the explorer showing it follows the training."""
         self._commands.put(("inspect", index))
 
     def change_training(self, **changes: object) -> None:
@@ -381,6 +386,7 @@ class TrainDriver(NewsDesk):
                     self._yield_if_behind()
                     self._take_step(run)
                 self._score_if_due(run)
+                self._inspect_if_due(run)
                 self._publish(run)
         finally:
             run.cancel()  # no-op once finished or diverged
@@ -426,14 +432,15 @@ class TrainDriver(NewsDesk):
             self._neuron_mesh = argument  # type: ignore[assignment]
             self._neurons_scored = None
         elif command == "inspect":
-            index = argument
+            index = self._followed = argument  # type: ignore[assignment]
+            if index is None:
+                return
             if not (isinstance(index, int) and 0 <= index < len(run.dataset.X_train)):
                 with self._lock:
                     self._news.refused = f"There is no training sample {index!r} to inspect."
+                self._followed = None
                 return
-            root = forward_graph(run.model, run.dataset.X_train[index])
-            with self._lock:
-                self._news.inspection = Inspection(index, root, run.steps_done)
+            self._inspect(run)
         elif command == "change":
             self._change(run, argument)  # type: ignore[arg-type]
 
@@ -515,6 +522,24 @@ class TrainDriver(NewsDesk):
                 self._news.scores = scores
             if neurons is not None:
                 self._news.neurons = neurons
+
+    def _inspect(self, run: TrainingRun) -> None:
+        index = self._followed
+        assert index is not None
+        root = forward_graph(run.model, run.dataset.X_train[index])
+        self._inspected = run.steps_done
+        self._next_inspect_at = time.monotonic() + self.MIN_SCORE_INTERVAL
+        with self._lock:
+            self._news.inspection = Inspection(index, root, run.steps_done)
+
+    def _inspect_if_due(self, run: TrainingRun) -> None:
+        """The followed sample's pass again, once steps have landed (while playing,
+        at most as often as the boundary is scored: the explorer redraws a tree)."""
+        if self._followed is None or self._inspected == run.steps_done:
+            return
+        if self._playing and time.monotonic() < self._next_inspect_at:
+            return
+        self._inspect(run)
 
     def _yield_if_behind(self) -> None:
         """When the screen has not taken the news for a while, it is short of

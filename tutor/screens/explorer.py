@@ -60,13 +60,16 @@ class ExplorerScreen(Screen[None]):
         self.query_one(GraphExplorer).focus()
 
     def on_resize(self, event: events.Resize) -> None:
+        self._fit_title(event.size.width)
+
+    def _fit_title(self, width: int) -> None:
         """A long title loses its bracketed part, then all but its first words, rather
         than being cut off mid-word by the header."""
         title = self.title_given
         if not title:
             return
         # The header centres its text between an icon and a clock's space (9 columns each).
-        room = event.size.width - 18 - len(f"{self.app.title} — {self.TITLE} · ")
+        room = width - 18 - len(f"{self.app.title} — {self.TITLE} · ")
         shorter = re.sub(r"\s*\([^)]*\)", "", title)
         fits = [t for t in (title, shorter, shorter.split(" after ")[0]) if len(t) <= room]
         self.sub_title = fits[0] if fits else shorter.split(" after ")[0]

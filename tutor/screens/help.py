@@ -86,6 +86,7 @@ class HelpScreen(Screen[None]):
 
     def _groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
         from tutor.screens.train import TrainScreen  # the lab pulls in plotting: load it late
+        from tutor.screens.train_inspect import TrainingExplorer
 
         groups: list[tuple[type | None, str, list[tuple[str, str]]]] = [
             (None, "Everywhere", self._rows(self.everywhere) + EVERYWHERE_EXTRA),
@@ -115,7 +116,7 @@ class HelpScreen(Screen[None]):
                 # The chart keys' own descriptions are single words: LAB_EXTRA says them.
                 self._rows([b for b in Binding.make_bindings(TrainScreen.BINDINGS) if b.show])
                 + LAB_EXTRA
-                + self._rows(SamplePicker),
+                + self._rows(SamplePicker, TrainingExplorer),
             ),
             (
                 WorkbenchScreen,

@@ -3,22 +3,78 @@
 The lab pauses, the learner picks a sample (``SamplePicker``), the training thread makes
 the pass on a copy of the model (``TrainDriver.inspect``), and its news opens the
 explorer. A run on the learner's own engine cannot: its model lives in another Python.
+
+The explorer then follows the training: ``.`` takes a step of the lab's run and ``t``
+trains on or pauses, and after steps the training thread makes the pass again, which
+the open explorer shows in place of the old one (the cursor stays on the same node),
+until the explorer is left.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.binding import Binding, BindingType
+
 from tutor.learner_train_driver import INSPECT_REFUSED
+from tutor.screens.explorer import ExplorerScreen
 from tutor.train_driver import News
 from tutor.train_settings import MINE
+from tutor.widgets.graph_explorer import GraphExplorer
+from tutor.widgets.graph_tree import GraphTree
 from tutor.widgets.sample_picker import SamplePicker
 
-__all__ = ["InspectSamples"]
+if TYPE_CHECKING:
+    from engine.value import Value
+    from tutor.screens.train import TrainScreen
+
+__all__ = ["InspectSamples", "TrainingExplorer"]
+
+
+class TrainingExplorer(ExplorerScreen):
+    """The explorer on a sample's forward pass, kept up to date as the lab trains."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("full_stop", "train_step", "Train a step", key_display="."),
+        Binding("t", "train", "Train/Pause", tooltip="Train on (the graph follows), or pause"),
+    ]
+
+    def __init__(self, lab: TrainScreen, root: Value, *, title: str) -> None:
+        super().__init__("", root=root, title=title)
+        self.lab = lab
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("train_step", "train") and not self.lab.live:
+            return False
+        return super().check_action(action, parameters)
+
+    def action_train_step(self) -> None:
+        self.lab.action_step()
+
+    def action_train(self) -> None:
+        self.lab.action_play_pause()
+
+    def follow(self, root: Value, title: str) -> None:
+        """Show the pass made after more steps: the same graph with new numbers."""
+        explorer = self.query_one(GraphExplorer)
+        tree = self.query_one(GraphTree)
+        row = tree.cursor_node.data if tree.cursor_node is not None else None
+        old = explorer.graph.nodes
+        at = next((i for i, v in enumerate(old) if row is not None and v is row.value), None)
+        explorer.show_value(root)
+        new = explorer.graph.nodes
+        if at is not None and len(new) == len(old):  # the same shape, node for node
+            tree.reveal(new[at])
+        self.root = root
+        self.title_given = title
+        self._fit_title(self.size.width)
 
 
 class InspectSamples:
     """Mixed into ``TrainScreen``: its ``run``, ``driver`` and ``engine`` are read."""
 
     _inspect_index = 0
+    _explorer: TrainingExplorer | None = None
 
     def action_inspect(self) -> None:
         if self.run is None or self.driver is None:
@@ -36,13 +92,26 @@ class InspectSamples:
         self.app.push_screen(SamplePicker(self.run.dataset, self._inspect_index), picked)
 
     def _open_inspection(self, news: News) -> None:
-        from tutor.screens.explorer import ExplorerScreen
-
         inspection = news.inspection
         assert inspection is not None
-        if self.app.screen is not self:
-            return  # the learner has gone elsewhere meanwhile: no explorer over it
         x = self.run.dataset.X_train[inspection.index] if self.run else ()
         point = ", ".join(f"{v:.2f}" for v in x)
-        title = f"sample {inspection.index + 1} ({point}) after {inspection.steps_done} steps"
-        self.app.push_screen(ExplorerScreen.for_value(inspection.root, title=title))
+        steps = inspection.steps_done
+        title = f"sample {inspection.index + 1} ({point}) after {steps} step{'s' * (steps != 1)}"
+        explorer = self._explorer
+        if explorer is not None and self.app.screen is explorer:
+            explorer.follow(inspection.root, title)
+            return
+        if self.app.screen is not self:
+            # The learner has gone elsewhere meanwhile: no explorer over it, no more passes.
+            if self.driver is not None:
+                self.driver.inspect(None)
+            return
+
+        def left(_: object) -> None:
+            self._explorer = None
+            if self.driver is not None:
+                self.driver.inspect(None)  # the pass is not wanted any more
+
+        self._explorer = TrainingExplorer(self, inspection.root, title=title)
+        self.app.push_screen(self._explorer, left)
