@@ -147,7 +147,7 @@ async def test_without_colour_the_shading_is_in_characters(setting, monkeypatch)
             if setting == "no_color":
                 assert style.bgcolor == plot.rich_style.bgcolor  # nothing to lose to grey
         assert seen == set(POSITIVE_RAMP + NEGATIVE_RAMP)
-        assert ".:+#" in plot.legend() and "-=%" in plot.legend()
+        assert ".:+ the model says +1, -~= says −1" in plot.legend()
 
 
 async def test_in_16_colours_the_levels_are_the_terminals_own(monkeypatch):

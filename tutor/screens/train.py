@@ -48,7 +48,7 @@ from tutor.messages import EngineMatched
 from tutor.pacer import FramePacer, chart_interval
 from tutor.screens.train_goal import GoalLab
 from tutor.screens.train_inspect import InspectSamples
-from tutor.screens.train_neurons import NEURON_BINDINGS, NeuronsLab
+from tutor.screens.train_neurons import NEURON_BINDINGS, NEURONS_EVERY, NeuronsLab
 from tutor.textual_compat import is_base_screen, is_live
 from tutor.train_driver import News, RunStatus, TrainDriver, named_dataset
 from tutor.train_engines import engine_name, match_line, milestone_reached
@@ -422,12 +422,13 @@ class TrainScreen(InspectSamples, NeuronsLab, GoalLab, Screen[object]):
         """The least time between two drawings of ``chart``; none when paused."""
         curve = chart in ("loss", "accuracy")
         cost = self.query_one(f"#chart-{chart}", Chart).render_seconds if curve else 0.0
-        return chart_interval(
+        interval = chart_interval(
             playing=self.playing,
             boundary=not curve,
             render_seconds=cost,
             low_bandwidth=self.app.has_class(performance.LOW_BANDWIDTH_CLASS),
         )
+        return max(interval, NEURONS_EVERY) if chart == "neurons" and self.playing else interval
 
     def _redraw(self) -> None:
         """Update the status line, then draw at most one chart: a key pressed

@@ -16,7 +16,7 @@ How it reads depends on the terminal, decided once per drawing by
   form of blue (+1) and yellow (−1);
 * **characters** (``NO_COLOR``, or ``--ascii`` where ``▀`` cannot be drawn):
   one grid point per cell, drawn with a character of :data:`POSITIVE_RAMP` or
-  :data:`NEGATIVE_RAMP`, denser where the score is larger, so sign and size
+  :data:`NEGATIVE_RAMP`, heavier where the score is larger, so sign and size
   both read without colour (in ``--ascii`` with colours the tint stays too).
 """
 
@@ -45,11 +45,13 @@ LEVELS = (0.25, 0.5, 0.75)
 """Where the levels change, as a share of the scale: below 0.25 is level 0 (the
 model is not sure), from 0.75 on level 3."""
 
-POSITIVE_RAMP = ".:+#"
-"""The characters of levels 0 to 3 where the score is positive (class +1)."""
+POSITIVE_RAMP = " .:+"
+"""The characters of levels 0 to 3 where the score is positive (class +1): blank
+near the boundary, so that it shows as a gap between the two sides. Light
+characters, so that the points' ``o`` and ``x`` stand out over them."""
 
-NEGATIVE_RAMP = " -=%"
-"""... and where it is negative (class −1): blank near the boundary."""
+NEGATIVE_RAMP = " -~="
+"""... and where it is negative (class −1)."""
 
 _BLEND = (0.12, 0.24, 0.38, 0.55)
 """How much of the hue each level mixes into the background (colour mode)."""

@@ -267,6 +267,8 @@ class NeuronPanel(Widget):
         the line holds the selected map."""
         per_line = max((width - 1) // (MAP_COLS + 1), 1)
         bracket = self._style("neurons--selected") + Style(bold=True)
+        # In characters a map's blanks run into the next one's: a line between them.
+        gap = " " if shading.half_blocks else "|"
         lines: list[tuple[list[_Cell], bool]] = []
         flat = 0
         for layer, outputs in enumerate(scores.maps.outputs):
@@ -278,10 +280,10 @@ class NeuronPanel(Widget):
                 for r in range(MAP_ROWS):
                     row: list[_Cell] = []
                     for k, small in enumerate(maps):
-                        left = "[" if chosen[k] else ("]" if k and chosen[k - 1] else " ")
-                        row += self._text(left, bracket if left != " " else None) + small[r]
-                    end = "]" if chosen and chosen[-1] else " "
-                    row += self._text(end, bracket if end != " " else None)
+                        left = "[" if chosen[k] else ("]" if k and chosen[k - 1] else gap)
+                        row += self._text(left, bracket if left in "[]" else caption) + small[r]
+                    end = "]" if chosen and chosen[-1] else gap
+                    row += self._text(end, bracket if end in "[]" else caption)
                     lines.append((row, any(chosen)))
                 flat += len(chunk)
         return lines

@@ -34,7 +34,15 @@ from textual_plotext import PlotextPlot
 
 from engine.data import Dataset
 from tutor.train_driver import Mesh, Scores, StepFigures
-from tutor.widgets.heat_map import HeatCell, Shading, grid_lookup, heat_cells, shading_for
+from tutor.widgets.heat_map import (
+    NEGATIVE_RAMP,
+    POSITIVE_RAMP,
+    HeatCell,
+    Shading,
+    grid_lookup,
+    heat_cells,
+    shading_for,
+)
 
 __all__ = [
     "AccuracyPlot",
@@ -391,10 +399,11 @@ class BoundaryPlot(Chart):
                 "o +1  x −1",
             )
         else:
+            plus, minus = POSITIVE_RAMP.strip(), NEGATIVE_RAMP.strip()
             legends = (
-                "o class +1   x class −1   .:+# the model says +1, -=% says −1",
-                "o +1   x −1   .:+# says +1   -=% says −1",
-                "o +1  x −1  .:+# +1  -=% −1",
+                f"o class +1   x class −1   {plus} the model says +1, {minus} says −1",
+                f"o +1   x −1   {plus} says +1   {minus} says −1",
+                f"o +1  x −1  {plus} +1  {minus} −1",
                 "o +1  x −1",
             )
         for legend in legends:
