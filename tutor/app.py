@@ -236,6 +236,12 @@ class TutorApp(CompatApp):
 
     @on(OpenLab)
     def _lab_asked(self, message: OpenLab) -> None:
+        from tutor.train_settings import MINE
+
+        choice = self.engine_choice()
+        if message.engine == MINE and not choice.usable:  # say why, rather than open
+            self.notify(choice.why_not(), severity="warning", timeout=10, markup=False)
+            return
         self.open_lab(engine=message.engine)
 
     @on(EngineMatched)

@@ -49,7 +49,7 @@ from tutor.pacer import FramePacer, chart_interval
 from tutor.screens.train_inspect import InspectSamples
 from tutor.textual_compat import is_base_screen, is_live
 from tutor.train_driver import News, RunStatus, TrainDriver, named_dataset
-from tutor.train_engines import engine_name, make_driver, match_line, milestone_reached
+from tutor.train_engines import ending_said, engine_name, make_driver, match_line, milestone_reached
 from tutor.train_settings import MINE, TUTORS, EngineChoice, live_changes
 from tutor.train_status import fit, status_parts, steps_per_second
 from tutor.widgets.footer import CompactFooter
@@ -377,7 +377,8 @@ class TrainScreen(InspectSamples, Screen[object]):
         # training thread hears of it); only the end of the run overrides it.
         if not self.status.active:
             self.playing = False
-        if before != self.status and self.status in ENDINGS:
+        told = ending_said(self.status, self.engine, self.match)
+        if before != self.status and self.status in ENDINGS and not told:
             title, severity, timeout, after = ENDINGS[self.status]
             self.notify(self.message + after, title=title, severity=severity, timeout=timeout)
         on_moons = self._dataset is None

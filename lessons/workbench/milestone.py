@@ -1,0 +1,62 @@
+"""Exercise 17, the course's milestone, as a check: the learner's engine on the moons.
+
+    from lessons.workbench.milestone import check_milestone
+
+    result = check_milestone(workspace)   # an ExerciseResult, as the probes' exercises give
+
+Exercises 1 to 16 are checked by the probes (``lessons.workbench.checks``); the
+milestone has no probe of its own. Its check is a training run: the learner's ``MLP``
+on the moons beside the tutor's engine, seeded identically
+(``lessons.workbench.training_match.compare_with_engine``), passed when every step's
+loss agrees to 1e-9, failed with the first step where they part. The training lab's
+"engine: mine" passes it too (``lessons.workbench.progress.record_engine_match``).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from lessons.workbench.checks import CheckFailure, ExerciseResult
+
+__all__ = ["CHECK_ID", "MILESTONE", "check_milestone", "result_of"]
+
+MILESTONE = 17
+"""The exercise that passes when the learner's engine trains on the moons as the tutor's."""
+
+CHECK_ID = "moons-beside-the-tutors"
+"""What a failure of the milestone names as its check."""
+
+CODE = (
+    "# your MLP(2, [16, 16, 1]), tanh, on micrograd's moons, from the tutor's first weights\n"
+    "# 10 steps of the tutor's hinge loss and update, in your Values; the tutor's engine\n"
+    "# takes the same 10 steps, and every loss must agree to 1e-9"
+)
+"""The check, as the learner reads it where a failure quotes it."""
+
+
+def check_milestone(
+    workspace: Path, *, limits=None, cancel: threading.Event | None = None
+) -> ExerciseResult:
+    """Exercise 17's verdict on ``workspace``: blocks while a child Python trains
+    (call it from a worker thread). ``limits``: the training run's, its own when None."""
+    from lessons.workbench.training_match import TRAINING_LIMITS, compare_with_engine
+
+    verdict = compare_with_engine(Path(workspace), limits=limits or TRAINING_LIMITS, cancel=cancel)
+    return result_of(verdict)
+
+
+def result_of(verdict) -> ExerciseResult:
+    """An ``EngineVerdict`` as the course's other exercises say theirs."""
+    if verdict.passed:
+        return ExerciseResult(MILESTONE, True, note=verdict.message)
+    message = verdict.message
+    summary = message.split(": ", 1)[0] if verdict.parting is not None else _first(message)
+    failure = CheckFailure(MILESTONE, CHECK_ID, CODE, summary, message)
+    return ExerciseResult(MILESTONE, False, failure)
+
+
+def _first(text: str) -> str:
+    """The first sentence of ``text``, for a one-line summary."""
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
