@@ -50,13 +50,16 @@ def result_of(verdict) -> ExerciseResult:
     """An ``EngineVerdict`` as the course's other exercises say theirs."""
     if verdict.passed:
         return ExerciseResult(MILESTONE, True, note=verdict.message)
-    message = verdict.message
-    summary = message.split(": ", 1)[0] if verdict.parting is not None else _first(message)
+    summary, rest = _split(verdict.message, ": " if verdict.parting is not None else ". ")
+    message = f"{summary}\n{rest}" if rest else summary  # the summary is its first line
     failure = CheckFailure(MILESTONE, CHECK_ID, CODE, summary, message)
     return ExerciseResult(MILESTONE, False, failure)
 
 
-def _first(text: str) -> str:
-    """The first sentence of ``text``, for a one-line summary."""
-    head, dot, _ = text.partition(". ")
-    return head + "." if dot else text
+def _split(text: str, mark: str) -> tuple[str, str]:
+    """``text``'s head up to ``mark`` (a full stop kept), for one line, and the rest,
+    capitalised: "...part at step 3: loss ..." gives "...part at step 3" and "Loss ..."."""
+    head, found, rest = text.partition(mark)
+    if not found or not rest:
+        return text, ""
+    return head + mark.strip(" :"), rest[:1].upper() + rest[1:]
