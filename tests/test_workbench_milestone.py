@@ -13,8 +13,9 @@ from workbench_screen_support import make_app, settle
 
 from lessons.progress import ProgressStore
 from lessons.workbench import runner
+from lessons.workbench.checks import milestone_result as result_of
 from lessons.workbench.exercises import EXERCISES
-from lessons.workbench.milestone import CHECK_ID, MILESTONE, result_of
+from lessons.workbench.milestone import CHECK_ID, MILESTONE
 from lessons.workbench.progress import is_passed, mark_passed
 from lessons.workbench.training_match import EngineVerdict, MatchState, Parting
 from lessons.workbench.workspace import REFERENCE

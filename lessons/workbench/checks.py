@@ -43,6 +43,7 @@ __all__ = [
     "judge",
     "judge_check",
     "judge_exercise",
+    "milestone_result",
 ]
 
 PROBED = max(check.exercise for check in CHECKS)
@@ -404,7 +405,7 @@ def _milestone(workspace, results, seconds, cancel, on_result):
     from lessons.workbench.milestone import check_milestone
 
     began = time.monotonic()
-    result = check_milestone(Path(workspace), cancel=cancel)
+    result = milestone_result(check_milestone(Path(workspace), cancel=cancel))
     if on_result is not None:
         on_result(result)
     return (*results, result), seconds + time.monotonic() - began
@@ -415,3 +416,16 @@ def _stopped(done, observed: Mapping[int, list]) -> str:
     if done.status == "error" and not observed:
         return f"Your mygrad could not be imported. {message}"
     return message
+
+
+def milestone_result(verdict) -> ExerciseResult:
+    """The milestone's ``EngineVerdict`` (``lessons.workbench.milestone``) as the
+    course's other exercises give theirs."""
+    from lessons.workbench.milestone import CHECK_ID, CODE, MILESTONE, failure_words
+
+    if verdict.passed:
+        return ExerciseResult(MILESTONE, True, note=verdict.message)
+    summary, message = failure_words(verdict)
+    return ExerciseResult(
+        MILESTONE, False, CheckFailure(MILESTONE, CHECK_ID, CODE, summary, message)
+    )

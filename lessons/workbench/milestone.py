@@ -2,7 +2,7 @@
 
     from lessons.workbench.milestone import check_milestone
 
-    result = check_milestone(workspace)   # an ExerciseResult, as the probes' exercises give
+    verdict = check_milestone(workspace)   # an EngineVerdict: passed, and the words for it
 
 Exercises 1 to 16 are checked by the probes (``lessons.workbench.checks``); the
 milestone has no probe of its own. Its check is a training run: the learner's ``MLP``
@@ -10,6 +10,7 @@ on the moons beside the tutor's engine, seeded identically
 (``lessons.workbench.training_match.compare_with_engine``), passed when every step's
 loss agrees to 1e-9, failed with the first step where they part. The training lab's
 "engine: mine" passes it too (``lessons.workbench.progress.record_engine_match``).
+``lessons.workbench.checks`` puts the verdict with the others, in :func:`failure_words`.
 """
 
 from __future__ import annotations
@@ -17,9 +18,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from lessons.workbench.checks import CheckFailure, ExerciseResult
-
-__all__ = ["CHECK_ID", "MILESTONE", "check_milestone", "result_of"]
+__all__ = ["CHECK_ID", "CODE", "MILESTONE", "check_milestone", "failure_words"]
 
 MILESTONE = 17
 """The exercise that passes when the learner's engine trains on the moons as the tutor's."""
@@ -35,25 +34,19 @@ CODE = (
 """The check, as the learner reads it where a failure quotes it."""
 
 
-def check_milestone(
-    workspace: Path, *, limits=None, cancel: threading.Event | None = None
-) -> ExerciseResult:
-    """Exercise 17's verdict on ``workspace``: blocks while a child Python trains
-    (call it from a worker thread). ``limits``: the training run's, its own when None."""
+def check_milestone(workspace: Path, *, limits=None, cancel: threading.Event | None = None):
+    """Exercise 17's ``EngineVerdict`` on ``workspace``: blocks while a child Python
+    trains (call it from a worker thread). ``limits``: the training run's, its own when None."""
     from lessons.workbench.training_match import TRAINING_LIMITS, compare_with_engine
 
-    verdict = compare_with_engine(Path(workspace), limits=limits or TRAINING_LIMITS, cancel=cancel)
-    return result_of(verdict)
+    return compare_with_engine(Path(workspace), limits=limits or TRAINING_LIMITS, cancel=cancel)
 
 
-def result_of(verdict) -> ExerciseResult:
-    """An ``EngineVerdict`` as the course's other exercises say theirs."""
-    if verdict.passed:
-        return ExerciseResult(MILESTONE, True, note=verdict.message)
+def failure_words(verdict) -> tuple[str, str]:
+    """A failed ``EngineVerdict`` as the course's other exercises say theirs: a summary
+    of one line, and the message, which starts with it on a line of its own."""
     summary, rest = _split(verdict.message, ": " if verdict.parting is not None else ". ")
-    message = f"{summary}\n{rest}" if rest else summary  # the summary is its first line
-    failure = CheckFailure(MILESTONE, CHECK_ID, CODE, summary, message)
-    return ExerciseResult(MILESTONE, False, failure)
+    return summary, f"{summary}\n{rest}" if rest else summary
 
 
 def _split(text: str, mark: str) -> tuple[str, str]:
