@@ -134,3 +134,13 @@ def test_a_finished_run_on_their_engine_is_told_by_its_match_line_not_a_toast():
     assert not ending_said(RunStatus.FINISHED, TUTORS, None)  # the tutor's: the toast
     assert not ending_said(RunStatus.ERROR, MINE, matched)  # an error is always told
     assert not ending_said(RunStatus.FINISHED, MINE, MatchState(0))  # nothing compared
+
+
+async def test_a_pass_passes_the_exercises_before_it_which_it_checked_too(home):
+    shutil.copytree(REFERENCE, home / "workbench")  # the reference pasted in, no progress yet
+    app = make_app(home, current="reuse")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        assert screen.verdict is not None and screen.verdict.passed
+        store = ProgressStore(home)
+        assert [is_passed(store, e.id) for e in EXERCISES[:7]] == [True] * 6 + [False]

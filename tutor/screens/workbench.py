@@ -347,6 +347,10 @@ class WorkbenchScreen(WorkbenchDialogs, Screen[None]):
         first_pass = verdict.passed and not self.progress.passed(exercise.id)
         if verdict.passed or message.counts:
             self.progress.record(exercise.id, verdict.passed)
+        if verdict.passed:  # a check passes every exercise up to this one, in order
+            for earlier in self.exercises[: self.exercises.index(exercise)]:
+                if not self.progress.passed(earlier.id):
+                    self.progress.record(earlier.id, True)
         self.verdict = verdict
         self._show_verdict()
         if first_pass:
