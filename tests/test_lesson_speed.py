@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from apps import make_app
-from fit import settle
+from fit import cut_off, settle
 
 from engine.nn import Neuron
 from engine.tape import Tape
@@ -49,7 +49,7 @@ def test_a_measure_step_that_returns_something_else_is_refused_clearly():
     step = Measure(title="t", text="t", target="lessons.speed:neuron_ops", action="x")
     with pytest.raises(TypeError, match="returned tuple, not Measured"):
         step.run()
-    with pytest.raises(ValueError, match="lessons.speed:values_step"):
+    with pytest.raises(ValueError, match=r"lessons\.speed:values_step"):
         Measure(title="t", text="t", target="lessons.speed", action="x").run()
 
 
@@ -213,3 +213,20 @@ async def test_a_measurement_that_fails_says_so_in_the_panel(home, monkeypatch):
         await _measured(pilot, panel, 1)
         shown = str(app.screen.query_one("#measure-result").render())
         assert "The measurement failed: no clock here" in shown
+
+
+async def test_every_measurement_fits_at_60x20_once_shown(home):
+    app = make_app(home, lesson="13")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        for index, step in enumerate(LESSON.steps):
+            if step.kind != "measure":
+                continue
+            await screen.show_step(index)
+            await settle(pilot)
+            panel = screen.query_one(MeasurePanel)
+            await pilot.press("r")
+            await _measured(pilot, panel, 1)
+            await settle(pilot)
+            assert cut_off(screen) == [], step.title
