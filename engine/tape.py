@@ -222,6 +222,32 @@ class Tape:
             self._plan = ArrayPlan(self, _load_numpy())
         return self._plan
 
+    # -- reading
+
+    def op_name(self, node: int) -> str:
+        """The op of computed node ``node`` (0 is the oldest): its ``_op``, such as
+        ``dot`` or ``ReLU``; a power with its exponent, ``**2``."""
+        if node in self.exponents:
+            return f"**{self.exponents[node]}"
+        return SYMBOLS[self.codes[node]]
+
+    def operand_slots(self, node: int) -> list[int]:
+        """The slots computed node ``node`` reads, in operand order."""
+        return list(self.operands[self.starts[node] : self.starts[node + 1]])
+
+    def op_counts(self) -> dict[str, int]:
+        """How many nodes of each op the tape holds, in the order the ops first occur."""
+        counts: dict[str, int] = {}
+        for code in self.codes:
+            symbol = SYMBOLS[code]
+            counts[symbol] = counts.get(symbol, 0) + 1
+        return counts
+
+    def line(self, node: int) -> str:
+        """Computed node ``node`` as a line of the tape: ``n1 = ReLU(n0)``."""
+        args = ", ".join(map(self.slot_name, self.operand_slots(node)))
+        return f"{self.slot_name(self.first_node + node)} = {self.op_name(node)}({args})"
+
     def __str__(self) -> str:
         """A short print: how many of each kind of slot, and the first few nodes."""
         lines = [
@@ -229,19 +255,12 @@ class Tape:
             f"{len(self.constants)} constants, {self.nodes} nodes, "
             f"{len(self.operands)} operand slots"
         ]
-        for i in range(min(self.nodes, 8)):
-            symbol = SYMBOLS[self.codes[i]]
-            if i in self.exponents:
-                symbol = f"**{self.exponents[i]}"
-            args = ", ".join(
-                map(self._slot_name, self.operands[self.starts[i] : self.starts[i + 1]])
-            )
-            lines.append(f"  {self._slot_name(self.first_node + i)} = {symbol}({args})")
+        lines.extend(f"  {self.line(i)}" for i in range(min(self.nodes, 8)))
         if self.nodes > 8:
             lines.append(f"  ... {self.nodes - 8} more")
         return "\n".join(lines)
 
-    def _slot_name(self, slot: int) -> str:
+    def slot_name(self, slot: int) -> str:
         """p3 (a parameter), x0 (an input), c1 (a constant), n7 (a node)."""
         for letter, size in (
             ("p", self.n_parameters),

@@ -246,6 +246,11 @@ class TrainingRun:
         return TAPE if self.config.replay and self._tapeable else VALUES
 
     @property
+    def tape(self) -> Tape | None:
+        """The tape the last replayed step ran (None before one, or on Values)."""
+        return self._tape
+
+    @property
     def parameter_count(self) -> int:
         """How many numbers training adjusts (337 for micrograd's demo network)."""
         return len(self._params)

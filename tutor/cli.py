@@ -510,7 +510,7 @@ def _print_learners(curriculum: Curriculum, out: TextIO, *, ascii_only: bool = F
 
 
 def _tally_text(noun: str, tally: CourseTally) -> str:
-    """``1/12 lessons    6/79 steps``; a course of one-step items (the exercises)
+    """``1/13 lessons    6/85 steps``; a course of one-step items (the exercises)
     counts its items alone: ``3/11 exercises``."""
     text = f"{tally.items_done:>2}/{tally.items} {noun}s"
     if tally.steps != tally.items:
