@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from engine.collector import paused_collector
 from engine.config import LOSSES, SCHEDULES, SETTINGS, setting_problem, training_set_size
+from engine.cost import cost_problem
 from engine.data import Dataset, make_moons
 from engine.losses import accuracy, hinge_loss, l2_penalty, mse_loss
 from engine.nn import MLP, Module
@@ -107,6 +108,10 @@ class TrainConfig:
             problem = setting_problem(setting, getattr(self, setting.name), n_train)
             if problem is not None:
                 found[setting.name] = problem
+        if not found and n_train is not None:  # a setting too big to take a step of
+            too_big = cost_problem(self, n_train)
+            if too_big is not None:
+                found[too_big[0]] = too_big[1]
         return found
 
     def problems(self, n_train: int | None = None) -> list[str]:
