@@ -31,6 +31,7 @@ __all__ = [
     "backward",
     "check",
     "checking",
+    "discard",
     "each",
     "topological_order",
 ]
@@ -63,6 +64,17 @@ def check() -> None:
     should_stop = getattr(_here, "should_stop", None)
     if should_stop is not None and should_stop():
         raise StepInterrupted
+
+
+def discard(garbage: object) -> None:
+    """Let go of a stopped step's graph on a thread of its own: freeing millions of
+    nodes takes a second or more, and whoever stopped the step (a learner quitting)
+    should not wait for it. The thread is a daemon, so it never holds up an exit."""
+    threading.Thread(target=_let_go, args=(garbage,), name="discard", daemon=True).start()
+
+
+def _let_go(garbage: object) -> None:
+    del garbage  # the last reference: the graph is freed here, on this thread
 
 
 def each(items: Iterable[T]) -> Iterator[T]:

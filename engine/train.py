@@ -338,7 +338,8 @@ class TrainingRun:
         try:
             with paused_collector(), interrupt.checking(self._should_stop_step):
                 return self._step_now()
-        except interrupt.StepInterrupted:  # no parameter has changed yet
+        except interrupt.StepInterrupted as stopped:  # no parameter has changed yet
+            interrupt.discard(stopped.__traceback__)  # its frames hold the graph
             with self._state_lock:
                 if self._status == "running" and not self.steps_done:
                     self._status = "ready"
