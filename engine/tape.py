@@ -39,9 +39,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine import ops
+from engine.interrupt import EVERY, check, topological_order
 from engine.ops import POWER, find_op
 from engine.tape_numpy import CODE, POW, SYMBOLS, ArrayPlan
-from engine.value import Value, topological_order
+from engine.value import Value
 
 __all__ = ["Replay", "Tape", "numpy_available"]
 
@@ -136,7 +137,9 @@ class Tape:
         codes, starts, operands, heights = array("b"), array("q", [0]), array("q"), array("q")
         height_of = [0] * len(slot_of)  # by slot
         exponents: dict[int, Any] = {}
-        for v in order:
+        for n, v in enumerate(order):
+            if not n % EVERY:
+                check()  # a training step asked to stop (engine.interrupt)
             if not v._prev:
                 continue
             op = find_op(v._op)
@@ -284,6 +287,8 @@ def _replay_in_python(
     operands, starts, exponents = tape.operands, tape.starts, tape.exponents
     locals_: list[tuple[float, ...]] = []
     for i, code in enumerate(tape.codes):
+        if not i % EVERY:
+            check()
         x = [data[s] for s in operands[starts[i] : starts[i + 1]]]
         op = table[code]
         if code == POW:
@@ -301,6 +306,8 @@ def _replay_in_python(
     grads[tape.root] = 1.0
     first = tape.first_node
     for i in reversed(range(tape.nodes)):  # Value.backward, over slots
+        if not i % EVERY:
+            check()
         g = grads[first + i]
         if g:
             for s, local in zip(operands[starts[i] : starts[i + 1]], locals_[i]):  # noqa: B905

@@ -47,7 +47,8 @@ from lessons.registry import default_curriculum
 from tutor import performance
 from tutor.serve import DEFAULT_HOST, DEFAULT_PORT, check_public_url
 from tutor.serve_guard import SERVER_PID_VARIABLE
-from tutor.train_settings import MINE, MINE_ACTIVATION, config_from_arguments
+from tutor.train_settings import FIELDS as TRAIN_FIELDS
+from tutor.train_settings import MINE, MINE_ACTIVATION, config_from_arguments, mine_cost_problems
 from tutor.train_settings import add_arguments as add_train_arguments
 
 PROG = "micrograd-tutor"
@@ -381,6 +382,10 @@ def _main(argv: Sequence[str] | None) -> int:
             if args.engine == MINE:
                 problems += _mine_problems(args)
                 config = config.replace(activation=MINE_ACTIVATION)
+                if not problems:  # their engine's Values need more memory than ours
+                    options = {field.name: field.option for field in TRAIN_FIELDS}
+                    found = mine_cost_problems(config).items()
+                    problems += [f"{options[name]}: {why}" for name, why in found]
             if problems:
                 parser.error("; ".join(problems))
             train = (config, args.play, args.engine)

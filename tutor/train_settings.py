@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
 
-from engine.config import BATCH, SETTINGS, SIZES, Setting
+from engine.config import BATCH, SETTINGS, SIZES, Setting, training_set_size
+from engine.cost import MICROGRAD, cost_problem
 from engine.train import TrainConfig
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "config_from_arguments",
     "format_value",
     "live_changes",
+    "mine_cost_problems",
     "parse_value",
 ]
 
@@ -327,3 +329,13 @@ def config_from_arguments(
     candidate = base.replace(**values)
     found = candidate.problems_by_field()
     return candidate, [f"{_BY_NAME[name].option}: {reason}" for name, reason in found.items()]
+
+
+def mine_cost_problems(config: TrainConfig, n_train: int | None = None) -> dict[str, str]:
+    """The reason (by field) a step of ``config`` on the learner's engine would need
+    too much memory, as ``problems_by_field`` gives it for the tutor's; {} when it fits
+    (or the data settings are themselves wrong, which they say)."""
+    if n_train is None:
+        n_train = training_set_size(config.samples, config.test_fraction)
+    found = None if n_train is None else cost_problem(config, n_train, MICROGRAD)
+    return {} if found is None else {found[0]: found[1]}

@@ -48,7 +48,7 @@ from tutor.messages import EngineMatched
 from tutor.pacer import FramePacer, chart_interval
 from tutor.screens.train_inspect import InspectSamples
 from tutor.textual_compat import is_base_screen, is_live
-from tutor.train_driver import News, RunStatus, TrainDriver, named_dataset
+from tutor.train_driver import News, RunStatus, TrainDriver, failure_reason, named_dataset
 from tutor.train_engines import ending_said, engine_name, make_driver, match_line, milestone_reached
 from tutor.train_settings import MINE, TUTORS, EngineChoice, live_changes
 from tutor.train_status import fit, status_parts, steps_per_second
@@ -334,7 +334,7 @@ class TrainScreen(InspectSamples, Screen[object]):
         elif message.worker.group == "training" and message.state == WorkerState.ERROR:
             # A bug, not a divergence: the lab must not say "training" for ever.
             self.status = RunStatus.FAILED
-            self.message = f"The training thread failed: {message.worker.error}"
+            self.message = f"The training thread failed: {failure_reason(message.worker.error)}"
             self.playing = False
             self.notify(self.message, severity="error", timeout=10)
             self._show_status()

@@ -35,6 +35,7 @@ from tutor.train_settings import (
     EngineChoice,
     Field,
     format_value,
+    mine_cost_problems,
     parse_value,
 )
 
@@ -182,6 +183,8 @@ class TrainForm(VerticalScroll):
             values["activation"] = MINE_ACTIVATION
         candidate = self.run_config.replace(**values)
         self.problems = candidate.problems_by_field(self.n_train)
+        if self.engine == MINE and not self.problems:  # the learner's Values are bigger
+            self.problems = mine_cost_problems(candidate, self.n_train)
         valid = not self.problems
         if valid:
             self.config = candidate
