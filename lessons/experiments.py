@@ -56,6 +56,7 @@ __all__ = [
     "load_experiment",
     "parse_experiment",
     "shipped_experiments",
+    "shipped_names",
 ]
 
 FORMAT = 1
@@ -252,28 +253,35 @@ def _text(raw: bytes, source: str) -> str:
 # -- the shipped experiments ---------------------------------------------------------
 
 
+def shipped_names() -> tuple[str, ...]:
+    """The names of the experiments that come with the tutor, without reading them."""
+    folder = resources.files("lessons") / "experiments"
+    return tuple(
+        sorted(e.name.removesuffix(".toml") for e in folder.iterdir() if e.name.endswith(".toml"))
+    )
+
+
 def shipped_experiments() -> dict[str, Experiment]:
     """The experiments that come with the tutor (lesson 12's questions), by name."""
     folder = resources.files("lessons") / "experiments"
     found = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            stem = entry.name.removesuffix(".toml")
-            source = f"the shipped experiment {stem}"
-            found[stem] = parse_experiment(entry.read_text("utf-8"), source, name=stem)
+    for stem in shipped_names():
+        source = f"the shipped experiment {stem}"
+        text = (folder / f"{stem}.toml").read_text("utf-8")
+        found[stem] = parse_experiment(text, source, name=stem)
     return found
 
 
 def find_experiment(name_or_path: str) -> Experiment:
     """A shipped experiment by its name, else the file at that path."""
-    shipped = shipped_experiments()
-    if name_or_path in shipped:
-        return shipped[name_or_path]
+    names = shipped_names()
+    if name_or_path in names:
+        return shipped_experiments()[name_or_path]
     path = Path(name_or_path)
     if not path.exists() and path.suffix != ".toml":
         raise ExperimentError(
             f"{name_or_path}: no such file, nor a shipped experiment (those are: "
-            f"{', '.join(shipped)})."
+            f"{', '.join(names)})."
         )
     return load_experiment(path)
 
