@@ -110,7 +110,9 @@ class Experiment:
 
 
 def _line_of(text: str, key: str) -> int | None:
-    match = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.MULTILINE)
+    """The line ``key = ...`` (or the section ``[key]``) is on: the file is flat."""
+    name = re.escape(key)
+    match = re.search(rf"^[ \t]*(?:{name}[ \t]*=|\[+[ \t]*{name}[ \t]*[\].])", text, re.MULTILINE)
     return None if match is None else text.count("\n", 0, match.start()) + 1
 
 
@@ -131,6 +133,13 @@ def parse_experiment(text: str, source: str = "the experiment", *, name: str = "
         return ExperimentError(f"{_where(source, text, key)}: {reason}")
 
     keys = experiment_keys()
+    for key, value in data.items():
+        if isinstance(value, dict):
+            raise refuse(
+                key,
+                f"sections like [{key}] are not part of an experiment file: write each "
+                "setting as key = value, before any section.",
+            )
     unknown = [key for key in data if key not in _INFO_KEYS and key not in keys]
     if unknown:
         raise refuse(

@@ -45,7 +45,7 @@ from tutor.train_settings import (
 
 __all__ = ["LOCKED_NOTE", "TrainForm"]
 
-LOCKED_NOTE = "locked: the experiment fixes it"
+LOCKED_NOTE = "locked by the experiment"
 """The line under a locked field (after the lock mark)."""
 
 FIXED_BY_DATA = ("samples", "noise", "test_fraction")
