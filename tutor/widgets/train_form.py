@@ -45,8 +45,8 @@ from tutor.train_settings import (
 
 __all__ = ["LOCKED_NOTE", "TrainForm"]
 
-LOCKED_NOTE = "locked by the experiment"
-"""The line under a locked field (after the lock mark)."""
+LOCKED_NOTE = "set by the experiment"
+"""The line under a locked field (after the lock mark), and the end of its tooltip."""
 
 FIXED_BY_DATA = ("samples", "noise", "test_fraction")
 """Fields that mean nothing when the dataset is given rather than made from moons."""
@@ -170,7 +170,7 @@ class TrainForm(VerticalScroll):
                 select_on_focus=True,
             )
         locked = field.name in self.locked
-        control.tooltip = f"{field.help} ({LOCKED_NOTE})" if locked else field.help
+        control.tooltip = f"{field.help} (locked: {LOCKED_NOTE})" if locked else field.help
         control.disabled = fixed or locked or (field.name == "activation" and self.engine == MINE)
         # Settings that make moons mean nothing for a given dataset: kept, not shown.
         row = Horizontal(classes="form-row -hidden" if fixed else "form-row")
@@ -180,7 +180,8 @@ class TrainForm(VerticalScroll):
         yield Static(id=f"note-{field.name}", classes="field-note")
 
     def _locked_note(self) -> str:
-        return f"{'#' if in_ascii_mode(self) else '🔒'} {LOCKED_NOTE}"
+        # ⊘ rather than an emoji lock: one cell wide, and in the fonts terminals use.
+        return f"{'#' if in_ascii_mode(self) else '⊘'} {LOCKED_NOTE}"
 
     # -- reading the fields
 
