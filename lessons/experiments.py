@@ -345,7 +345,8 @@ def experiment_text(experiment: Experiment) -> str:
             value: object = _MOONS_ONLY
         else:
             value = getattr(config, key)
-        if value is None and _SETTINGS[key].kind == BATCH:
+        setting = _SETTINGS.get(key)
+        if value is None and setting is not None and setting.kind == BATCH:
             value = FULL_BATCH
         lines.append(f"{key} = {_toml_value(value)}")
     return "\n".join(lines) + "\n"
