@@ -163,3 +163,11 @@ def test_the_shipped_experiments_are_listed_and_named_in_help(home, capsys, monk
     helped = capsys.readouterr().out
     for name in ("rate-too-large", "linear-neurons", "two-neurons", "strong-alpha"):
         assert f"{name}: " in listed and name in helped
+
+
+def test_your_engine_cannot_train_an_experiment_that_locks_another_activation(
+    home, launched, capsys
+):
+    assert cli.main(["train", "--experiment", "rate-too-large", "--engine", "mine"]) == 2
+    error = capsys.readouterr().err
+    assert "locks the activation at relu, and your Neuron is tanh only" in error
