@@ -48,7 +48,14 @@ from tutor import performance
 from tutor.serve import DEFAULT_HOST, DEFAULT_PORT, check_public_url
 from tutor.serve_guard import SERVER_PID_VARIABLE
 from tutor.train_settings import FIELDS as TRAIN_FIELDS
-from tutor.train_settings import MINE, MINE_ACTIVATION, config_from_arguments, mine_cost_problems
+from tutor.train_settings import (
+    MINE,
+    MINE_ACTIVATION,
+    config_from_arguments,
+    experiment_from_arguments,
+    experiments_listing,
+    mine_cost_problems,
+)
 from tutor.train_settings import add_arguments as add_train_arguments
 
 PROG = "micrograd-tutor"
@@ -378,7 +385,13 @@ def _main(argv: Sequence[str] | None) -> int:
                 parser.error(f"cannot build that expression: {problem}")
         train = None
         if args.command == "train":
-            config, problems = config_from_arguments(args)
+            if args.list_experiments:
+                sys.stdout.write(experiments_listing(PROG))
+                return EXIT_OK
+            experiment, problems = experiment_from_arguments(args)
+            if problems:  # the file first: the options are checked against its settings
+                parser.error("; ".join(problems))
+            config, problems = config_from_arguments(args, experiment and experiment.config)
             if args.engine == MINE:
                 problems += _mine_problems(args)
                 config = config.replace(activation=MINE_ACTIVATION)
@@ -388,7 +401,8 @@ def _main(argv: Sequence[str] | None) -> int:
                     problems += [f"{options[name]}: {why}" for name, why in found]
             if problems:
                 parser.error("; ".join(problems))
-            train = (config, args.play, args.engine)
+            experiment = experiment and experiment.with_config(config)
+            train = (config, args.play, args.engine, experiment)
         return _run_app(
             curriculum,
             lesson=args.lesson,

@@ -14,7 +14,7 @@ bindings' ``check_action``, escape, the tabs) that each ask ``live`` first.
 
 Keys: space play/pause, ``.`` one step, ``r`` reset with the form's settings,
 ``i`` inspect a sample's forward pass in the graph explorer, ``f`` the form,
-``1`` ``2`` ``3`` (or ←/→) the charts, escape back.
+``1`` ``2`` ``3`` (or ←/→) the charts, ``s`` save (``tutor.train_experiment``), escape back.
 
 The form may offer the learner's own engine (``tutor.train_engines``); a line then says
 how its run compares with the tutor's, and the milestone posts ``EngineMatched``.
@@ -50,6 +50,7 @@ from tutor.screens.train_inspect import InspectSamples
 from tutor.textual_compat import is_base_screen, is_live
 from tutor.train_driver import News, RunStatus, TrainDriver, failure_reason, named_dataset
 from tutor.train_engines import ending_said, engine_name, make_driver, match_line, milestone_reached
+from tutor.train_experiment import ExperimentSaving
 from tutor.train_settings import MINE, TUTORS, EngineChoice, live_changes
 from tutor.train_status import fit, status_parts, steps_per_second
 from tutor.widgets.footer import CompactFooter
@@ -66,6 +67,7 @@ from tutor.widgets.train_form import TrainForm
 from tutor.widgets.train_lines import TrainLines
 
 if TYPE_CHECKING:
+    from lessons.experiments import Experiment
     from lessons.workbench.training_match import MatchState
     from tutor.learner_train_driver import LearnerTrainDriver
 
@@ -97,7 +99,7 @@ class Charts(Container, can_focus=True):
     lab's single-key bindings reach the screen."""
 
 
-class TrainScreen(InspectSamples, Screen[object]):
+class TrainScreen(InspectSamples, ExperimentSaving, Screen[object]):
     """Train a network on moons (or a lesson's dataset) with live charts.
 
     ``TrainScreen(config, goal)``: ``config`` defaults to micrograd's demo
@@ -120,6 +122,7 @@ class TrainScreen(InspectSamples, Screen[object]):
         Binding("r", "reset", "Reset", tooltip="A new run with the form's settings and seed"),
         Binding("i", "inspect", "Inspect", tooltip="A sample's forward pass in the graph explorer"),
         Binding("f", "form", "Form", tooltip="Go to the settings (again: hide them)"),
+        Binding("s", "save_experiment", "Save", tooltip="Save the setup as an experiment file"),
         Binding("1", "chart('loss')", "Loss", show=False),
         Binding("2", "chart('accuracy')", "Accuracy", show=False),
         Binding("3", "chart('boundary')", "Boundary", show=False),
@@ -157,12 +160,14 @@ class TrainScreen(InspectSamples, Screen[object]):
         play: bool = False,
         engines: EngineChoice | None = None,
         engine: str = TUTORS,
+        experiment: Experiment | None = None,
         name: str | None = None,
         id: str | None = None,
     ) -> None:
         # Classes set before mounting cost nothing; each one set later restyles the screen.
         super().__init__(name=name, id=id, classes="-chart-loss")  # the default chart
-        self.config = config if config is not None else TrainConfig()
+        self.experiment = experiment  # its config replaces `config`; the form shows its locks
+        self.config = experiment.config if experiment else config or TrainConfig()
         self.goal = goal
         self._dataset_note, self._dataset = named_dataset(dataset)
         self._play_at_start = play
@@ -216,16 +221,7 @@ class TrainScreen(InspectSamples, Screen[object]):
     def compose(self) -> ComposeResult:
         yield TutorHeader()
         with Horizontal(id="train-body"):
-            n_train = None if self._dataset is None else len(self._dataset.y_train)
-            yield TrainForm(
-                self.config,
-                fixed_data=self._dataset_note,
-                n_train=n_train,
-                goal=self.goal.describe() if self.goal else "",
-                engines=self.engines,
-                engine=self.engine,
-                id="train-form",
-            )
+            yield self.settings_form()
             with Vertical(id="train-main"):
                 last = "Boundary" if self.plane else "Scores"
                 tabs = Tabs(
