@@ -211,10 +211,10 @@ def _status(pid: str) -> dict[str, str]:
     return {key: value.strip() for key, _, value in (line.partition(":") for line in lines)}
 
 
-def tutor_memory(server: subprocess.Popen) -> list[int]:
-    """Resident bytes of each tutor under the server (textual-serve starts each one
+def tutors_of(server: subprocess.Popen) -> dict[str, dict[str, str]]:
+    """The tutors under the server, pid → /proc status (textual-serve starts each one
     through a shell, so a tutor is a child or a grandchild of the server)."""
-    sizes = []
+    found = {}
     for entry in Path("/proc").glob("[0-9]*"):
         try:
             cmdline = (entry / "cmdline").read_bytes()
@@ -224,10 +224,16 @@ def tutor_memory(server: subprocess.Popen) -> list[int]:
             continue
         status = _status(entry.name)
         parent = status.get("PPid", "")
-        if str(server.pid) not in (parent, _status(parent).get("PPid", "")):
-            continue
-        sizes.append(int(status.get("VmRSS", "0 kB").split()[0]) * 1024)
-    return sizes
+        if str(server.pid) in (parent, _status(parent).get("PPid", "")):
+            found[entry.name] = status
+    return found
+
+
+def tutor_memory(server: subprocess.Popen) -> list[int]:
+    """Resident bytes of each tutor under the server."""
+    return [
+        int(status.get("VmRSS", "0 kB").split()[0]) * 1024 for status in tutors_of(server).values()
+    ]
 
 
 def start_server(port: int, home: Path) -> subprocess.Popen:
@@ -249,20 +255,29 @@ def start_server(port: int, home: Path) -> subprocess.Popen:
 
 
 def stop_server(server: subprocess.Popen) -> None:
+    """Stop the server, then wait for its tutors to end: each saves its learner's
+    progress on the way out, and the data home must not be removed under them."""
+    tutors = list(tutors_of(server))
     with contextlib.suppress(ProcessLookupError):
         os.killpg(server.pid, signal.SIGINT)
     try:
         server.wait(10)
     except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
         server.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(Path("/proc", pid).exists() for pid in tutors):
+        time.sleep(0.1)
 
 
 async def classroom(
     tabs: int, training: int, keys: int, gap: float, url: str | None = None
 ) -> dict[str, object]:
     port = free_port()
-    with tempfile.TemporaryDirectory(prefix="classroom-") as home:
+    # A tutor still saving when the home goes (one that outlived the wait) must not
+    # turn the figures into a traceback.
+    with tempfile.TemporaryDirectory(prefix="classroom-", ignore_cleanup_errors=True) as home:
         server = start_server(port, Path(home)) if url is None else None
         page = url or f"http://127.0.0.1:{port}/"
         try:

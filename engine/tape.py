@@ -39,9 +39,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine import ops
+from engine.interrupt import EVERY, check, topological_order
 from engine.ops import POWER, find_op
 from engine.tape_numpy import CODE, POW, SYMBOLS, ArrayPlan
-from engine.value import Value, topological_order
+from engine.value import Value
 
 __all__ = ["Replay", "Tape", "numpy_available"]
 
@@ -136,7 +137,9 @@ class Tape:
         codes, starts, operands, heights = array("b"), array("q", [0]), array("q"), array("q")
         height_of = [0] * len(slot_of)  # by slot
         exponents: dict[int, Any] = {}
-        for v in order:
+        for n, v in enumerate(order):
+            if not n % EVERY:
+                check()  # a training step asked to stop (engine.interrupt)
             if not v._prev:
                 continue
             op = find_op(v._op)
@@ -222,6 +225,32 @@ class Tape:
             self._plan = ArrayPlan(self, _load_numpy())
         return self._plan
 
+    # -- reading
+
+    def op_name(self, node: int) -> str:
+        """The op of computed node ``node`` (0 is the oldest): its ``_op``, such as
+        ``dot`` or ``ReLU``; a power with its exponent, ``**2``."""
+        if node in self.exponents:
+            return f"**{self.exponents[node]}"
+        return SYMBOLS[self.codes[node]]
+
+    def operand_slots(self, node: int) -> list[int]:
+        """The slots computed node ``node`` reads, in operand order."""
+        return list(self.operands[self.starts[node] : self.starts[node + 1]])
+
+    def op_counts(self) -> dict[str, int]:
+        """How many nodes of each op the tape holds, in the order the ops first occur."""
+        counts: dict[str, int] = {}
+        for code in self.codes:
+            symbol = SYMBOLS[code]
+            counts[symbol] = counts.get(symbol, 0) + 1
+        return counts
+
+    def line(self, node: int) -> str:
+        """Computed node ``node`` as a line of the tape: ``n1 = ReLU(n0)``."""
+        args = ", ".join(map(self.slot_name, self.operand_slots(node)))
+        return f"{self.slot_name(self.first_node + node)} = {self.op_name(node)}({args})"
+
     def __str__(self) -> str:
         """A short print: how many of each kind of slot, and the first few nodes."""
         lines = [
@@ -229,19 +258,12 @@ class Tape:
             f"{len(self.constants)} constants, {self.nodes} nodes, "
             f"{len(self.operands)} operand slots"
         ]
-        for i in range(min(self.nodes, 8)):
-            symbol = SYMBOLS[self.codes[i]]
-            if i in self.exponents:
-                symbol = f"**{self.exponents[i]}"
-            args = ", ".join(
-                map(self._slot_name, self.operands[self.starts[i] : self.starts[i + 1]])
-            )
-            lines.append(f"  {self._slot_name(self.first_node + i)} = {symbol}({args})")
+        lines.extend(f"  {self.line(i)}" for i in range(min(self.nodes, 8)))
         if self.nodes > 8:
             lines.append(f"  ... {self.nodes - 8} more")
         return "\n".join(lines)
 
-    def _slot_name(self, slot: int) -> str:
+    def slot_name(self, slot: int) -> str:
         """p3 (a parameter), x0 (an input), c1 (a constant), n7 (a node)."""
         for letter, size in (
             ("p", self.n_parameters),
@@ -265,6 +287,8 @@ def _replay_in_python(
     operands, starts, exponents = tape.operands, tape.starts, tape.exponents
     locals_: list[tuple[float, ...]] = []
     for i, code in enumerate(tape.codes):
+        if not i % EVERY:
+            check()
         x = [data[s] for s in operands[starts[i] : starts[i + 1]]]
         op = table[code]
         if code == POW:
@@ -282,6 +306,8 @@ def _replay_in_python(
     grads[tape.root] = 1.0
     first = tape.first_node
     for i in reversed(range(tape.nodes)):  # Value.backward, over slots
+        if not i % EVERY:
+            check()
         g = grads[first + i]
         if g:
             for s, local in zip(operands[starts[i] : starts[i + 1]], locals_[i]):  # noqa: B905

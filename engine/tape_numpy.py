@@ -29,6 +29,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from engine import ops
+from engine.interrupt import check
 from engine.ops import MathError
 
 if TYPE_CHECKING:
@@ -142,6 +143,7 @@ class ArrayPlan:
         self.forward: list[_Group] = []
         keys = np.lexsort((arity, codes, heights))
         for run in _runs(np, heights[keys], codes[keys], arity[keys]):
+            check()  # a training step asked to stop (engine.interrupt)
             nodes = keys[run]
             code, n_args = int(codes[nodes[0]]), int(arity[nodes[0]])
             edges = starts[nodes][None, :] + np.arange(n_args, dtype=small)[:, None]
@@ -187,6 +189,7 @@ class ArrayPlan:
         self.backward: list[tuple[Any, int, _Take, _Take]] = []
         keys = np.lexsort((fan_in, -h))
         for run in _runs(np, h[keys], fan_in[keys]):
+            check()
             members = keys[run]
             edges = first_edge[members][None, :] + np.arange(int(fan_in[members[0]]))[:, None]
             locals_, users = local_at[edges], consumer[edges]
@@ -220,6 +223,7 @@ class ArrayPlan:
         local_offset = self.tape.slots - self.tape.first_node
         with np.errstate(all="ignore"):
             for g in self.forward:
+                check()
                 code = g.code
                 local = None
                 if code == DOT:  # b + w1*x1 + w2*x2 + ..., left to right
@@ -278,6 +282,7 @@ class ArrayPlan:
         skip_zero = not np.isfinite(v).all()
         with np.errstate(all="ignore"):
             for slots, p, take_locals, take_grads in self.backward:
+                check()
                 g = take_grads(grad)
                 shares = take_locals(v) * g
                 if skip_zero:

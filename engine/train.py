@@ -26,8 +26,10 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from engine import interrupt
 from engine.collector import paused_collector
 from engine.config import LOSSES, SCHEDULES, SETTINGS, setting_problem, training_set_size
+from engine.cost import cost_problem
 from engine.data import Dataset, make_moons
 from engine.losses import accuracy, hinge_loss, l2_penalty, mse_loss
 from engine.nn import MLP, Module
@@ -107,6 +109,10 @@ class TrainConfig:
             problem = setting_problem(setting, getattr(self, setting.name), n_train)
             if problem is not None:
                 found[setting.name] = problem
+        if not found and n_train is not None:  # a setting too big to take a step of
+            too_big = cost_problem(self, n_train)
+            if too_big is not None:
+                found[too_big[0]] = too_big[1]
         return found
 
     def problems(self, n_train: int | None = None) -> list[str]:
@@ -234,6 +240,7 @@ class TrainingRun:
         self._status = "ready"
         self._step_lock = threading.Lock()  # one step (or grid) at a time
         self._state_lock = threading.Lock()  # guards status changes
+        self._in_step = self._interrupted = False  # a step under way; asked to stop it
 
     @property
     def status(self) -> str:
@@ -246,6 +253,11 @@ class TrainingRun:
         return TAPE if self.config.replay and self._tapeable else VALUES
 
     @property
+    def tape(self) -> Tape | None:
+        """The tape the last replayed step ran (None before one, or on Values)."""
+        return self._tape
+
+    @property
     def parameter_count(self) -> int:
         """How many numbers training adjusts (337 for micrograd's demo network)."""
         return len(self._params)
@@ -255,9 +267,10 @@ class TrainingRun:
 
         Returns None if the numbers blew up during this step: ``status`` is
         then "diverged", ``message`` says why, and the parameters are left as
-        they were before the step. Raises ``RuntimeError`` if the run has
-        already ended (finished, diverged or cancelled), so a caller that
-        keeps stepping by mistake finds out at once.
+        they were before the step. Returns None too, the parameters untouched,
+        when ``cancel()`` or ``interrupt()`` stopped the step partway. Raises
+        ``RuntimeError`` if the run has already ended (finished, diverged or
+        cancelled), so a caller that keeps stepping by mistake finds out at once.
         """
         with self._step_lock:
             if not self._begin_step():
@@ -290,15 +303,22 @@ class TrainingRun:
         return self._status
 
     def cancel(self) -> None:
-        """End the run between steps; safe to call from any thread.
+        """End the run; safe to call from any thread.
 
-        A step already under way finishes (its report is kept); no new one starts.
-        Does nothing if the run has already ended.
+        A step under way stops within moments and is dropped (``step()`` returns
+        None); no new one starts. Does nothing if the run has already ended.
         """
         with self._state_lock:
             if self._status in ("ready", "running"):
                 self._status = "cancelled"
                 self.message = self._cancelled_message()
+
+    def interrupt(self) -> None:
+        """Stop a step under way and drop it, leaving the run as it was before the
+        step (a pause: the next ``step()`` takes it again); safe from any thread.
+        Does nothing between steps."""
+        with self._state_lock:
+            self._interrupted = self._in_step
 
     def decision_grid(
         self, step: float = 0.25, margin: float = 1.0, *, resolution: int | None = None
@@ -316,11 +336,24 @@ class TrainingRun:
             if self._status not in ("ready", "running"):
                 return False
             self._status = "running"
+            self._in_step, self._interrupted = True, False
             return True
 
     def _take_step(self) -> StepReport | None:
-        with paused_collector():
-            return self._step_now()
+        try:
+            with paused_collector(), interrupt.checking(self._should_stop_step):
+                return self._step_now()
+        except interrupt.StepInterrupted as stopped:  # no parameter has changed yet
+            interrupt.discard(stopped.__traceback__)  # its frames hold the graph
+            with self._state_lock:
+                if self._status == "running" and not self.steps_done:
+                    self._status = "ready"
+            return None
+        finally:
+            self._in_step = False
+
+    def _should_stop_step(self) -> bool:
+        return self._interrupted or self._status == "cancelled"
 
     def _step_now(self) -> StepReport | None:
         cfg = self.config
@@ -384,14 +417,14 @@ class TrainingRun:
     ) -> tuple[float, list[float], list[float] | None]:
         """The loss, the scores and every parameter's gradient, from Values built
         now; no gradients (None) when the loss is not a finite number."""
-        scores = [self.model(x) for x in Xb]
+        scores = [self.model(x) for x in interrupt.each(Xb)]
         loss = _LOSS_FUNCTIONS[self.config.loss](scores, yb)
         if self.config.alpha:
             loss = loss + l2_penalty(self._params, self.config.alpha)
         if not math.isfinite(loss.data):
             return loss.data, [], None
         self.model.zero_grad()
-        loss.backward()
+        interrupt.backward(loss)  # loss.backward(), which a pause can stop partway
         return loss.data, [s.data for s in scores], [p.grad for p in self._params]
 
     def _replayed_pass(
@@ -421,7 +454,7 @@ class TrainingRun:
             # Targets as Values too, so that a new batch is new numbers in the tape's
             # inputs. The loss then computes -y as y * -1: the same number exactly.
             targets = [Value(t) for t in yb]
-            scores = [self.model(x) for x in points]
+            scores = [self.model(x) for x in interrupt.each(points)]
             loss = _LOSS_FUNCTIONS[cfg.loss](scores, targets)
             if cfg.alpha:
                 loss = loss + l2_penalty(self._params, cfg.alpha)

@@ -17,6 +17,7 @@ be loaded, checked and tested on its own.
 """
 
 from lessons.curriculum import Course, CourseTally, Curriculum, Entry
+from lessons.experiments import Experiment, ExperimentError, find_experiment, load_experiment
 from lessons.model import (
     ANSWER_KINDS,
     STEP_KINDS,
@@ -27,6 +28,8 @@ from lessons.model import (
     Feedback,
     Goal,
     Lesson,
+    Measure,
+    Measured,
     Predict,
     Prose,
     Slope,
@@ -46,10 +49,14 @@ __all__ = [
     "Curriculum",
     "Entry",
     "Exercise",
+    "Experiment",
+    "ExperimentError",
     "ExpressionStep",
     "Feedback",
     "Goal",
     "Lesson",
+    "Measure",
+    "Measured",
     "Predict",
     "ProgressStore",
     "Prose",
@@ -58,9 +65,11 @@ __all__ = [
     "Train",
     "all_lessons",
     "default_curriculum",
+    "find_experiment",
     "get_lesson",
     "learner_home",
     "learner_homes",
     "learner_slug",
     "lessons_course",
+    "load_experiment",
 ]

@@ -132,7 +132,7 @@ class Course(Generic[ItemT]):
         return item
 
     def describe_items(self) -> str:
-        """What there is to ask for: ``lessons are 1-12, or by name: derivative-as-slope, …``."""
+        """What there is to ask for: ``lessons are 1-13, or by name: derivative-as-slope, …``."""
         if not self.items:
             return f"there are no {self.noun}s"
         numbers = f"{self.items[0].number}-{self.items[-1].number}"

@@ -8,6 +8,7 @@ the same lesson could be shown in a terminal, a notebook or a test.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import inspect
@@ -31,6 +32,8 @@ __all__ = [
     "Feedback",
     "Goal",
     "Lesson",
+    "Measure",
+    "Measured",
     "Predict",
     "Prose",
     "Slope",
@@ -39,7 +42,16 @@ __all__ = [
 ]
 
 ANSWER_KINDS = ("number", "expression", "choice", "action")
-STEP_KINDS = ("prose", "expression", "backprop", "predict", "slope", "code", "train")
+STEP_KINDS = (
+    "prose",
+    "expression",
+    "backprop",
+    "predict",
+    "slope",
+    "code",
+    "train",
+    "measure",
+)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -272,13 +284,7 @@ class CodeReading(Step):
 
     def resolve(self) -> Any:
         """The object ``target`` names (import the module, follow the dots)."""
-        module_name, _, qualname = self.target.partition(":")
-        if not module_name or not qualname:
-            raise ValueError(f"target {self.target!r} should look like 'engine.value:Value.tanh'")
-        obj: Any = importlib.import_module(module_name)
-        for part in qualname.split("."):
-            obj = getattr(obj, part)
-        return obj
+        return _resolve(self.target, "engine.value:Value.tanh")
 
     def source(self) -> str:
         """The object's source code as it is installed now, dedented."""
@@ -305,6 +311,52 @@ class Train(Step):
     def __post_init__(self) -> None:
         if self.dataset not in self.DATASETS:
             raise ValueError(f"a train step's dataset is one of {', '.join(self.DATASETS)}")
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What a measure step's function found: ``text``, plain lines to show as they
+    are (short ones: the panel may be 28 columns wide), and ``figures``, the same
+    numbers by name, for whoever wants them as numbers."""
+
+    text: str
+    figures: dict[str, float] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Measure(Step):
+    """A measurement the learner starts with a key, run on this machine, now.
+
+    ``target`` is ``"module:qualname"`` of a function in ``lessons`` that takes no
+    arguments and returns a ``Measured``, e.g. ``"lessons.speed:values_step"``; it may
+    take a second or two, so the tutor runs it away from the screen. ``action`` says
+    in a few words what the key does ("time 10 steps")."""
+
+    kind: ClassVar[str] = "measure"
+    target: str
+    action: str
+
+    def resolve(self) -> Callable[[], Measured]:
+        """The function ``target`` names."""
+        return _resolve(self.target, "lessons.speed:values_step")
+
+    def run(self) -> Measured:
+        """Measure: call the function, and make sure it said something."""
+        found = self.resolve()()
+        if not isinstance(found, Measured):
+            raise TypeError(f"{self.target} returned {type(found).__name__}, not Measured")
+        return found
+
+
+def _resolve(target: str, example: str) -> Any:
+    """The object ``target`` ("module:qualname") names: import the module, follow the dots."""
+    module_name, _, qualname = target.partition(":")
+    if not module_name or not qualname:
+        raise ValueError(f"target {target!r} should look like {example!r}")
+    obj: Any = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
 
 
 # -- lessons ----------------------------------------------------------------

@@ -43,13 +43,13 @@ def store(tmp_path) -> ProgressStore:
     return ProgressStore(tmp_path / "home")
 
 
-def test_the_default_curriculum_is_the_twelve_lessons_then_build_micrograd():
+def test_the_default_curriculum_is_the_thirteen_lessons_then_build_micrograd():
     curriculum = default_curriculum()
     assert [course.id for course in curriculum.courses] == ["backprop", "build"]
     assert [e.number for e in curriculum.course("build")] == list(range(1, len(EXERCISES) + 1))
     assert curriculum.find("build/5").item.id == "backward"
     assert curriculum.find("build/backward").key == "build/backward"
-    assert [lesson.number for lesson in curriculum.first] == list(range(1, 13))
+    assert [lesson.number for lesson in curriculum.first] == list(range(1, 14))
     assert curriculum.start().item.id == "derivative-as-slope"
 
 
@@ -65,7 +65,7 @@ def test_another_course_is_found_by_its_id_first(curriculum):
     assert curriculum.find("2").item.id == "values-and-graphs"  # bare: the first course
 
 
-@pytest.mark.parametrize("key", [0, 13, "nope", " ", "build/9", True])
+@pytest.mark.parametrize("key", [0, 14, "nope", " ", "build/9", True])
 def test_an_unknown_item_names_what_exists(curriculum, key):
     with pytest.raises(LookupError) as raised:
         curriculum.find(key)
@@ -74,7 +74,7 @@ def test_an_unknown_item_names_what_exists(curriculum, key):
     if isinstance(key, str) and key.startswith("build/"):
         assert "exercises are 1-2" in message and "value-class" in message
     else:
-        assert "lessons are 1-12" in message and "moons" in message
+        assert "lessons are 1-13" in message and "moons" in message
     assert curriculum.get(key) is None
 
 
@@ -87,7 +87,8 @@ def test_after_stays_in_its_course(curriculum):
     assert curriculum.after(curriculum.find("build/1")).item.id == "backprop-by-hand"
     assert curriculum.after(curriculum.find("build/2")) is None
     assert curriculum.after(curriculum.find(11)).item.id == "experiments"
-    assert curriculum.after(curriculum.find(12)) is None
+    assert curriculum.after(curriculum.find(12)).item.id == "why-frameworks-are-fast"
+    assert curriculum.after(curriculum.find(13)) is None
 
 
 def test_steps_done_per_item_and_per_course(curriculum, store):
@@ -98,7 +99,7 @@ def test_steps_done_per_item_and_per_course(curriculum, store):
     assert course.steps_done(store, lesson) == 2
     assert not course.all_steps_done(store, lesson)
     tally = course.tally(store)
-    assert (tally.items_done, tally.items, tally.steps_done) == (1, 12, 2)
+    assert (tally.items_done, tally.items, tally.steps_done) == (1, 13, 2)
     assert tally.steps == sum(len(lesson.steps) for lesson in course)
     for step in range(len(lesson.steps)):
         store.complete_step(lesson.id, step)
@@ -114,7 +115,7 @@ def test_two_courses_keep_their_progress_apart(curriculum, store):
     store.complete_lesson(build.key(exercise))
     assert build.steps_done(store, exercise) == 1 and build.item_done(store, exercise)
     assert lessons.steps_done(store, lesson) == 0 and not lessons.item_done(store, lesson)
-    assert len(set(curriculum.progress_keys())) == len(curriculum.progress_keys()) == 14
+    assert len(set(curriculum.progress_keys())) == len(curriculum.progress_keys()) == 15
 
 
 def test_the_position_is_found_in_whichever_course_it_is(curriculum, store):

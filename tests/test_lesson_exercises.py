@@ -358,6 +358,11 @@ CASES: dict[tuple[str, str], Case] = {
     ("experiments", "Run it: alpha = 0.1"): Case(
         [run_of(12, 7), report_of(12, 7, -1)], [fresh_run, report_of(12, 7, 0)], slow=True
     ),
+    # 13. why frameworks are fast: what the tape records for a neuron, read from a tape
+    ("why-frameworks-are-fast", "One neuron on the tape"): Case(
+        ["dot and ReLU", "2", "b"],
+        ["*, *, +, + and ReLU", "dot, and ReLU only if it is on", "one node: the whole neuron"],
+    ),
 }
 
 EXERCISES = [

@@ -27,6 +27,7 @@ from lessons.model import (
     Feedback,
     Goal,
     Lesson,
+    Measure,
     Predict,
     Prose,
     Slope,
@@ -52,6 +53,7 @@ CURRICULUM = [
     "gradient-descent",
     "moons",
     "experiments",
+    "why-frameworks-are-fast",
 ]
 
 ALL = lessons.all_lessons()
@@ -75,9 +77,9 @@ def steps(kinds: tuple[type, ...] = (object,), *, exercises: bool = False) -> li
 # -- the curriculum -----------------------------------------------------------------
 
 
-def test_the_twelve_lessons_come_in_the_lecture_order():
+def test_the_thirteen_lessons_come_in_the_lecture_order():
     assert [lesson.id for lesson in ALL] == CURRICULUM
-    assert [lesson.number for lesson in ALL] == list(range(1, 13))
+    assert [lesson.number for lesson in ALL] == list(range(1, 14))
 
 
 def test_every_lesson_has_a_title_a_one_line_summary_and_3_to_8_steps():
@@ -99,7 +101,7 @@ def test_lessons_can_be_looked_up_by_number_or_slug():
     assert lessons.get_lesson(3).id == "backprop-by-hand"
     assert lessons.get_lesson("3").id == "backprop-by-hand"
     assert lessons.get_lesson("moons").number == 11
-    for missing in (0, 13, "nope", " "):
+    for missing in (0, 14, "nope", " "):
         with pytest.raises(LookupError):
             lessons.get_lesson(missing)
 
@@ -107,7 +109,7 @@ def test_lessons_can_be_looked_up_by_number_or_slug():
 def test_all_lessons_returns_a_fresh_list():
     first = lessons.all_lessons()
     first.clear()
-    assert len(lessons.all_lessons()) == 12
+    assert len(lessons.all_lessons()) == 13
 
 
 def test_importing_lessons_does_not_import_the_user_interface():
@@ -220,6 +222,7 @@ def test_every_step_has_a_known_kind_a_title_and_text(step):
         Slope: "slope",
         CodeReading: "code",
         Train: "train",
+        Measure: "measure",
     }
     assert kinds[type(step)] == step.kind
 

@@ -7,7 +7,13 @@ import io
 import json
 
 import pytest
-from workbench_helpers import REFERENCE_ENGINE, make_workspace, plant, reference_workspace
+from workbench_helpers import (
+    REFERENCE_ENGINE,
+    REFERENCE_NN,
+    make_workspace,
+    plant,
+    reference_workspace,
+)
 
 from lessons.progress import ProgressStore
 from lessons.registry import default_curriculum
@@ -100,7 +106,7 @@ def test_verify_on_the_stubs_fails_exercise_1_and_says_where(tmp_path):
     lines = out.splitlines()
     assert lines[:2] == [
         "Updated mygrad/nn.py: it still held the older course's note, never edited; now it has",
-        "  the stubs of exercises 12-16.",
+        "  the stubs of exercises 12-17.",
     ]
     assert (folder / "mygrad" / "nn.py").read_text() == stub_text("mygrad/nn.py")
     assert lines[2] == "✗ 1 Value: not written yet"
@@ -112,12 +118,12 @@ def test_verify_on_the_reference_passes_everything_and_records_it(tmp_path, home
     folder = reference_workspace(tmp_path / "ws")
     code, out, _ = _run("verify", directory=folder)
     assert code == 0, out
-    assert out.splitlines()[:16] == [
+    assert out.splitlines()[:17] == [
         "✓ 1 Value", "✓ 2 + and *, forward", "✓ 3 Local rules by hand", "✓ 4 tanh",
         "✓ 5 backward()", "✓ 6 A Value used twice", "✓ 7 Plain numbers", "✓ 8 **, -, /",
         "✓ 9 exp, and tanh from it", "✓ 10 relu", "✓ 11 A graph 5,000 deep",
         "✓ 12 Module and zero_grad", "✓ 13 Neuron", "✓ 14 Layer", "✓ 15 MLP",
-        "✓ 16 Training, and zero_grad forgotten",
+        "✓ 16 Training, and zero_grad forgotten", "✓ 17 Your engine trains on the moons",
     ]  # fmt: skip
     assert len(out.splitlines()) == LAST + 2
     assert out.rstrip().endswith(
@@ -146,6 +152,42 @@ def test_verify_names_the_mistake_and_stops_there(tmp_path):
     assert "micrograd-tutor --learner ana workbench verify --dir" in out
 
 
+def test_verify_fails_the_milestone_at_the_step_where_the_engines_part(tmp_path, home):
+    # relu's slope as min(out, 1): right at every input exercise 10 tries (3, -2, 0, 1),
+    # wrong for the hinge loss's inputs between 0 and 1, so only the moons show it.
+    engine = plant(
+        REFERENCE_ENGINE,
+        ("(out.data > 0) * out.grad", "min(out.data, 1.0) * out.grad"),
+    )
+    folder = make_workspace(tmp_path / "ws", engine, REFERENCE_NN)
+    code, out, _ = _run("verify", directory=folder)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[15:18] == [
+        "✓ 16 Training, and zero_grad forgotten",
+        "✗ 17 Your engine trains on the moons: Your engine and the tutor's part at step 1",
+        "    Gradient length 1.014045521 (yours), 1.918440314 (the tutor's). Same loss, other "
+        "gradients: the backward pass differs. Look at the local rules (*, tanh, relu, **), "
+        "at = where += belongs, and at the order backward() visits the nodes in.",
+    ]
+    assert f"16 of {LAST} exercises pass. Fix exercise 17, save, and run again:" in out
+    assert passed_exercises(ProgressStore(home)) == frozenset(range(1, 17))
+
+
+@pytest.fixture
+def milestone_passes(monkeypatch):
+    """The milestone's training run (its own tests above) taken as passed, for the tests
+    of what verify says around it: each run would add a few seconds of training."""
+    from lessons.workbench import milestone
+    from lessons.workbench.training_match import EngineVerdict
+
+    def passes(workspace, **_):
+        return EngineVerdict(True, "matched", 10)
+
+    monkeypatch.setattr(milestone, "check_milestone", passes)
+
+
+@pytest.mark.usefixtures("milestone_passes")
 def test_verify_in_plain_ascii_when_the_terminal_cannot_show_a_tick(tmp_path):
     folder = reference_workspace(tmp_path / "ws")
     code, out, _ = _run("verify", directory=folder, encoding="ascii")
@@ -188,6 +230,7 @@ def test_what_the_learners_code_prints_is_shown_after_a_failure(tmp_path):
     assert "Your code printed:\n    seeding Value(data=-8.0, grad=0.0)" in out
 
 
+@pytest.mark.usefixtures("milestone_passes")
 def test_a_damaged_progress_file_is_moved_aside_and_verify_goes_on(tmp_path, home):
     home.mkdir(parents=True)
     (home / "progress.json").write_text("{not json")

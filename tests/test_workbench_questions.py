@@ -74,7 +74,7 @@ async def test_a_number_is_asked_again_until_it_reads_and_escape_waits(tmp_path)
         screen = await settle(pilot)
         assert old.read_text() == stub_text(NN)
         notices = [n.message for n in app._notifications]
-        assert any("mygrad/nn.py now holds the stubs of exercises 12-16" in n for n in notices)
+        assert any("mygrad/nn.py now holds the stubs of exercises 12-17" in n for n in notices)
         assert screen.verdict.mistake == "not written yet"
         await pilot.press("a")
         await pilot.pause()

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from lessons.workbench import probes
-from lessons.workbench.checks import LAST, judge
+from lessons.workbench.checks import PROBED, judge
 from lessons.workbench.workspace import FILES, REFERENCE, STUBS
 
 HERE = Path(__file__).resolve().parent
@@ -74,7 +74,7 @@ def _forget_mygrad() -> None:
         del sys.modules[name]
 
 
-def observe_in_process(workspace: Path, upto: int = LAST) -> dict[int, list]:
+def observe_in_process(workspace: Path, upto: int = PROBED) -> dict[int, list]:
     """The probe's observations of exercises 1..upto, run here, as the child would."""
     _forget_mygrad()
     sys.path.insert(0, str(workspace))
@@ -90,7 +90,7 @@ def observe_in_process(workspace: Path, upto: int = LAST) -> dict[int, list]:
     return {int(k): v for k, v in found["exercises"].items()}
 
 
-def judge_in_process(workspace: Path, upto: int = LAST):
+def judge_in_process(workspace: Path, upto: int = PROBED):
     return judge(observe_in_process(workspace, upto), upto)
 
 

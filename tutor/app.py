@@ -28,6 +28,7 @@ from textual.widget import AwaitMount
 
 from engine.train import TrainConfig
 from lessons.curriculum import Curriculum, Entry
+from lessons.experiments import Experiment
 from lessons.progress import ProgressStore, learner_home
 from lessons.workbench.exercises import COURSE_ID as WORKBENCH_COURSE
 from tutor import performance
@@ -78,7 +79,10 @@ class TutorApp(CompatApp):
         *,
         lesson: str | None = None,
         playground: str | None = None,
-        train: tuple[TrainConfig, bool] | tuple[TrainConfig, bool, str] | None = None,
+        train: tuple[TrainConfig, bool]
+        | tuple[TrainConfig, bool, str]
+        | tuple[TrainConfig, bool, str, Experiment | None]
+        | None = None,
         low_bandwidth: bool = False,
         ascii_only: bool = False,
         ask_learner: bool = False,
@@ -236,6 +240,12 @@ class TutorApp(CompatApp):
 
     @on(OpenLab)
     def _lab_asked(self, message: OpenLab) -> None:
+        from tutor.train_settings import MINE
+
+        choice = self.engine_choice()
+        if message.engine == MINE and not choice.usable:  # say why, rather than open
+            self.notify(choice.why_not(), severity="warning", timeout=10, markup=False)
+            return
         self.open_lab(engine=message.engine)
 
     @on(EngineMatched)
@@ -303,14 +313,19 @@ class TutorApp(CompatApp):
         self.open_lesson(entry.key, step)
 
     def open_lab(
-        self, config: TrainConfig | None = None, play: bool = False, engine: str = "tutor"
+        self,
+        config: TrainConfig | None = None,
+        play: bool = False,
+        engine: str = "tutor",
+        experiment: Experiment | None = None,
     ) -> None:
         """The training lab, over the lessons list; its plotting loads only now.
         ``engine`` "mine" trains the learner's own engine (when it may: see
-        :meth:`engine_choice`)."""
+        :meth:`engine_choice`); ``experiment`` locks some of its settings."""
         from tutor.screens.train import TrainScreen
 
-        lab = TrainScreen(config, play=play, engines=self.engine_choice(), engine=engine)
+        engines = self.engine_choice()
+        lab = TrainScreen(config, play=play, engines=engines, engine=engine, experiment=experiment)
         self.push_screen(lab)
         self._fit_to(self.size)
 

@@ -47,7 +47,15 @@ from lessons.registry import default_curriculum
 from tutor import performance
 from tutor.serve import DEFAULT_HOST, DEFAULT_PORT, check_public_url
 from tutor.serve_guard import SERVER_PID_VARIABLE
-from tutor.train_settings import MINE, MINE_ACTIVATION, config_from_arguments
+from tutor.train_settings import FIELDS as TRAIN_FIELDS
+from tutor.train_settings import (
+    MINE,
+    MINE_ACTIVATION,
+    config_from_arguments,
+    experiment_from_arguments,
+    experiments_listing,
+    mine_cost_problems,
+)
 from tutor.train_settings import add_arguments as add_train_arguments
 
 PROG = "micrograd-tutor"
@@ -377,13 +385,24 @@ def _main(argv: Sequence[str] | None) -> int:
                 parser.error(f"cannot build that expression: {problem}")
         train = None
         if args.command == "train":
-            config, problems = config_from_arguments(args)
+            if args.list_experiments:
+                sys.stdout.write(experiments_listing(PROG))
+                return EXIT_OK
+            experiment, problems = experiment_from_arguments(args)
+            if problems:  # the file first: the options are checked against its settings
+                parser.error("; ".join(problems))
+            config, problems = config_from_arguments(args, experiment and experiment.config)
             if args.engine == MINE:
                 problems += _mine_problems(args)
                 config = config.replace(activation=MINE_ACTIVATION)
+                if not problems:  # their engine's Values need more memory than ours
+                    options = {field.name: field.option for field in TRAIN_FIELDS}
+                    found = mine_cost_problems(config).items()
+                    problems += [f"{options[name]}: {why}" for name, why in found]
             if problems:
                 parser.error("; ".join(problems))
-            train = (config, args.play, args.engine)
+            experiment = experiment and experiment.with_config(config)
+            train = (config, args.play, args.engine, experiment)
         return _run_app(
             curriculum,
             lesson=args.lesson,
@@ -510,7 +529,7 @@ def _print_learners(curriculum: Curriculum, out: TextIO, *, ascii_only: bool = F
 
 
 def _tally_text(noun: str, tally: CourseTally) -> str:
-    """``1/12 lessons    6/79 steps``; a course of one-step items (the exercises)
+    """``1/13 lessons    6/85 steps``; a course of one-step items (the exercises)
     counts its items alone: ``3/11 exercises``."""
     text = f"{tally.items_done:>2}/{tally.items} {noun}s"
     if tally.steps != tally.items:

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from engine.cost import MICROGRAD, cost_problem
 from engine.data import Dataset, make_moons
 from engine.train import StepReport, TrainConfig, rate_too_large
 from lessons.workbench.results import ChildResult, Limits
@@ -150,6 +151,11 @@ class LearnerTrainDriver(NewsDesk):
             dataset = self.dataset or make_moons(
                 config.samples, config.noise, config.seed, config.test_fraction
             )
+            # The learner's Values take far more memory than the tutor's: their step is
+            # bounded as the tutor's is, by what their engine would need.
+            too_big = cost_problem(config, len(dataset.y_train), MICROGRAD)
+            if too_big is not None:
+                return self._end(RunStatus.FAILED, too_big[1], failed=True)
             builtin = BuiltInSteps(config, dataset)
         except Exception as error:  # e.g. scikit-learn missing, a refused config
             return self._end(RunStatus.FAILED, failure_reason(error), failed=True)

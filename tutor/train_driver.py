@@ -225,9 +225,12 @@ def forward_graph(model: MLP, x: Sequence[float]) -> Value:
     return values[0]
 
 
-def failure_reason(error: Exception) -> str:
-    """Why a run could not be made, in words: a refused setting says it itself."""
-    return str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
+def failure_reason(error: BaseException) -> str:
+    """Why a run could not be made, in words: a refused setting says it itself; an
+    error with no words of its own (``MemoryError()``) is named by its kind."""
+    if isinstance(error, ValueError) and str(error):
+        return str(error)
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 class NewsDesk:
@@ -325,7 +328,11 @@ class TrainDriver(NewsDesk):
         self._commands.put(("play", None))
 
     def pause(self) -> None:
+        """Stop playing; a long step under way is dropped at once, not finished."""
         self._commands.put(("pause", None))
+        run = self.run
+        if run is not None:
+            run.interrupt()
 
     def step_once(self) -> None:
         """Pause, then take exactly one step."""
@@ -464,6 +471,8 @@ class TrainDriver(NewsDesk):
                 self._news.applied = run.config
 
     def _take_step(self, run: TrainingRun) -> None:
+        if run.status == RunStatus.READY:  # a first step may be long: say it has begun
+            self._publish(run, RunStatus.RUNNING)
         began = time.monotonic()
         test_loss = self._test_loss(run)
         report = run.step()
@@ -548,8 +557,8 @@ class TrainDriver(NewsDesk):
         if told_at is not None and time.monotonic() - told_at > self.SLOW_DOWN_AFTER:
             time.sleep(0.02)
 
-    def _publish(self, run: TrainingRun) -> None:
-        state = (RunStatus(run.status), run.message, self._playing)
+    def _publish(self, run: TrainingRun, status: RunStatus | None = None) -> None:
+        state = (status or RunStatus(run.status), run.message, self._playing)
         now = time.monotonic()
         with self._lock:
             news = self._news

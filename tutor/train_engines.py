@@ -16,7 +16,7 @@ from tutor.learner_train_driver import LearnerRun, LearnerTrainDriver
 from tutor.train_driver import RunStatus, TrainDriver
 from tutor.train_settings import MINE, EngineChoice
 
-__all__ = ["engine_name", "make_driver", "match_line", "milestone_reached"]
+__all__ = ["ending_said", "engine_name", "make_driver", "match_line", "milestone_reached"]
 
 
 def make_driver(
@@ -65,3 +65,11 @@ def milestone_reached(status: RunStatus, match: MatchState | None, on_moons: boo
         and match.matched
         and match.steps >= VERIFY_STEPS
     )
+
+
+def ending_said(status: RunStatus, engine: str, match: MatchState | None) -> bool:
+    """Whether the lab's lines already say how a finished run ended, so that no
+    "Training finished" toast goes over them: a run of the learner's engine ends on
+    its match line (the same losses as the tutor's, or where they part), which the
+    toast would cover for seconds."""
+    return status == RunStatus.FINISHED and engine == MINE and any(match_line(match, active=False))

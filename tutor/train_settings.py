@@ -31,8 +31,16 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
 
-from engine.config import BATCH, SETTINGS, SIZES, Setting
+from engine.config import BATCH, SETTINGS, SIZES, Setting, training_set_size
+from engine.cost import MICROGRAD, cost_problem
 from engine.train import TrainConfig
+from lessons.experiments import (
+    Experiment,
+    ExperimentError,
+    find_experiment,
+    shipped_experiments,
+    shipped_names,
+)
 
 __all__ = [
     "ENGINES",
@@ -46,8 +54,11 @@ __all__ = [
     "Field",
     "add_arguments",
     "config_from_arguments",
+    "experiment_from_arguments",
+    "experiments_listing",
     "format_value",
     "live_changes",
+    "mine_cost_problems",
     "parse_value",
 ]
 
@@ -303,6 +314,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--play", action="store_true", help="start training as soon as the lab opens"
     )
     parser.add_argument(
+        "--experiment",
+        metavar="NAME|FILE.toml",
+        help=(
+            "open the lab on an experiment: a TOML file (the lab's s saves one) or a "
+            f"shipped one ({', '.join(shipped_names())}); the options above change its "
+            "settings, except the ones it locks"
+        ),
+    )
+    parser.add_argument(
+        "--list-experiments",
+        action="store_true",
+        help="print the shipped experiments, their questions and locks, and exit",
+    )
+    parser.add_argument(
         "--engine",
         choices=[value for value, _ in ENGINES],
         default=TUTORS,
@@ -327,3 +352,53 @@ def config_from_arguments(
     candidate = base.replace(**values)
     found = candidate.problems_by_field()
     return candidate, [f"{_BY_NAME[name].option}: {reason}" for name, reason in found.items()]
+
+
+def mine_cost_problems(config: TrainConfig, n_train: int | None = None) -> dict[str, str]:
+    """The reason (by field) a step of ``config`` on the learner's engine would need
+    too much memory, as ``problems_by_field`` gives it for the tutor's; {} when it fits
+    (or the data settings are themselves wrong, which they say)."""
+    if n_train is None:
+        n_train = training_set_size(config.samples, config.test_fraction)
+    found = None if n_train is None else cost_problem(config, n_train, MICROGRAD)
+    return {} if found is None else {found[0]: found[1]}
+
+
+def experiment_from_arguments(
+    arguments: argparse.Namespace,
+) -> tuple[Experiment | None, list[str]]:
+    """The experiment ``--experiment`` names (None without it), and why it is refused:
+    a bad file, or an option that would change a setting the experiment locks."""
+    wanted = getattr(arguments, "experiment", None)
+    if wanted is None:
+        return None, []
+    try:
+        experiment = find_experiment(wanted)
+    except ExperimentError as error:
+        return None, [f"--experiment: {str(error).rstrip('.')}"]
+    problems = [
+        f"{field.option}: the experiment {experiment.name!r} locks {field.label} at "
+        f"{format_value(field.name, getattr(experiment.config, field.name))}; it cannot be changed"
+        for field in FIELDS
+        if field.name in experiment.locked and getattr(arguments, field.name, None) is not None
+    ]
+    activation = experiment.config.activation
+    mine = getattr(arguments, "engine", TUTORS) == MINE
+    if mine and "activation" in experiment.locked and activation != MINE_ACTIVATION:
+        problems.append(
+            f"--engine mine: the experiment {experiment.name!r} locks the activation at "
+            f"{activation}, and your Neuron is {MINE_ACTIVATION} only"
+        )
+    return experiment, problems
+
+
+def experiments_listing(prog: str) -> str:
+    """What ``train --list-experiments`` prints: each shipped experiment's name,
+    title, question and locks."""
+    lines = []
+    for name, experiment in shipped_experiments().items():
+        locked = ", ".join(_BY_NAME[key].label for key in sorted(experiment.locked))
+        lines += [f"{name}: {experiment.title}", f"    {experiment.question}"]
+        lines.append(f"    locked: {locked or 'nothing'}")
+    lines.append(f"Open one with: {prog} train --experiment NAME")
+    return "\n".join(lines) + "\n"

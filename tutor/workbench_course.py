@@ -17,7 +17,9 @@ from pathlib import Path
 from lessons.workbench import EXERCISES, check_workspace, init_workspace
 from lessons.workbench.checks import Report
 from lessons.workbench.exercises import COURSE_ID, COURSE_TITLE, get_exercise
+from lessons.workbench.milestone import MILESTONE
 from lessons.workbench.mistakes import MISTAKES
+from lessons.workbench.progress import ENGINE_READY_AFTER
 from lessons.workbench.scenarios import Check, checks_for
 from lessons.workbench.workspace import REFERENCE, refresh_stubs, stub_text
 from tutor.workbench_session import ErrorPlace, Exercise, Verdict, WorkbenchProgress, cap_output
@@ -36,6 +38,8 @@ _MISTAKE_TITLES = {mistake.id: mistake.title for mistake in MISTAKES}
 
 def _exercise(course_exercise, solution: str) -> Exercise:
     prose = f"{course_exercise.prose.rstrip()}\n\n**What to write.** {course_exercise.task}"
+    milestone = course_exercise.number == MILESTONE
+    needed = [e for e in EXERCISES if e.number <= ENGINE_READY_AFTER] if milestone else []
     return Exercise(
         number=course_exercise.number,
         id=course_exercise.id,
@@ -46,6 +50,8 @@ def _exercise(course_exercise, solution: str) -> Exercise:
         stub=stub_text(course_exercise.file),
         solution=solution,
         question=course_exercise.question,
+        requires=tuple((e.number, e.id) for e in needed),
+        lab=milestone,
     )
 
 
@@ -195,9 +201,11 @@ def verdict_from_report(report: Report, number: int) -> Verdict:
             else f"every check of exercises 1 to {number} passes (each builds on the last)."
         )
         curves, note = _curves(report, number)
+        said = report.results[-1].note if report.results else ""
         return Verdict(
             True,
             done,
+            explanation=said,
             output=cap_output(report.output),
             curves=curves,
             curves_note=note,

@@ -86,6 +86,11 @@ class Exercise:
     """The reference solution of the section, shown once the exercise passes."""
     question: Question | None = None
     """Asked before the exercise (``lessons.workbench.Question``): its answer is kept."""
+    requires: tuple[tuple[int, str], ...] = ()
+    """(number, id) of the exercises that must pass before this one opens: the
+    milestone's lab needs the learner's Value and network, exercises 1 to 15."""
+    lab: bool = False
+    """Whether a key opens the training lab on the learner's engine (the milestone)."""
 
 
 @dataclass(frozen=True)

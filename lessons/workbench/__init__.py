@@ -27,6 +27,9 @@ from typing import Any
 # start-up, and the runner, the checks and the mistakes are wanted only at a check.
 _EXPORTS = {
     "LAST": "lessons.workbench.checks",
+    "PROBED": "lessons.workbench.checks",
+    "MILESTONE": "lessons.workbench.milestone",
+    "check_milestone": "lessons.workbench.milestone",
     "CheckFailure": "lessons.workbench.checks",
     "ExerciseResult": "lessons.workbench.checks",
     "Report": "lessons.workbench.checks",
@@ -73,6 +76,8 @@ __all__ = [
     "DEFAULT_LIMITS",
     "EXERCISES",
     "LAST",
+    "MILESTONE",
+    "PROBED",
     "CheckFailure",
     "ChildResult",
     "Curve",
@@ -87,6 +92,7 @@ __all__ = [
     "Report",
     "SandboxStatus",
     "WorkspaceStatus",
+    "check_milestone",
     "check_workspace",
     "compare_graphs",
     "compare_with_engine",

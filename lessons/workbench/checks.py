@@ -11,6 +11,9 @@ observations of ``lessons.workbench.probes`` and judges them. The right answers 
 from the tutor's own ``engine.Value`` running the same checks; a failing check is
 explained by the catalogue of known mistakes (``lessons.workbench.mistakes``), and when
 its graph was snapshotted, by the first node whose numbers differ from the engine's.
+The probes check exercises 1 to :data:`PROBED`; the course's last, its milestone, is a
+training run beside the tutor's engine (``lessons.workbench.milestone``), which
+``check_workspace`` adds once every probed exercise passes.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from lessons.workbench.compare import GraphComparison, close, compare_graphs, fmt
+from lessons.workbench.exercises import EXERCISES
 from lessons.workbench.mistakes import find_mistake
 from lessons.workbench.scenarios import CHECKS, Check, checks_for
 
 __all__ = [
     "LAST",
+    "PROBED",
     "CheckFailure",
     "ExerciseResult",
     "Report",
@@ -38,9 +43,13 @@ __all__ = [
     "judge",
     "judge_check",
     "judge_exercise",
+    "milestone_result",
 ]
 
-LAST = max(check.exercise for check in CHECKS)
+PROBED = max(check.exercise for check in CHECKS)
+"""The last exercise the probes check (the training loop); after it, the milestone."""
+LAST = EXERCISES[-1].number
+"""The course's last exercise: its milestone, the learner's engine on the moons."""
 _NOT_WRITTEN = re.compile(r"^exercise (\d+)\b")
 
 
@@ -62,6 +71,7 @@ class ExerciseResult:
     number: int
     passed: bool
     failure: CheckFailure | None = None
+    note: str = ""  # what a pass says beyond passing (the milestone: how the runs agreed)
 
 
 @dataclass(frozen=True)
@@ -297,7 +307,7 @@ def judge_exercise(number: int, seen: list[dict] | None) -> ExerciseResult:
 
 def judge(
     observed: Mapping[int, list],
-    upto: int = LAST,
+    upto: int = PROBED,
     *,
     stopped: str = "",
     error: dict | None = None,
@@ -332,7 +342,9 @@ def check_workspace(
     """Check exercises 1..upto of the learner's ``mygrad`` in ``workspace``, in a child.
 
     Blocks (call it from a worker thread). ``on_result`` gets each exercise's verdict as
-    soon as the child has observed it, in order, stopping at the first failure.
+    soon as the child has observed it, in order, stopping at the first failure. Past
+    :data:`PROBED`, once every exercise before passes, the milestone's training run
+    (``lessons.workbench.milestone``) gives the last verdict.
     """
     from lessons.workbench.runner import DEFAULT_LIMITS, run_probe
 
@@ -340,6 +352,7 @@ def check_workspace(
         raise ValueError(f"exercises are numbered 1 to {LAST}, not {upto}")
     observed: dict[int, list] = {}
     told: list[ExerciseResult] = []
+    probed = min(upto, PROBED)
 
     def take(event: dict) -> None:
         number, seen = event.get("exercise"), event.get("checks")
@@ -355,7 +368,7 @@ def check_workspace(
     done = run_probe(
         Path(workspace),
         "exercises",
-        args={"upto": upto},
+        args={"upto": probed},
         limits=limits or DEFAULT_LIMITS,
         cancel=cancel,
         on_output=on_output,
@@ -374,11 +387,28 @@ def check_workspace(
         e = done.error
         error = {"kind": e.kind, "message": e.message, "file": e.file, "line": e.line}
         error["code"] = e.code
-    results = judge(observed, upto, stopped=stopped, error=error)
+    results = judge(observed, probed, stopped=stopped, error=error)
     if on_result is not None:
         for result in results[len(told) :]:
             on_result(result)
-    return Report(upto, results, done.output, done.seconds, done.status, observed=observed)
+    seconds = done.seconds
+    passed = len(results) == PROBED and all(r.passed for r in results)
+    if upto > PROBED and passed and not (cancel is not None and cancel.is_set()):
+        results, seconds = _milestone(workspace, results, seconds, cancel, on_result)
+    return Report(upto, results, done.output, seconds, done.status, observed=observed)
+
+
+def _milestone(workspace, results, seconds, cancel, on_result):
+    """``results`` with the milestone's verdict after them, and the seconds it took."""
+    import time
+
+    from lessons.workbench.milestone import check_milestone
+
+    began = time.monotonic()
+    result = milestone_result(check_milestone(Path(workspace), cancel=cancel))
+    if on_result is not None:
+        on_result(result)
+    return (*results, result), seconds + time.monotonic() - began
 
 
 def _stopped(done, observed: Mapping[int, list]) -> str:
@@ -386,3 +416,16 @@ def _stopped(done, observed: Mapping[int, list]) -> str:
     if done.status == "error" and not observed:
         return f"Your mygrad could not be imported. {message}"
     return message
+
+
+def milestone_result(verdict) -> ExerciseResult:
+    """The milestone's ``EngineVerdict`` (``lessons.workbench.milestone``) as the
+    course's other exercises give theirs."""
+    from lessons.workbench.milestone import CHECK_ID, CODE, MILESTONE, failure_words
+
+    if verdict.passed:
+        return ExerciseResult(MILESTONE, True, note=verdict.message)
+    summary, message = failure_words(verdict)
+    return ExerciseResult(
+        MILESTONE, False, CheckFailure(MILESTONE, CHECK_ID, CODE, summary, message)
+    )

@@ -1,16 +1,18 @@
-"""Exercises 12-16 of "Build micrograd": the learner's nn.py, and their network learning.
+"""Exercises 12-17 of "Build micrograd": the learner's nn.py, and their network learning.
 
 The lecture's second half, on the learner's own Value: ``Module`` with ``parameters()``
 and ``zero_grad()``, then ``Neuron``, ``Layer`` and ``MLP`` as Karpathy writes them,
 and the training loop on his four examples, run by the tutor, with and without
-``zero_grad()``. The checks are ``lessons.workbench.scenarios_nn``.
+``zero_grad()``. The checks are ``lessons.workbench.scenarios_nn``. Exercise 17, the
+course's milestone, has none: the learner's engine trains on the moons beside the
+tutor's (``lessons.workbench.milestone``), in the training lab or on a check.
 """
 
 from __future__ import annotations
 
 from lessons.workbench.exercise_model import Curve, Exercise, Question
 
-__all__ = ["NN_EXERCISES", "NN_SUMMARIES"]
+__all__ = ["LAB_KEY", "NN_EXERCISES", "NN_SUMMARIES"]
 
 NN = "mygrad/nn.py"
 
@@ -21,7 +23,11 @@ NN_SUMMARIES = {
     "layer": "A Layer of Neurons on the same inputs; one neuron gives a single Value.",
     "mlp": "An MLP: layers of sizes [nin] + nouts, 41 parameters in one flat list.",
     "training": "The lecture's training loop on your MLP, and zero_grad() forgotten.",
+    "moons": "Milestone: your engine trains on the moons in the lab, as the tutor's does.",
 }
+
+LAB_KEY = "l"
+"""The workbench's key that opens the training lab on the learner's engine (exercise 17)."""
 
 NN_EXERCISES: tuple[Exercise, ...] = (
     Exercise(
@@ -253,5 +259,44 @@ the loss nearly 0 (steps 7 to 11) the parameters keep moving as fast as ever, so
 loss jumps (steps 12 and 16) and ends at 8.0, every output stuck at -1. zero_grad()
 gives each step only its own gradient, which shrinks as the loss does.
 """,
+    ),
+    Exercise(
+        17,
+        "moons",
+        "Your engine trains on the moons",
+        """\
+The course's milestone. Everything you wrote, your Value and your MLP, now trains a
+real classifier: micrograd's demo, two interleaving half-moons of points, and a
+network that learns the curve between them. In the training lab the loss, the
+accuracy and the decision boundary are drawn from your engine's numbers, step by step.
+
+The tutor trains its own engine beside yours on the same run: the same points, the
+same first weights (set through your `parameters()`), the same loss and update, in
+your Values. A correct engine computes the same numbers, so the two losses agree to
+1e-9 at every step; only the last bits of rounding may differ. The lab says so under
+the charts, or names the first step where the two part, and what that suggests.
+Your network is the lecture's, tanh on every neuron, so the lab trains it with tanh.
+
+The lab needs exercises 1 to 15: your Value, and Module, Neuron, Layer and MLP. Until
+they pass, this exercise is locked.
+""",
+        f"""\
+Nothing new to write. Press `{LAB_KEY}` (outside the editor) to open the training lab
+on your engine ("engine: mine"), and let it train on the moons to the end: once every
+step matches the tutor's, exercise 17 passes. Each save checks it too, in 10 steps of
+yours beside 10 of the tutor's.
+""",
+        (
+            "When the two part, the lab and the check name the step and the figure: a "
+            "loss that differs at step 1 is the forward pass (a neuron's sum, its tanh); "
+            "a gradient length at step 1 is a local rule; a later step is zero_grad().",
+            "The run uses the moons' two inputs, so your MLP is MLP(2, [16, 16, 1]) "
+            "there; the lab's hinge loss calls relu(), and `p * p` (exercise 6's reuse) "
+            "in its regularisation.",
+            "In the lab, f opens the settings: fewer samples or smaller layers make a "
+            "step of your engine quicker, and a run of 10 steps or more on the moons "
+            "that matches throughout passes.",
+        ),
+        file=NN,
     ),
 )

@@ -13,6 +13,7 @@ from lessons.curriculum import SEPARATOR
 from lessons.progress import ProgressStore
 from lessons.workbench.checks import Report
 from lessons.workbench.exercises import COURSE_ID, EXERCISES, get_exercise
+from lessons.workbench.milestone import MILESTONE
 
 __all__ = [
     "ENGINE_READY_AFTER",
@@ -30,9 +31,6 @@ __all__ = [
 ENGINE_READY_AFTER = 15
 """The training lab offers the learner's own engine once every exercise up to this one
 has passed: their Value, then Module, Neuron, Layer and MLP."""
-
-MILESTONE = 17
-"""The exercise that passes when the learner's engine trains on the moons as the tutor's."""
 
 
 def exercise_key(exercise_id: str) -> str:

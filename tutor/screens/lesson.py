@@ -29,6 +29,7 @@ from tutor.widgets.step_panels import (
     AnswerInput,
     ChoiceList,
     ExerciseBox,
+    MeasurePanel,
     StepPanel,
     has_panel,
     panel_for,
@@ -95,6 +96,7 @@ class LessonScreen(Screen[None]):
             "Training lab",
             tooltip="Open the training lab on this preset (training steps)",
         ),
+        Binding("r", "measure", "Run", tooltip="Run this step's measurement (measure steps)"),
         Binding("escape", "lessons", "List", tooltip="Back to the list of lessons"),
         # Wherever focus is (but in a box that takes digits), a digit picks a choice.
         *[
@@ -292,7 +294,7 @@ class LessonScreen(Screen[None]):
     # -- actions ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if not self._mounted and action in {"next", "previous", "hint", "train"}:
+        if not self._mounted and action in {"next", "previous", "hint", "train", "measure"}:
             return False
         if action == "previous":
             return None if self.step_index == 0 else True
@@ -303,6 +305,8 @@ class LessonScreen(Screen[None]):
             return None if box.hints_left <= 0 else True
         if action == "train":
             return self.step.kind == "train"
+        if action == "measure":
+            return self.step.kind == "measure"
         if action == "pick":
             return self._choices() is not None
         return True
@@ -362,6 +366,11 @@ class LessonScreen(Screen[None]):
         self.app.push_screen(
             TrainScreen(step.config, step.goal, dataset=step.dataset), self._training_finished
         )
+
+    def action_measure(self) -> None:
+        panels = self.query(MeasurePanel)
+        if panels and not panels.first().measure():
+            self.notify("Still measuring: one moment.")
 
     def _training_finished(self, result: object) -> None:
         """The training lab closed with its run (or last report), or None."""

@@ -12,9 +12,10 @@ can reach the lab before its widgets are mounted or after it has begun to
 close: they come in by a few doors (the worker's news, ``_later``, the
 bindings' ``check_action``, escape, the tabs) that each ask ``live`` first.
 
-Keys: space play/pause, ``.`` one step, ``r`` reset (same first weights), ``w`` and
-``n`` (``tutor.screens.train_neurons``), ``i`` inspect a sample's forward pass in the
-graph explorer, ``f`` the form, ``1`` ``2`` ``3`` (or ←/→) the charts, escape back.
+Keys: space play/pause, ``.`` one step, ``r`` reset with the form's settings (same
+first weights), ``w`` and ``n`` (``tutor.screens.train_neurons``), ``i`` inspect a
+sample's forward pass in the graph explorer, ``f`` the form, ``1`` ``2`` ``3`` (or ←/→)
+the charts, ``s`` save (``tutor.train_experiment``), escape back.
 
 The form may offer the learner's own engine (``tutor.train_engines``); a line then says
 how its run compares with the tutor's, and the milestone posts ``EngineMatched``.
@@ -50,8 +51,9 @@ from tutor.screens.train_goal import GoalLab
 from tutor.screens.train_inspect import InspectSamples
 from tutor.screens.train_neurons import NEURON_BINDINGS, NEURONS_EVERY, NeuronsLab
 from tutor.textual_compat import is_base_screen, is_live
-from tutor.train_driver import News, RunStatus, TrainDriver, named_dataset
-from tutor.train_engines import engine_name, match_line, milestone_reached
+from tutor.train_driver import News, RunStatus, TrainDriver, failure_reason, named_dataset
+from tutor.train_engines import ending_said, engine_name, match_line, milestone_reached
+from tutor.train_experiment import ExperimentSaving
 from tutor.train_settings import MINE, TUTORS, EngineChoice, live_changes
 from tutor.train_status import fit, status_parts, steps_per_second
 from tutor.widgets.footer import CompactFooter
@@ -68,6 +70,7 @@ from tutor.widgets.train_form import TrainForm
 from tutor.widgets.train_lines import TrainLines
 
 if TYPE_CHECKING:
+    from lessons.experiments import Experiment
     from lessons.workbench.training_match import MatchState
     from tutor.learner_train_driver import LearnerTrainDriver
 
@@ -99,7 +102,7 @@ class Charts(Container, can_focus=True):
     lab's single-key bindings reach the screen."""
 
 
-class TrainScreen(InspectSamples, NeuronsLab, GoalLab, Screen[object]):
+class TrainScreen(InspectSamples, NeuronsLab, GoalLab, ExperimentSaving, Screen[object]):
     """Train a network on moons (or a lesson's dataset) with live charts.
 
     ``TrainScreen(config, goal)``: ``config`` defaults to micrograd's demo
@@ -123,6 +126,7 @@ class TrainScreen(InspectSamples, NeuronsLab, GoalLab, Screen[object]):
         *NEURON_BINDINGS,
         Binding("i", "inspect", "Inspect", tooltip="A sample's forward pass in the graph explorer"),
         Binding("f", "form", "Form", tooltip="Go to the settings (again: hide them)"),
+        Binding("s", "save_experiment", "Save", tooltip="Save the setup as an experiment file"),
         Binding("1", "chart('loss')", "Loss", show=False),
         Binding("2", "chart('accuracy')", "Accuracy", show=False),
         Binding("3", "chart('boundary')", "Boundary", show=False),
@@ -160,12 +164,14 @@ class TrainScreen(InspectSamples, NeuronsLab, GoalLab, Screen[object]):
         play: bool = False,
         engines: EngineChoice | None = None,
         engine: str = TUTORS,
+        experiment: Experiment | None = None,
         name: str | None = None,
         id: str | None = None,
     ) -> None:
         # Classes set before mounting cost nothing; each one set later restyles the screen.
         super().__init__(name=name, id=id, classes="-chart-loss")  # the default chart
-        self.config = config if config is not None else TrainConfig()
+        self.experiment = experiment  # its config replaces `config`; the form shows its locks
+        self.config = experiment.config if experiment else config or TrainConfig()
         self.goal = goal
         self._dataset_note, self._dataset = named_dataset(dataset)
         self._play_at_start = play
@@ -219,16 +225,7 @@ class TrainScreen(InspectSamples, NeuronsLab, GoalLab, Screen[object]):
     def compose(self) -> ComposeResult:
         yield TutorHeader()
         with Horizontal(id="train-body"):
-            n_train = None if self._dataset is None else len(self._dataset.y_train)
-            yield TrainForm(
-                self.config,
-                fixed_data=self._dataset_note,
-                n_train=n_train,
-                goal=self.goal.describe() if self.goal else "",
-                engines=self.engines,
-                engine=self.engine,
-                id="train-form",
-            )
+            yield self.settings_form()
             with Vertical(id="train-main"):
                 last = "Boundary" if self.plane else "Scores"
                 tabs = Tabs(
@@ -337,7 +334,7 @@ class TrainScreen(InspectSamples, NeuronsLab, GoalLab, Screen[object]):
         elif message.worker.group == "training" and message.state == WorkerState.ERROR:
             # A bug, not a divergence: the lab must not say "training" for ever.
             self.status = RunStatus.FAILED
-            self.message = f"The training thread failed: {message.worker.error}"
+            self.message = f"The training thread failed: {failure_reason(message.worker.error)}"
             self.playing = False
             self.notify(self.message, severity="error", timeout=10)
             self._show_status()
@@ -382,7 +379,8 @@ class TrainScreen(InspectSamples, NeuronsLab, GoalLab, Screen[object]):
         # training thread hears of it); only the end of the run overrides it.
         if not self.status.active:
             self.playing = False
-        if before != self.status and self.status in ENDINGS:
+        told = ending_said(self.status, self.engine, self.match)
+        if before != self.status and self.status in ENDINGS and not told:
             title, severity, timeout, after = ENDINGS[self.status]
             self.notify(self.message + after, title=title, severity=severity, timeout=timeout)
         on_moons = self._dataset is None

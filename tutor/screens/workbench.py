@@ -32,6 +32,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
+from tutor.messages import OpenLab
 from tutor.screens.workbench_asks import WorkbenchDialogs
 from tutor.textual_compat import is_live
 from tutor.widgets.footer import CompactFooter
@@ -103,6 +104,9 @@ class WorkbenchScreen(WorkbenchDialogs, Screen[None]):
             tooltip="The reference solution: once passed, or after 3 failed checks",
         ),
         Binding("x", "reset", "Reset", tooltip="Reset this exercise to its stub (asks first)"),
+        Binding(
+            "l", "lab", "Lab", tooltip="Train your own engine on the moons in the training lab"
+        ),
         Binding("e", "edit", "Edit", show=False, tooltip="Back into the editor"),
         Binding("c", "check", "Check", show=False, tooltip="Check the saved file again"),
         Binding(
@@ -272,9 +276,28 @@ class WorkbenchScreen(WorkbenchDialogs, Screen[None]):
             hints_shown=self.progress.hints_shown(exercise.id),
             workspace=shown_path(self.workspace),
             answer=self.progress.answer(exercise.id),
+            locked=self.locked_because(),
         )
         self.sub_title = f"exercise {exercise.number} of {len(self.exercises)}"
         self.query_one(CodeEditor).border_title = exercise.file
+
+    def locked_because(self) -> str:
+        """Why the exercise on show cannot be done yet, in a sentence ("" when it can):
+        the exercises it needs that have not passed."""
+        needed = self.exercise.requires
+        missing = [number for number, key in needed if not self.progress.passed(key)]
+        if not missing:
+            return ""
+        still = ", ".join(map(str, missing[:6])) + (", ..." if len(missing) > 6 else "")
+        return (
+            f"This exercise opens once exercises {needed[0][0]} to {needed[-1][0]} pass: "
+            f"the training lab needs your Value and your MLP. Still to pass: {still}."
+        )
+
+    def on_screen_resume(self) -> None:
+        """Back from the lab (or a dialog): the milestone may have passed there."""
+        if self._editor is not None:
+            self._show_text()
 
     def _show_verdict(self) -> None:
         exercise = self.exercise
@@ -324,6 +347,10 @@ class WorkbenchScreen(WorkbenchDialogs, Screen[None]):
         first_pass = verdict.passed and not self.progress.passed(exercise.id)
         if verdict.passed or message.counts:
             self.progress.record(exercise.id, verdict.passed)
+        if verdict.passed:  # a check passes every exercise up to this one, in order
+            for earlier in self.exercises[: self.exercises.index(exercise)]:
+                if not self.progress.passed(earlier.id):
+                    self.progress.record(earlier.id, True)
         self.verdict = verdict
         self._show_verdict()
         if first_pass:
@@ -381,6 +408,7 @@ class WorkbenchScreen(WorkbenchDialogs, Screen[None]):
             "edit",
             "answer",
             "your_answer",
+            "lab",
         ):
             if in_editor:
                 return False  # the letters are typing; escape leaves the editor
@@ -392,6 +420,8 @@ class WorkbenchScreen(WorkbenchDialogs, Screen[None]):
                 return self.index < len(self.exercises) - 1 or None
             if action == "previous":
                 return self.index > 0 or None
+            if action == "lab":
+                return self.exercise.lab
             if action == "hint":
                 shown = self.progress.hints_shown(self.exercise.id)
                 return shown < len(self.exercise.hints) or None
@@ -519,6 +549,14 @@ class WorkbenchScreen(WorkbenchDialogs, Screen[None]):
         else:
             self._open_exercise(count=False)
         self.refresh_bindings()
+
+    def action_lab(self) -> None:
+        """The training lab on the learner's engine; the app says why not, if it cannot."""
+        locked = self.locked_because()
+        if locked:
+            self.notify(locked, title="Locked", severity="warning", timeout=8, markup=False)
+            return
+        self.post_message(OpenLab(engine="mine"))
 
     def action_external_editor(self) -> None:
         editor = self.query_one(LearnerFileEditor)

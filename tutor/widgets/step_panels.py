@@ -8,7 +8,8 @@ messages the panels post; panels never touch the progress store themselves
   the answer area every kind of step can carry.
 * The panels are the interactive half of a step: the graph explorer for
   expression and backprop steps, the question's graph for predict steps, a live
-  table of slopes, the engine's own source code, or a training preset.
+  table of slopes, the engine's own source code, a training preset, or a
+  measurement the learner starts with a key.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from engine.value import MathError
@@ -46,6 +48,7 @@ __all__ = [
     "CodePanel",
     "ExerciseBox",
     "ExplorerPanel",
+    "MeasurePanel",
     "NumberKeysInput",
     "OverflowScroll",
     "PredictPanel",
@@ -400,6 +403,56 @@ def _setting(name: str, value: object) -> str:
     return str(value)
 
 
+class MeasurePanel(StepPanel):
+    """A measurement of the engine on this machine, taken when the learner presses
+    r (``measure()``): the step's function runs on a worker thread, since it takes
+    a second or more, and the panel shows the lines it found (or why it could not).
+    Pressing r again measures again; while one runs, r waits for it."""
+
+    class Done(Message):
+        """The measurement ended: ``text`` to show; ``ok`` False when it failed."""
+
+        def __init__(self, text: str, ok: bool) -> None:
+            super().__init__()
+            self.text = text
+            self.ok = ok
+
+    def __init__(self, step: Step, *, id: str | None = None) -> None:
+        super().__init__(step, id=id)
+        self.measuring = False
+        self.measured = 0  # measurements shown so far
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"Press r to {self.step.action}."), classes="panel-caption")
+        with OverflowScroll(id="measure-scroll"):
+            yield Static(Text("Nothing measured yet."), id="measure-result")
+
+    def measure(self) -> bool:
+        """Start measuring; False if a measurement is already under way."""
+        if self.measuring:
+            return False
+        self.measuring = True
+        self.query_one("#measure-result", Static).update(Text("Measuring…"))
+        self.run_worker(self._measure_now, thread=True, group="measure", exit_on_error=False)
+        return True
+
+    def _measure_now(self) -> None:
+        """On the worker thread: run the step's function, post what it found."""
+        try:
+            text, ok = self.step.run().text, True
+        except Exception as error:  # a broken measurement is told, never raised
+            text, ok = f"The measurement failed: {error}", False
+        self.post_message(self.Done(text, ok))
+
+    @on(Done)
+    def _show(self, event: Done) -> None:
+        event.stop()
+        self.measuring = False
+        self.measured += 1
+        self.query_one("#measure-result", Static).update(Text(event.text))
+        self.query_one("#measure-scroll", OverflowScroll).scroll_home(animate=False)
+
+
 # Prose steps have no panel: their text gets the whole width.
 _PANELS: dict[str, type[StepPanel]] = {
     "expression": ExplorerPanel,
@@ -408,6 +461,7 @@ _PANELS: dict[str, type[StepPanel]] = {
     "slope": SlopePanel,
     "code": CodePanel,
     "train": TrainPanel,
+    "measure": MeasurePanel,
 }
 
 

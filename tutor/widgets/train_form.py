@@ -9,6 +9,10 @@ and model settings, which need a new run).
 When the lab offers the learner's own engine, an "engine" pick list comes first; with
 "mine" the activation is tanh (the learner's Neuron's only one) and every setting waits
 for r, since a run in the learner's engine takes its settings when it starts.
+
+An experiment (``lessons.experiments``) puts its title and question on top and locks
+some fields: they show the experiment's value, disabled, with a lock mark, and the
+form never takes another value for them.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from engine.train import TrainConfig
+from tutor.ascii_mode import in_ascii_mode
 from tutor.textual_compat import is_live
 from tutor.train_settings import (
     ENGINES,
@@ -35,10 +40,14 @@ from tutor.train_settings import (
     EngineChoice,
     Field,
     format_value,
+    mine_cost_problems,
     parse_value,
 )
 
-__all__ = ["TrainForm"]
+__all__ = ["LOCKED_NOTE", "TrainForm"]
+
+LOCKED_NOTE = "set by the experiment"
+"""The line under a locked field (after the lock mark), and the end of its tooltip."""
 
 FIXED_BY_DATA = ("samples", "noise", "test_fraction")
 """Fields that mean nothing when the dataset is given rather than made from moons."""
@@ -78,9 +87,16 @@ class TrainForm(VerticalScroll):
         goal: str = "",
         engines: EngineChoice | None = None,
         engine: str = TUTORS,
+        locked: frozenset[str] = frozenset(),
+        heading: tuple[str, str] = ("", ""),
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.locked = locked  # fields the experiment fixes at their value in `config`
+        self.locked_values = {
+            name: getattr(config, name) for name in locked if hasattr(config, name)
+        }
+        self.heading = heading  # the experiment's title and question
         self.engines = engines if engines is not None else EngineChoice()
         self.engine = engine  # the engine picked for the next run
         self.run_engine = engine  # ... and the one of the run on show
@@ -93,6 +109,11 @@ class TrainForm(VerticalScroll):
         self.problems: dict[str, str] = {}  # field name → why the engine refuses it
 
     def compose(self) -> ComposeResult:
+        title, question = self.heading
+        if title:
+            yield Static(f"Experiment: {title}", id="form-experiment", markup=False)
+        if question:
+            yield Static(question, id="form-question", markup=False)
         if self.goal:
             yield Static(f"Goal: {self.goal}", id="form-goal")
         if self.engines.offered:
@@ -149,14 +170,19 @@ class TrainForm(VerticalScroll):
                 id=f"field-{field.name}",
                 select_on_focus=True,
             )
-        control.tooltip = field.help
-        control.disabled = fixed or (field.name == "activation" and self.engine == MINE)
+        locked = field.name in self.locked
+        control.tooltip = f"{field.help} (locked: {LOCKED_NOTE})" if locked else field.help
+        control.disabled = fixed or locked or (field.name == "activation" and self.engine == MINE)
         # Settings that make moons mean nothing for a given dataset: kept, not shown.
         row = Horizontal(classes="form-row -hidden" if fixed else "form-row")
         with row:
             yield Static(field.label, classes="field-label")
             yield control
         yield Static(id=f"note-{field.name}", classes="field-note")
+
+    def _locked_note(self) -> str:
+        # ⊘ rather than an emoji lock: one cell wide, and in the fonts terminals use.
+        return f"{'#' if in_ascii_mode(self) else '⊘'} {LOCKED_NOTE}"
 
     # -- reading the fields
 
@@ -180,8 +206,11 @@ class TrainForm(VerticalScroll):
                 values[name] = getattr(self.run_config, name)
         if self.engine == MINE:
             values["activation"] = MINE_ACTIVATION
+        values.update(self.locked_values)  # whatever a field holds, a locked one keeps its value
         candidate = self.run_config.replace(**values)
         self.problems = candidate.problems_by_field(self.n_train)
+        if self.engine == MINE and not self.problems:  # the learner's Values are bigger
+            self.problems = mine_cost_problems(candidate, self.n_train)
         valid = not self.problems
         if valid:
             self.config = candidate
@@ -203,7 +232,9 @@ class TrainForm(VerticalScroll):
                 continue
             problem = self.problems.get(field.name)
             pending = values[field.name] != getattr(self.run_config, field.name)
-            if problem:
+            if field.name in self.locked and not problem:
+                text, kind = self._locked_note(), ""
+            elif problem:
                 text, kind = problem, "-error"
             elif field.name == "activation" and self.engine == MINE:
                 text, kind = "your Neuron is tanh only", ""
@@ -241,7 +272,7 @@ class TrainForm(VerticalScroll):
     def _pick_engine(self, engine: str) -> None:
         self.engine = engine
         activation = self.query_one("#field-activation", Select)
-        activation.disabled = engine == MINE
+        activation.disabled = engine == MINE or "activation" in self.locked
         if engine == MINE:
             activation.value = MINE_ACTIVATION
         self.check()

@@ -128,15 +128,18 @@ class ExerciseText(VerticalScroll):
         hints_shown: int,
         workspace: str,
         answer: Mapping | None = None,
+        locked: str = "",
     ) -> None:
         """``answer``: the learner's answer to the exercise's question, ``{"text",
-        "right"}`` (``WorkbenchProgress.answer``), None before they answer."""
+        "right"}`` (``WorkbenchProgress.answer``), None before they answer; ``locked``:
+        why the exercise cannot be done yet, said first ("" when it can)."""
         mark = f"  {PASS_MARK} passed" if passed else ""
         crumb = Text(f"Exercise {exercise.number} of {total}: ", style="bold")
         crumb.append(exercise.title)
         crumb.append(mark, style="bold")
         self.query_one("#wb-crumb", Static).update(crumb)
-        self.query_one("#wb-prose", Markdown).update(exercise.prose)
+        prose = f"**Locked.** {locked}\n\n{exercise.prose}" if locked else exercise.prose
+        self.query_one("#wb-prose", Markdown).update(prose)
         question = self.query_one("#wb-question", Static)
         question.display = exercise.question is not None
         if exercise.question is not None:
