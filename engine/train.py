@@ -19,14 +19,17 @@ Two ways to take a step, with the same numbers to the last bit:
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import random
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from engine import interrupt
+from engine.blowup import Blowup, candidate_rates, find_blowup
 from engine.collector import paused_collector
 from engine.config import LOSSES, SCHEDULES, SETTINGS, setting_problem, training_set_size
 from engine.cost import cost_problem
@@ -160,13 +163,16 @@ class StepReport:
 # -- the training loop ------------------------------------------------------------
 
 
-def rate_too_large(what_happened: str, learning_rate: float) -> str:
-    """Why a run diverged, in the words the lab shows: what happened, and a smaller rate."""
+def rate_too_large(
+    what_happened: str, learning_rate: float, where: str = "", advice: str = ""
+) -> str:
+    """Why a run diverged, in the words the lab shows: what happened, where it
+    started (``Blowup.describe()``, when known), and a smaller rate (``advice``:
+    one found to work, else a tenth of it or 1.0)."""
     smaller = "1.0" if learning_rate > 1 else f"{learning_rate / 10:g}"
-    return (
-        f"{what_happened}: the learning rate {learning_rate!r} is too large — "
-        f"try {smaller} or less."
-    )
+    where = f" {where}" if where else ""
+    advice = advice or f"try {smaller} or less."
+    return f"{what_happened}.{where} The learning rate {learning_rate!r} is too large — {advice}"
 
 
 class TrainingRun:
@@ -233,7 +239,10 @@ class TrainingRun:
         self.history: list[StepReport] = []
         self.steps_done = 0
         self.message = ""
+        self.blowup: Blowup | None = None  # where a diverged step first went bad
+        self._diverged = ("", "")  # what happened, and where it started
         self._params = model.parameters()
+        self._first_weights = [p.data for p in self._params]  # for trying other rates
         # Minibatches come from a generator of the run's own, never from global
         # random state, so the same seed always trains the same way.
         self._batch_rng = random.Random(cfg.seed)
@@ -320,6 +329,44 @@ class TrainingRun:
         with self._state_lock:
             self._interrupted = self._in_step
 
+    def find_working_rate(
+        self, budget: float = 2.0, should_stop: Callable[[], bool] = lambda: False
+    ) -> str:
+        """After the run diverged: try a few smaller learning rates on the same
+        data from the same first weights (``blowup.candidate_rates``), for at most
+        ``budget`` seconds, and add what worked to ``message`` (and return it;
+        "" when nothing worked in time, or the model is not an engine MLP)."""
+        if self._status != "diverged" or not self._tapeable:
+            return ""
+        deadline = time.monotonic() + budget
+        blew_at = self.steps_done
+
+        def stop() -> bool:
+            return should_stop() or time.monotonic() > deadline
+
+        for rate in candidate_rates(self.config.learning_rate):
+            if stop():
+                break
+            model = copy.deepcopy(self.model)
+            for p, w in zip(model.parameters(), self._first_weights, strict=True):
+                p.data, p.grad = w, 0.0
+            trial = TrainingRun(self.config.replace(learning_rate=rate), self.dataset, model)
+            if trial.run(should_stop=stop) == "finished":
+                found = f"set it to {rate:g}: that trains all {trial.steps_done} steps of this run."
+            elif trial.status != "diverged" and trial.steps_done > 2 * blew_at + 10:
+                found = (
+                    f"set it to {rate:g}: that trains {trial.steps_done} steps of this run "
+                    "without blowing up."
+                )
+            else:
+                continue
+            with self._state_lock:
+                self.message = rate_too_large(
+                    *self._diverged_words(self.config.learning_rate, found)
+                )
+            return found
+        return ""
+
     def decision_grid(
         self, step: float = 0.25, margin: float = 1.0, *, resolution: int | None = None
     ) -> DecisionGrid:
@@ -372,11 +419,11 @@ class TrainingRun:
             else:
                 loss, scores, grads = self._values_pass(Xb, yb)
             if grads is None:
-                return self._diverge(f"The loss became {loss} at step {k}")
+                return self._diverge(f"The loss became {loss} at step {k}", Xb, yb, k)
             grad_norm = math.hypot(*grads)
             if not math.isfinite(grad_norm):
                 blown = "inf" if math.isinf(grad_norm) else "nan"
-                return self._diverge(f"The gradients became {blown} at step {k}")
+                return self._diverge(f"The gradients became {blown} at step {k}", Xb, yb, k)
             if full_batch:
                 train_accuracy = accuracy(scores, yb)
             else:
@@ -389,9 +436,10 @@ class TrainingRun:
             # The update itself can overflow (a huge rate times a large gradient).
             updated = [p.data - lr * g for p, g in zip(self._params, grads, strict=True)]
             if not all(map(math.isfinite, updated)):
-                return self._diverge(f"The parameters became too large for a float at step {k}")
+                too_large = f"The parameters became too large for a float at step {k}"
+                return self._diverge(too_large, Xb, yb, k)
         except ArithmeticError as error:  # engine.value.MathError, e.g. exp() overflowing
-            return self._diverge(f"The numbers blew up at step {k} ({error})")
+            return self._diverge(f"The numbers blew up at step {k} ({error})", Xb, yb, k)
         for p, new_data in zip(self._params, updated, strict=True):
             p.data = new_data
         report = StepReport(
@@ -464,13 +512,28 @@ class TrainingRun:
             self.recordings += 1
         return self._tape
 
-    def _diverge(self, what_happened: str) -> None:
-        lr = self.config.learning_rate
+    def _diverge(
+        self, what_happened: str, Xb: Sequence[Sequence[float]], yb: Sequence[float], k: int
+    ) -> None:
+        cfg = self.config
+        lr = cfg.learning_rate_at(k)
+        try:  # the step again from Values, read in order, says where it went bad
+            blowup = find_blowup(self.model, Xb, yb, _LOSS_FUNCTIONS[cfg.loss], cfg.alpha, lr, k)
+        except (ArithmeticError, interrupt.StepInterrupted):
+            blowup = None  # stopped, or it went bad another way: say what we know
         with self._state_lock:
             if self._status == "running":
                 self._status = "diverged"
-                self.message = rate_too_large(what_happened, lr)
+                self.blowup = blowup
+                self._diverged = (what_happened, blowup.describe() if blowup else "")
+                self.message = rate_too_large(*self._diverged_words(cfg.learning_rate))
         return None
+
+    def _diverged_words(
+        self, learning_rate: float, advice: str = ""
+    ) -> tuple[str, float, str, str]:
+        what_happened, where = self._diverged
+        return what_happened, learning_rate, where, advice
 
     def _cancelled_message(self) -> str:
         return f"Training was stopped after {self.steps_done} of {self.config.steps} steps."

@@ -276,8 +276,11 @@ async def test_divergence_stops_with_a_notice_and_the_lab_stays():
         assert app.screen is lab
         notice = lab.query_one("#train-notice", Static)
         assert notice.display and "too large" in str(notice.render())
+        assert "It started in layer " in str(notice.render())  # where it went bad
         assert "diverged" in status_line(lab)
         assert any(severity == "error" and "too large" in m for m, severity in app.notes)
+        # Meanwhile the training thread tries smaller rates on this run, and names one.
+        await settle(pilot, lambda: "set it to " in str(notice.render()), timeout=10)
         assert not lab.playing
         await pilot.press("full_stop")  # nothing to step: said so, nothing breaks
         assert any("has ended" in m for m, _ in app.notes)

@@ -293,6 +293,9 @@ class TrainDriver(NewsDesk):
     TELL_STEPS_EVERY = 0.1
     """Seconds between two notices of new steps, at least (each costs the UI a message)."""
 
+    RATE_SEARCH_SECONDS = 2.0
+    """How long a diverged run may spend trying smaller learning rates."""
+
     def __init__(
         self,
         config: TrainConfig,
@@ -477,8 +480,11 @@ class TrainDriver(NewsDesk):
         test_loss = self._test_loss(run)
         report = run.step()
         self._seconds += time.monotonic() - began
-        if report is None:  # diverged: status and message say why
+        if report is None:  # diverged (status and message say why), or stopped
             self._playing = False
+            if run.status == RunStatus.DIVERGED:
+                self._publish(run)  # say so at once; then look for a rate that works
+                run.find_working_rate(self.RATE_SEARCH_SECONDS, should_stop=self._stopped.is_set)
             return
         figures = StepFigures(report, test_loss, time.monotonic())
         with self._lock:
