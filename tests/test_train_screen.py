@@ -24,6 +24,7 @@ from engine.data import lecture_examples
 from engine.train import TrainConfig, TrainingRun, predict
 from lessons.model import Goal
 from tutor.screens.train import Charts, TrainScreen
+from tutor.textual_compat import FooterKey
 from tutor.widgets.graph_tree import GraphTree
 from tutor.widgets.header import TutorHeader
 from tutor.widgets.sample_picker import SamplePicker
@@ -541,3 +542,30 @@ async def test_over_a_slow_link_the_charts_redraw_at_most_twice_a_second(slow_li
         intervals = [lab._interval(chart) for chart in ("loss", "boundary")]
         await pilot.press("space")
     assert (min(intervals) >= 0.5) is slow_link
+
+
+async def test_the_footer_leaves_out_keys_that_do_not_fit_and_brings_them_back():
+    """At 80 columns the lab's keys would run under the palette key, cut: the last of
+    its own keys are left out (help lists them); esc, quit and help always show."""
+
+    def footer_keys() -> list[str]:
+        return [key.key for key in app.screen.query(FooterKey)]
+
+    lab = TrainScreen(SMALL)
+    app = LabApp(lab)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot, lab)
+        wide = footer_keys()
+        assert {"i", "f", "s", "escape"} <= set(wide)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot, lambda: footer_keys() != wide)
+        await pilot.pause()
+        narrow = footer_keys()
+        assert {"escape", "space"} <= set(narrow)
+        assert "s" not in narrow and narrow == [key for key in wide if key in narrow]
+        keys = list(app.screen.query(FooterKey))
+        right = max(key.region.right for key in keys if not key.has_class("-command-palette"))
+        palette = next(key for key in keys if key.has_class("-command-palette"))
+        assert right <= palette.region.x  # nothing drawn under the palette key
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot, lambda: footer_keys() == wide)
