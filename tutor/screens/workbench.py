@@ -96,6 +96,10 @@ class WorkbenchScreen(WorkbenchDialogs, Screen[None]):
         Binding("a", "answer", "Answer", tooltip="Answer the question asked before the exercise"),
         Binding("a", "your_answer", "Question", show=False, tooltip="What you answered, and why"),
         Binding("n", "next", "Next", tooltip="The next exercise"),
+        # Before the keys the footer leaves out first when the terminal is narrow.
+        Binding(
+            "l", "lab", "Lab", tooltip="Train your own engine on the moons in the training lab"
+        ),
         Binding("p", "previous", "Prev", show=False, tooltip="The previous exercise"),
         Binding(
             "s",
@@ -104,9 +108,6 @@ class WorkbenchScreen(WorkbenchDialogs, Screen[None]):
             tooltip="The reference solution: once passed, or after 3 failed checks",
         ),
         Binding("x", "reset", "Reset", tooltip="Reset this exercise to its stub (asks first)"),
-        Binding(
-            "l", "lab", "Lab", tooltip="Train your own engine on the moons in the training lab"
-        ),
         Binding("e", "edit", "Edit", show=False, tooltip="Back into the editor"),
         Binding("c", "check", "Check", show=False, tooltip="Check the saved file again"),
         Binding(
