@@ -83,6 +83,9 @@ REDRAW_TICK = 1 / 10
 """Seconds between two frames the lab draws, at least: each updates the status
 line and at most one chart."""
 
+NUMBERED_TABS_FROM = 70
+"""Columns from which the chart tabs show their keys (1 2 3) beside their names."""
+
 CHART_AFTER_STATUS = 1 / 30
 """Seconds from a frame's status line to its chart: two frames at Textual's 60 a second."""
 
@@ -261,6 +264,10 @@ class TrainScreen(InspectSamples, NeuronsLab, GoalLab, ExperimentSaving, Screen[
     def on_resize(self, event: events.Resize) -> None:
         wide = event.size.width >= WIDE_AT[0] and event.size.height >= WIDE_AT[1]
         self.set_class(wide, "-wide")
+        # Under 70 columns "1 Loss  2 Accuracy  3 Boundary" is cut: the keys 1 2 3 still work.
+        for n, tab in enumerate(self.query(Tab).results(), 1):
+            name = str(tab.label).split(" ")[-1]
+            tab.label = name if event.size.width < NUMBERED_TABS_FROM else f"{n} {name}"
         self._later(self._watch_points)
 
     def watch_chart(self, chart: str) -> None:

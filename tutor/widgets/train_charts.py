@@ -224,15 +224,19 @@ class _CurvePlot(Chart):
                 color="default",
                 background="default",
             )
-        if not steps:
-            plt.text(
-                "space trains · . takes a step",
-                (last + 1) / 2,
-                (low + high) / 2,
-                alignment="center",
-                color="default",
-                background="default",
-            )
+        if not steps:  # on one line if it fits, else on two
+            hint = "space trains · . takes a step"
+            lines = [hint] if self.size.width > len(hint) + 10 else hint.split(" · ")
+            for n, line in enumerate(lines):
+                y = (low + high) / 2 - n * (high - low) / max(self.size.height - 3, 1)
+                plt.text(
+                    line,
+                    (last + 1) / 2,
+                    y,
+                    alignment="center",
+                    color="default",
+                    background="default",
+                )
 
     def y_range(self, ys: list[float]) -> tuple[float, float]:
         raise NotImplementedError
