@@ -173,12 +173,12 @@ class News:
 
 
 DATASETS = {"lecture": ("the lecture's examples", lecture_examples)}
-"""Named datasets a lesson may train on instead of moons made from the settings."""
+"""Named datasets a lesson may train on instead of one made from the settings."""
 
 
 def named_dataset(dataset: str | Dataset) -> tuple[str, Dataset | None]:
     """(a note for the form, the Dataset) for ``"moons"`` (None: made from the
-    settings), a name in :data:`DATASETS`, or a ``Dataset``."""
+    settings, whichever dataset they name), a name in :data:`DATASETS`, or a ``Dataset``."""
     if isinstance(dataset, Dataset):
         return f"the dataset {dataset.name!r}", dataset
     if dataset == "moons":
