@@ -266,7 +266,7 @@ def make_xor(
     for i in range(n_samples):
         label = 1.0 if i % 2 == 0 else -1.0
         x = rng.uniform(XOR_GAP, 1 + XOR_GAP) * rng.choice((1.0, -1.0))
-        y = rng.uniform(XOR_GAP, 1 + XOR_GAP) * math.copysign(label, x)
+        y = rng.uniform(XOR_GAP, 1 + XOR_GAP) * label * math.copysign(1.0, x)
         points.append((x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)))
         labels.append(label)
     return _split("xor", points, labels, seed, test_fraction)
