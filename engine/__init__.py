@@ -11,7 +11,7 @@ replayed fast, with NumPy if it is installed) and ``scoring`` (many points
 scored at once, the decision grid). The teaching tools built on it (graph
 trees, rule texts, step-by-step backprop) live in ``lessons.explain``.
 Nothing here imports a UI library; scikit-learn is imported only when a
-moons dataset is made, and NumPy only when a tape is first replayed.
+dataset of its (moons, circles, blobs) is made, and NumPy only when a tape is first replayed.
 """
 
 from __future__ import annotations
@@ -32,7 +32,14 @@ from engine.value import (
 )
 
 if TYPE_CHECKING:
-    from engine.data import Dataset, lecture_examples, make_moons, split_sizes
+    from engine.data import (
+        DATASETS,
+        Dataset,
+        lecture_examples,
+        make_dataset,
+        make_moons,
+        split_sizes,
+    )
     from engine.losses import accuracy, hinge_loss, l2_penalty, mse_loss
     from engine.nn import ACTIVATIONS, MLP, Layer, Module, Neuron
     from engine.scoring import DecisionGrid, NeuronMaps, decision_grid, neuron_outputs, predict
@@ -40,7 +47,9 @@ if TYPE_CHECKING:
     from engine.train import ENGINES, StepReport, TrainConfig, TrainingRun
 
 _EXPORTS = {
+    "DATASETS": "engine.data",
     "Dataset": "engine.data",
+    "make_dataset": "engine.data",
     "lecture_examples": "engine.data",
     "make_moons": "engine.data",
     "split_sizes": "engine.data",
@@ -83,6 +92,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "ACTIVATIONS",
+    "DATASETS",
     "ENGINES",
     "MLP",
     "Dataset",
@@ -106,6 +116,7 @@ __all__ = [
     "hinge_loss",
     "l2_penalty",
     "lecture_examples",
+    "make_dataset",
     "make_moons",
     "mse_loss",
     "neuron_outputs",

@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.data import split_sizes
+from engine.data import DATASETS, split_sizes
 from engine.nn import ACTIVATIONS
 
 __all__ = [
     "BATCH",
     "CHOICE",
+    "DATASETS",
     "LOSSES",
     "NUMBER",
     "SCHEDULES",
@@ -76,6 +77,12 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "dataset",
+        CHOICE,
+        "The dataset must be one of {choices}, not {value!r}.",
+        choices=DATASETS,
+    ),
     Setting(
         "samples",
         WHOLE,
@@ -236,7 +243,7 @@ def _batch_problem(setting: Setting, value: object, n_train: int | None) -> str 
 
 
 def training_set_size(samples: object, test_fraction: object) -> int | None:
-    """How many points a config's moons train on, or None when its data settings are wrong."""
+    """How many points a config's dataset trains on, or None when its data settings are wrong."""
     if is_whole(samples) and is_number(test_fraction):
         return split_sizes(samples, test_fraction)[0]  # type: ignore[arg-type]
     return None

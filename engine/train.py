@@ -33,8 +33,8 @@ from engine.blowup import Blowup, candidate_rates, find_blowup
 from engine.collector import paused_collector
 from engine.config import LOSSES, SCHEDULES, SETTINGS, setting_problem, training_set_size
 from engine.cost import cost_problem
-from engine.data import Dataset, make_moons
-from engine.losses import accuracy, hinge_loss, l2_penalty, mse_loss
+from engine.data import Dataset, make_dataset
+from engine.losses import accuracy, hinge_loss, l2_penalty, loss_of_numbers, mse_loss
 from engine.nn import MLP, Module
 from engine.scoring import DecisionGrid, _is_plain_mlp, _shape_of, decision_grid, predict
 from engine.tape import Tape
@@ -68,7 +68,8 @@ class TrainConfig:
     """Everything that decides a training run. The defaults are micrograd's demo:
     100 moons with noise 0.1, an MLP with two hidden layers of 16 ReLU neurons,
     the hinge loss plus ``1e-4 * sum(p*p)``, and 100 full-batch steps with the
-    learning rate falling linearly from 1.0 towards 0.1.
+    learning rate falling linearly from 1.0 towards 0.1. ``dataset`` names one of
+    ``engine.data.DATASETS``, made from ``samples``, ``noise`` and ``seed``.
 
     ``replay`` says how a step is taken, not what it computes: True records the
     step's graph once and replays it (``engine.tape``), False builds Values every
@@ -80,6 +81,7 @@ class TrainConfig:
     ``ValueError``.
     """
 
+    dataset: str = "moons"
     samples: int = 100
     noise: float = 0.1
     test_fraction: float = 0.0
@@ -150,6 +152,12 @@ class StepReport:
     ``loss`` and both accuracies describe the model as it was when the step
     began (the forward pass the gradients came from), as micrograd's demo
     prints them; the update with ``learning_rate`` came after.
+
+    ``test_loss`` is ``loss`` measured on the test set instead of the batch: the
+    same data loss over the test points, plus the same L2 penalty (the very same
+    number as in ``loss``, as the weights are the same). So the two differ only
+    by the points they are measured on: a test loss that rises while the
+    training loss falls is overfitting, never the L2 term.
     """
 
     step: int  # 0-based
@@ -158,6 +166,7 @@ class StepReport:
     test_accuracy: float | None  # None without a test set
     learning_rate: float
     grad_norm: float  # length of the gradient: sqrt of the sum of p.grad**2
+    test_loss: float | None = None  # the same loss on the test set; None without one
 
 
 # -- the training loop ------------------------------------------------------------
@@ -178,7 +187,7 @@ def rate_too_large(
 class TrainingRun:
     """One training run: a dataset, a model, and the steps taken so far.
 
-    ``TrainingRun(config)`` makes the moons from the config and a fresh
+    ``TrainingRun(config)`` makes the config's dataset (the moons by default) and a fresh
     ``MLP(2, [*hidden, 1])`` with weights from ``random.Random(config.seed)``
     (the default config reproduces micrograd's demo step for step). Pass
     ``dataset`` and/or ``model`` to train something else.
@@ -213,7 +222,7 @@ class TrainingRun:
             raise ValueError(" ".join(found))
         cfg = self.config
         if dataset is None:
-            dataset = make_moons(cfg.samples, cfg.noise, cfg.seed, cfg.test_fraction)
+            dataset = make_dataset(cfg.dataset, cfg.samples, cfg.noise, cfg.seed, cfg.test_fraction)
         self.dataset = dataset
         if model is None:
             model = MLP(
@@ -428,11 +437,9 @@ class TrainingRun:
                 train_accuracy = accuracy(scores, yb)
             else:
                 train_accuracy = accuracy(predict(self.model, X), y)
-            test_accuracy = None
+            test_accuracy = test_loss = None
             if self.dataset.X_test:
-                test_accuracy = accuracy(
-                    predict(self.model, self.dataset.X_test), self.dataset.y_test
-                )
+                test_accuracy, test_loss = self._on_test_set()
             # The update itself can overflow (a huge rate times a large gradient).
             updated = [p.data - lr * g for p, g in zip(self._params, grads, strict=True)]
             if not all(map(math.isfinite, updated)):
@@ -449,6 +456,7 @@ class TrainingRun:
             test_accuracy=test_accuracy,
             learning_rate=lr,
             grad_norm=grad_norm,
+            test_loss=test_loss,
         )
         with self._state_lock:
             self.history.append(report)
@@ -459,6 +467,16 @@ class TrainingRun:
                 self._status = "finished"
                 self.message = f"Finished all {cfg.steps} steps."
         return report
+
+    def _on_test_set(self) -> tuple[float, float]:
+        """The accuracy and the loss on the test set, of the model the step's
+        gradients came from: scored without a graph, the loss in plain numbers
+        (``loss_of_numbers``), so both ways of taking a step give the same."""
+        cfg, data = self.config, self.dataset
+        scores = predict(self.model, data.X_test)
+        weights = [p.data for p in self._params]
+        loss = loss_of_numbers(cfg.loss, scores, data.y_test, weights, cfg.alpha)
+        return accuracy(scores, data.y_test), loss
 
     def _values_pass(
         self, Xb: Sequence[Sequence[float]], yb: Sequence[float]

@@ -2,13 +2,14 @@
 
 A teacher hands out "make this work with only 2 hidden neurons" as a file: the
 settings of the run (every ``TrainConfig`` field the engine's ``SETTINGS`` table
-checks, and ``dataset``), a title and a question the lab shows, and which fields
-are ``locked`` (shown, not changeable). A file looks like::
+checks, the dataset first), a title and a question the lab shows, and which
+fields are ``locked`` (shown, not changeable). A file looks like::
 
     format = 1
     title = "Too few neurons"
-    question = "Can 2 hidden neurons separate the moons?"
-    locked = ["hidden"]
+    question = "Can 2 hidden neurons separate the spiral?"
+    locked = ["dataset", "hidden"]
+    dataset = "spiral"
     hidden = [2]
     learning_rate = 1.0
     batch_size = "full"
@@ -71,14 +72,12 @@ FULL_BATCH = "full"
 _INFO_KEYS = ("format", "title", "question", "locked")
 _SETTINGS = {setting.name: setting for setting in SETTINGS}
 _CONFIG_FIELDS = {f.name for f in dataclasses.fields(TrainConfig)}
-_MOONS_ONLY = "moons"  # the one dataset before TrainConfig has a `dataset` field
 
 
 def experiment_keys() -> tuple[str, ...]:
     """The settings a file may hold, in the order they are written: the
-    ``SETTINGS`` rows, with ``dataset`` first."""
-    names = [s.name for s in SETTINGS if s.name in _CONFIG_FIELDS]
-    return ("dataset", *(name for name in names if name != "dataset"))
+    ``SETTINGS`` rows (``dataset`` first), one per ``TrainConfig`` field."""
+    return tuple(s.name for s in SETTINGS if s.name in _CONFIG_FIELDS)
 
 
 class ExperimentError(ValueError):
@@ -182,24 +181,16 @@ def _config(values: dict[str, object], refuse) -> TrainConfig:
     """A TrainConfig of the file's values, each checked by the engine's row for it."""
     changes: dict[str, object] = {}
     for key, value in values.items():
-        setting = _SETTINGS.get(key)
-        if key == "dataset" and "dataset" not in _CONFIG_FIELDS:
-            if value != _MOONS_ONLY:
-                raise refuse(key, f"the dataset must be {_MOONS_ONLY!r}, not {value!r}.")
-            continue
-        if setting is not None and setting.kind == SIZES and isinstance(value, list):
+        setting = _SETTINGS[key]
+        if setting.kind == SIZES and isinstance(value, list):
             value = tuple(value)
-        if setting is not None and setting.kind == BATCH and value == FULL_BATCH:
+        if setting.kind == BATCH and value == FULL_BATCH:
             value = None
         changes[key] = value
     config = TrainConfig().replace(**changes)
     n_train = training_set_size(config.samples, config.test_fraction)
     for key in changes:
-        setting = _SETTINGS.get(key)
-        if setting is not None:
-            problem = setting_problem(setting, changes[key], n_train)
-        else:  # a field without a row (dataset, when it has none): the config's own check
-            problem = config.problems_by_field().get(key)
+        problem = setting_problem(_SETTINGS[key], changes[key], n_train)
         if problem is not None:
             raise refuse(key, problem)
     leftover = config.problems_by_field()
@@ -341,12 +332,8 @@ def experiment_text(experiment: Experiment) -> str:
     lines.append("")
     config = experiment.config
     for key in keys:
-        if key == "dataset" and "dataset" not in _CONFIG_FIELDS:
-            value: object = _MOONS_ONLY
-        else:
-            value = getattr(config, key)
-        setting = _SETTINGS.get(key)
-        if value is None and setting is not None and setting.kind == BATCH:
+        value = getattr(config, key)
+        if value is None and _SETTINGS[key].kind == BATCH:
             value = FULL_BATCH
         lines.append(f"{key} = {_toml_value(value)}")
     return "\n".join(lines) + "\n"

@@ -72,7 +72,7 @@ def canvas_cells(plot: BoundaryPlot):
         cells = [(seg.text[i], seg.style) for seg in line for i in range(len(seg.text))]
         for c in range(region.width):
             char, style = cells[region.x + c]
-            if char not in "ox":
+            if char not in "●○■□OoXx":  # the marks of the points
                 cx = x0 + (x1 - x0) * c / (region.width - 1)
                 cy = y0 + (y1 - y0) * row / (region.height - 1)
                 yield cx, cy, char, style

@@ -18,7 +18,8 @@ from tutor.train_driver import Scores
 from tutor.widgets.train_charts import BoundaryPlot, nice_ticks
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "tutor" / "tutor.tcss"
-CANVAS_CELLS = set("ox ▀")
+MARKS = set("●■○□")
+CANVAS_CELLS = MARKS | set(" ▀")
 
 # Few points, far apart: each has a cell of its own at any size below.
 FOUR_POINTS = Dataset(
@@ -118,7 +119,7 @@ def canvas_backgrounds(plot: BoundaryPlot) -> set[object]:
     found = set()
     for y in range(region.y, region.bottom):
         _, inside, _ = plot.render_line(y).divide([region.x, region.right, plot.size.width])
-        found |= {seg.style.bgcolor for seg in inside if seg.text.strip("ox")}
+        found |= {seg.style.bgcolor for seg in inside if seg.text.strip("●■○□")}
     return found
 
 
@@ -134,7 +135,7 @@ def canvas_text(plot: BoundaryPlot) -> list[str]:
         ((80, 19), make_moons(100)),
         ((118, 25), make_moons(100, test_fraction=0.2)),
         ((41, 13), FOUR_POINTS),
-        ((30, 10), make_moons(30, test_fraction=0.3)),  # no room for a legend
+        ((26, 10), make_moons(30, test_fraction=0.3)),  # no room for a legend
     ],
 )
 async def test_the_canvas_is_painted_exactly_where_plotext_puts_its_own(size, dataset):
@@ -148,7 +149,7 @@ async def test_the_canvas_is_painted_exactly_where_plotext_puts_its_own(size, da
         await pilot.pause()
         lines = assert_frame_is_plotexts(plot)
         canvas = canvas_text(plot)
-        assert all(set(row) <= set("ox ") for row in canvas)  # halves alike: blanks
+        assert all(set(row) <= MARKS | {" "} for row in canvas)  # halves alike: blanks
         shading = plot._shading()
         assert canvas_backgrounds(plot) == {shading.colour(1, 3)}  # +1, sure, wall to wall
         score_all(plot, -1.0)
@@ -156,7 +157,7 @@ async def test_the_canvas_is_painted_exactly_where_plotext_puts_its_own(size, da
         assert_frame_is_plotexts(plot)
         assert canvas_backgrounds(plot) == {shading.colour(-1, 3)}
         if size[0] < 40:
-            assert plot.legend() == "" and "o" not in lines[0]
+            assert plot.legend() == "" and "●" not in lines[0]
         else:
             assert plot.legend() in lines[0]
 
@@ -171,7 +172,14 @@ async def test_every_point_is_marked_where_plotext_would_put_it():
         await pilot.pause()
         data = FOUR_POINTS
         points = [
-            (("o" if label > 0 else "x"), x, y, train)
+            (
+                {(True, True): "●", (True, False): "○", (False, True): "■", (False, False): "□"}[
+                    label > 0, train
+                ],
+                x,
+                y,
+                train,
+            )
             for points, labels, train in (
                 (data.X_train, data.y_train, True),
                 (data.X_test, data.y_test, False),
@@ -197,11 +205,11 @@ async def test_every_point_is_marked_where_plotext_would_put_it():
             style = segment.style
             assert isinstance(style, Style)
             assert style.color is not None and style.bgcolor is not None
-            assert style.color.get_truecolor() == (plus if mark == "o" else minus).get_truecolor()
+            assert style.color.get_truecolor() == (plus if mark in "●○" else minus).get_truecolor()
             assert style.bgcolor.get_truecolor() == positive.get_truecolor()  # the region's
-            assert bool(style.bold) == train and bool(style.underline) == (not train)
+            assert bool(style.bold) == train  # filled and bold: trained on; hollow: test
         text = "".join(canvas_text(plot))
-        assert text.count("o") == 2 and text.count("x") == 2
+        assert [text.count(mark) for mark in "●○■□"] == [1, 1, 1, 1]
 
 
 async def test_every_cell_has_a_style():
@@ -226,7 +234,7 @@ async def test_the_frame_follows_a_resize_and_a_new_dataset():
         score_all(plot, 1.0)
         await pilot.pause()
         before = assert_frame_is_plotexts(plot)
-        assert "underlined: test" not in before[0]
+        assert "hollow: test" not in before[0]
 
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
@@ -257,7 +265,7 @@ async def test_the_frame_follows_a_resize_and_a_new_dataset():
         plot.show_dataset(split)
         await pilot.pause()
         split_lines = assert_frame_is_plotexts(plot)
-        assert "underlined: test" in split_lines[0]
+        assert "hollow: test" in split_lines[0]
         assert split_lines[-1] == lines[-1]
 
         await pilot.resize_terminal(50, 14)

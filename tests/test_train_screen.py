@@ -18,7 +18,7 @@ from textual import events, on
 from textual.app import App
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from engine.data import lecture_examples
 from engine.train import TrainConfig, TrainingRun, predict
@@ -174,8 +174,8 @@ async def test_the_boundary_reads_without_colour(no_color, monkeypatch):
             "".join(seg.text for seg in boundary.render_line(y))
             for y in range(boundary.size.height)
         )
-        assert "o +1" in text and "x −1" in text  # the legend
-        assert text.count("o") > 10 and text.count("x") > 10  # the two classes
+        assert "● +1" in text and "■ −1" in text  # the legend
+        assert text.count("●") > 10 and text.count("■") > 10  # the two classes
         if no_color:  # the shading is in characters, denser where the model is surer
             assert ".:+ says +1" in text and sum(map(text.count, ".:+")) > 20  # legend, +1 side
         else:  # ... else in colours: both sides, at several levels
@@ -193,7 +193,9 @@ async def test_invalid_settings_are_refused_beside_their_field():
     async with app.run_test(size=SIZE) as pilot:
         run = await ready(pilot, lab)
         form = lab.query_one(TrainForm)
-        await pilot.press("f")  # f goes to the form's first field
+        await pilot.press("f")  # f goes to the form's first field, the dataset
+        assert app.focused is lab.query_one("#field-dataset", Select)
+        await pilot.press("tab")
         samples = lab.query_one("#field-samples", Input)
         assert app.focused is samples
         samples.value = "5"
@@ -230,7 +232,7 @@ async def test_f_shows_focuses_and_hides_the_form():
         assert isinstance(app.focused, Charts)
         await pilot.press("f")
         await pilot.pause()
-        assert form.display and app.focused is lab.query_one("#field-samples")
+        assert form.display and app.focused is lab.query_one("#field-dataset")
         await pilot.press("escape")
         assert isinstance(app.focused, Charts) and form.display
 

@@ -72,7 +72,7 @@ def test_the_fields_are_the_engines_settings_in_its_order():
     assert by_name["loss"].choices == (("hinge", "hinge"), ("squared error", "mse"))
     activation = next(s for s in SETTINGS if s.name == "activation")
     assert by_name["activation"].shown_choices == activation.choices
-    assert by_name["samples"].help == "how many moons points: 20 to 1000"  # the engine's range
+    assert by_name["samples"].help == "how many points: 20 to 1000"  # the engine's range
 
 
 def test_each_reason_is_beside_its_field():

@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train = commands.add_parser(
         "train",
-        help="train a network on the moons in the training lab",
+        help="train a network on the moons (or circles, XOR, blobs, a spiral) in the lab",
         description=(
             "Open the training lab. The options preset its settings; "
             "the defaults are micrograd's demo recipe."

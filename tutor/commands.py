@@ -58,7 +58,11 @@ class TutorCommands(Provider):
             ("Continue where I left off", ask(ContinueLearning), "Open the step you last had open"),
             ("Lessons list", ask(ShowLessons), "Every lesson with your progress"),
             ("Playground", ask(OpenPlayground), "Build and explore a graph of your own"),
-            ("Training lab", ask(OpenLab), "Train a network on the moons with live charts"),
+            (
+                "Training lab",
+                ask(OpenLab),
+                "Train a network on the moons, a spiral and more, with live charts",
+            ),
             (
                 "Build micrograd: the workbench",
                 ask(OpenWorkbench),

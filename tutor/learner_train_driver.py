@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from engine.cost import MICROGRAD, cost_problem
-from engine.data import Dataset, make_moons
+from engine.data import Dataset, make_dataset
 from engine.train import StepReport, TrainConfig, rate_too_large
 from lessons.workbench.results import ChildResult, Limits
 from lessons.workbench.runner import run_probe
@@ -148,8 +148,8 @@ class LearnerTrainDriver(NewsDesk):
         return its status."""
         config = self.config
         try:
-            dataset = self.dataset or make_moons(
-                config.samples, config.noise, config.seed, config.test_fraction
+            dataset = self.dataset or make_dataset(
+                config.dataset, config.samples, config.noise, config.seed, config.test_fraction
             )
             # The learner's Values take far more memory than the tutor's: their step is
             # bounded as the tutor's is, by what their engine would need.
@@ -198,8 +198,7 @@ class LearnerTrainDriver(NewsDesk):
                 report = step_report(event)
                 if report is None:
                     return
-                test_loss = event.get("test_loss")
-                figures = StepFigures(report, None if test_loss is None else float(test_loss), now)
+                figures = StepFigures(report, report.test_loss, now)
                 if self._busy_from is not None:
                     self._seconds += now - self._busy_from
                 self._busy_from = now if self._playing else None

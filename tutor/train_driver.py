@@ -18,7 +18,6 @@ No Textual here, so the loop can be tested and reasoned about on its own.
 from __future__ import annotations
 
 import copy
-import math
 import queue
 import random
 import threading
@@ -29,7 +28,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from engine.data import Dataset, lecture_examples
-from engine.losses import hinge_loss, mse_loss
 from engine.nn import MLP
 from engine.scoring import NeuronMaps, neuron_outputs
 from engine.train import StepReport, TrainConfig, TrainingRun, predict
@@ -53,8 +51,6 @@ __all__ = [
     "label_parameters",
     "named_dataset",
 ]
-
-_DATA_LOSSES = {"hinge": hinge_loss, "mse": mse_loss}
 
 
 class RunStatus(StrEnum):
@@ -95,7 +91,7 @@ class StepFigures:
     """One step, as the charts need it."""
 
     report: StepReport
-    test_loss: float | None  # the same loss on the test set, same model; None without one
+    test_loss: float | None  # the report's: the same loss on the test set; None without one
     at: float  # time.monotonic() when the step ended, for steps per second
 
 
@@ -177,12 +173,12 @@ class News:
 
 
 DATASETS = {"lecture": ("the lecture's examples", lecture_examples)}
-"""Named datasets a lesson may train on instead of moons made from the settings."""
+"""Named datasets a lesson may train on instead of one made from the settings."""
 
 
 def named_dataset(dataset: str | Dataset) -> tuple[str, Dataset | None]:
     """(a note for the form, the Dataset) for ``"moons"`` (None: made from the
-    settings), a name in :data:`DATASETS`, or a ``Dataset``."""
+    settings, whichever dataset they name), a name in :data:`DATASETS`, or a ``Dataset``."""
     if isinstance(dataset, Dataset):
         return f"the dataset {dataset.name!r}", dataset
     if dataset == "moons":
@@ -477,7 +473,6 @@ class TrainDriver(NewsDesk):
         if run.status == RunStatus.READY:  # a first step may be long: say it has begun
             self._publish(run, RunStatus.RUNNING)
         began = time.monotonic()
-        test_loss = self._test_loss(run)
         report = run.step()
         self._seconds += time.monotonic() - began
         if report is None:  # diverged (status and message say why), or stopped
@@ -486,25 +481,11 @@ class TrainDriver(NewsDesk):
                 self._publish(run)  # say so at once; then look for a rate that works
                 run.find_working_rate(self.RATE_SEARCH_SECONDS, should_stop=self._stopped.is_set)
             return
-        figures = StepFigures(report, test_loss, time.monotonic())
+        figures = StepFigures(report, report.test_loss, time.monotonic())
         with self._lock:
             self._news.steps.append(figures)
         if run.status not in _ACTIVE:
             self._playing = False
-
-    @staticmethod
-    def _test_loss(run: TrainingRun) -> float | None:
-        """The loss the step is about to report, measured on the test points
-        instead (data loss plus the same L2 term, so the two curves compare)."""
-        data = run.dataset
-        if not data.X_test:
-            return None
-        cfg = run.config
-        scores = predict(run.model, data.X_test)
-        loss = _DATA_LOSSES[cfg.loss](scores, data.y_test).data
-        if cfg.alpha:
-            loss += cfg.alpha * math.fsum(p.data * p.data for p in run.model.parameters())
-        return loss
 
     def _score_if_due(self, run: TrainingRun) -> None:
         """Score the watched points (and the neurons' mesh) for the model as it is

@@ -9,8 +9,8 @@ field a reason belongs; this module only reads text.
 
 Settings fall in two groups:
 
-* data and model (samples, noise, test split, seed, hidden layers, activation,
-  loss) make a new dataset or a new network, so they apply on reset;
+* data and model (dataset, samples, noise, test split, seed, hidden layers,
+  activation, loss) make a new dataset or a new network, so they apply on reset;
 * training (learning rate, schedule, L2 alpha, batch size, steps, engine)
   change only how the next steps are taken, so they apply at once, between two
   steps.
@@ -150,7 +150,15 @@ def _field(name: str, label: str, group: str, help: str, option: str, **more: ob
 
 
 FIELDS: tuple[Field, ...] = (
-    _field("samples", "samples", RESET, "how many moons points: {low} to {high}", "--samples"),
+    _field(
+        "dataset",
+        "dataset",
+        RESET,
+        "the points to classify, as in TensorFlow Playground",
+        "--dataset",
+        names={"xor": "XOR", "blobs": "two blobs"},
+    ),
+    _field("samples", "samples", RESET, "how many points: {low} to {high}", "--samples"),
     _field("noise", "noise", RESET, "how much the points are jittered: {low} to {high}", "--noise"),
     _field(
         "test_fraction",

@@ -264,7 +264,7 @@ class _Training:
 
     def _float_loss(self, scores: list[float], ys: list[float]) -> float:
         """The same loss on plain numbers (the tutor's test loss: data loss, plus the
-        L2 term as ``math.fsum``, as ``tutor.train_driver`` measures it)."""
+        L2 term, each added left to right, as ``engine.losses.loss_of_numbers``)."""
         total = 0.0
         for s, y in zip(scores, ys, strict=True):  # left to right, as a chain of Value additions
             if self.loss == "mse":
@@ -275,7 +275,10 @@ class _Training:
                 total += t if t > 0 else 0.0
         loss = total * (1.0 / len(scores))
         if self.alpha:
-            loss += self.alpha * math.fsum(p.data * p.data for p in self.params)
+            squares = 0.0
+            for p in self.params:
+                squares += p.data * p.data
+            loss += self.alpha * squares
         return loss
 
     def _predict(self, points: list[list[float]]) -> list[float]:

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.data import Dataset, make_moons
+from engine.data import Dataset, make_dataset
 from engine.nn import MLP
 from engine.train import StepReport, TrainConfig, TrainingRun
 from lessons.workbench.failures import seconds_text, size_text
@@ -152,6 +152,7 @@ def step_report(event: dict) -> StepReport | None:
     """The ``StepReport`` of a child's "step" event; None when it is not one."""
     try:
         test = event.get("test_accuracy")
+        test_loss = event.get("test_loss")
         return StepReport(
             step=int(event["step"]),
             loss=float(event["loss"]),
@@ -159,6 +160,7 @@ def step_report(event: dict) -> StepReport | None:
             test_accuracy=None if test is None else float(test),
             learning_rate=float(event["learning_rate"]),
             grad_norm=float(event["grad_norm"]),
+            test_loss=None if test_loss is None else float(test_loss),
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -418,7 +420,9 @@ def compare_with_engine(
     from lessons.workbench.runner import run_probe
 
     config = learner_config(config if config is not None else TrainConfig()).replace(steps=steps)
-    dataset = make_moons(config.samples, config.noise, config.seed, config.test_fraction)
+    dataset = make_dataset(
+        config.dataset, config.samples, config.noise, config.seed, config.test_fraction
+    )
     builtin = BuiltInSteps(config, dataset)
     match = EngineMatch(builtin)
     seen = {"steps": 0, "ready": False}

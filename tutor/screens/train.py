@@ -106,13 +106,14 @@ class Charts(Container, can_focus=True):
 
 
 class TrainScreen(InspectSamples, NeuronsLab, GoalLab, ExperimentSaving, Screen[object]):
-    """Train a network on moons (or a lesson's dataset) with live charts.
+    """Train a network on a dataset of the settings (or a lesson's) with live charts.
 
     ``TrainScreen(config, goal)``: ``config`` defaults to micrograd's demo
     recipe; ``goal`` (a lessons ``Goal``) is shown, and announced when met.
-    ``dataset`` is ``"moons"`` (made from the settings), ``"lecture"`` or a
-    ``Dataset``. ``play=True`` starts training at once. ``engines`` says whether the
-    learner's own engine may train; ``engine`` (TUTORS or MINE) trains the first run.
+    ``dataset`` is ``"moons"`` (made from the settings: ``config.dataset``, the moons
+    unless it says otherwise), ``"lecture"`` or a ``Dataset``. ``play=True`` starts
+    training at once. ``engines`` says whether the learner's own engine may train;
+    ``engine`` (TUTORS or MINE) trains the first run.
 
     The screen dismisses with the run that met the goal, else the run on
     show if it took any step, else None: a lesson checks it with its
@@ -390,7 +391,7 @@ class TrainScreen(InspectSamples, NeuronsLab, GoalLab, ExperimentSaving, Screen[
         if before != self.status and self.status in ENDINGS and not told:
             title, severity, timeout, after = ENDINGS[self.status]
             self.notify(self.message + after, title=title, severity=severity, timeout=timeout)
-        on_moons = self._dataset is None
+        on_moons = self._dataset is None and self.config.dataset == "moons"
         if not self._milestone_told and milestone_reached(self.status, self.match, on_moons):
             self._milestone_told = True
             assert self.match is not None

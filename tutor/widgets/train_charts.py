@@ -6,9 +6,9 @@ Each chart is a textual-plotext ``PlotextPlot`` that owns its figure as
 the screen asks (a few times a second while training), never per step.
 
 Everything reads without colour too: the two curves of a chart use different
-markers, the classes are ``o`` and ``x``, and the boundary's shading turns into
-characters (``tutor.widgets.heat_map``). Colours come from the stylesheet's
-component classes, so they follow the theme.
+markers, the classes are circles and squares (filled: training, hollow: test), and
+the boundary's shading turns into characters (``tutor.widgets.heat_map``). Colours
+come from the stylesheet's component classes, so they follow the theme.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from engine.data import Dataset
+from tutor.ascii_mode import in_ascii_mode
 from tutor.train_driver import Mesh, Scores, StepFigures
 from tutor.widgets.heat_map import (
     NEGATIVE_RAMP,
@@ -43,6 +44,7 @@ from tutor.widgets.heat_map import (
     heat_cells,
     shading_for,
 )
+from tutor.widgets.point_marks import ASCII_MARKS, MARKS, Marks, draw_points, nearest
 
 __all__ = [
     "AccuracyPlot",
@@ -314,7 +316,8 @@ class BoundaryPlot(Chart):
     widget's size), sets :attr:`scores` to the result and redraws. The score is
     shaded in the hue of the class it says, deeper where it is larger
     (``tutor.widgets.heat_map``: two mesh rows per line, or characters without
-    colour); the points are ``o`` (+1) and ``x`` (−1), test points underlined.
+    colour); the points are circles (+1) and squares (−1), filled for training and
+    hollow for testing (``tutor.widgets.point_marks``).
 
     plotext draws the frame, the ticks and the legend, with no data; those lines
     are kept until the size, the limits, the legend or the colours change. The
@@ -395,27 +398,41 @@ class BoundaryPlot(Chart):
 
     def _legend(self, width: int) -> str:
         tested = self.dataset is not None and bool(self.dataset.X_test)
+        m = self._marks()
+        plus, minus = m.plus, m.minus
         if self._shading().half_blocks:
             legends = (
-                "o class +1   x class −1   shade: the model's score, deeper where surer",
-                "o class +1   x class −1   shade: the model's score",
-                "o +1   x −1   shade: the score",
-                "o +1  x −1",
+                f"{plus} class +1   {minus} class −1   shade: the model's score, "
+                "deeper where surer",
+                f"{plus} class +1   {minus} class −1   shade: the model's score",
+                f"{plus} +1   {minus} −1   shade: the score",
+                f"{plus} +1  {minus} −1",
             )
         else:
-            plus, minus = POSITIVE_RAMP.strip(), NEGATIVE_RAMP.strip()
+            ramp_plus, ramp_minus = POSITIVE_RAMP.strip(), NEGATIVE_RAMP.strip()
             legends = (
-                f"o class +1   x class −1   {plus} the model says +1, {minus} says −1",
-                f"o +1   x −1   {plus} says +1   {minus} says −1",
-                f"o +1  x −1  {plus} +1  {minus} −1",
-                "o +1  x −1",
+                f"{plus} class +1   {minus} class −1   {ramp_plus} the model says +1, "
+                f"{ramp_minus} says −1",
+                f"{plus} +1   {minus} −1   {ramp_plus} says +1   {ramp_minus} says −1",
+                f"{plus} +1  {minus} −1  {ramp_plus} +1  {ramp_minus} −1",
+                f"{plus} +1  {minus} −1",
             )
         for legend in legends:
             if tested:
-                legend += "   underlined: test"
+                legend += f"   {m.test_note}"
             if len(legend) <= width:
                 return legend
         return ""
+
+    def _marks(self) -> Marks:
+        """The points' characters: letters in ``--ascii``, else circles and squares."""
+        return ASCII_MARKS if in_ascii_mode(self) else MARKS
+
+    def _class_colours(self) -> tuple[RichColor, RichColor]:
+        """The theme's hues of class +1 and class −1."""
+        plus = _color(self._style("boundary--plus").color, (120, 180, 255))
+        minus = _color(self._style("boundary--minus").color, (255, 170, 80))
+        return plus, minus
 
     @property
     def mesh(self) -> Mesh | None:
@@ -502,13 +519,8 @@ class BoundaryPlot(Chart):
     def _shading(self) -> Shading:
         """How the score is shaded in this terminal, with the theme's two hues."""
         base = self.rich_style
-        return shading_for(
-            self.app,
-            base,
-            _color(self._style("boundary--plus").color, (120, 180, 255)),
-            _color(self._style("boundary--minus").color, (255, 170, 80)),
-            _color(base.bgcolor, (30, 30, 30)),
-        )
+        plus, minus = self._class_colours()
+        return shading_for(self.app, base, plus, minus, _color(base.bgcolor, (30, 30, 30)))
 
     def _cells(self, cols: int, rows: int) -> list[list[_Cell]]:
         """Every canvas cell, bottom row first: the heat map, then the points."""
@@ -522,55 +534,24 @@ class BoundaryPlot(Chart):
             # The mesh point nearest to each column and to each half row, found once
             # (scores made for another size still fit, more coarsely).
             col_index = [
-                _nearest(x0 + (x1 - x0) * c / (cols - 1), mesh.x0, mesh.x1, mesh.cols)
+                nearest(x0 + (x1 - x0) * c / (cols - 1), mesh.x0, mesh.x1, mesh.cols)
                 for c in range(cols)
             ]
             quarter = (y1 - y0) / (rows - 1) / 4
             row_index = [
-                _nearest(y0 - quarter + 2 * quarter * p, mesh.y0, mesh.y1, mesh.rows)
+                nearest(y0 - quarter + 2 * quarter * p, mesh.y0, mesh.y1, mesh.rows)
                 for p in range(2 * rows)
             ]
             value_at = grid_lookup(scores.values, mesh.cols, col_index, row_index)
             grid = heat_cells(value_at, cols, rows, shading, self.SURE)
-        self._draw_points(grid, shading)
+        if self.dataset is not None:
+            colours = self._class_colours()
+            draw_points(grid, self.dataset, self._limits, shading, colours, self._marks())
         return grid
-
-    def _draw_points(self, grid: list[list[_Cell]], shading: Shading) -> None:
-        """The data over the heat map: ``o`` for +1 and ``x`` for −1 in their
-        class's colour, on the background of the cell they land in; train
-        points bold, test points underlined."""
-        data = self.dataset
-        if data is None or not grid:
-            return
-        rows, cols = len(grid), len(grid[0])
-        x0, x1, y0, y1 = self._limits
-        plus = _color(self._style("boundary--plus").color, (120, 180, 255))
-        minus = _color(self._style("boundary--minus").color, (255, 170, 80))
-        marks: dict[tuple[str, RichColor | None, bool], _Cell] = {}
-        sets = ((data.X_train, data.y_train, True), (data.X_test, data.y_test, False))
-        for points, labels, train in sets:
-            for (px, py), label in zip(points, labels, strict=True):
-                c = _nearest(px, x0, x1, cols)
-                r = _nearest(py, y0, y1, rows)
-                background = grid[r][c][2]
-                mark, color = ("o", plus) if label > 0 else ("x", minus)
-                cell = marks.get((mark, background, train))
-                if cell is None:
-                    fg = shading.mark_colour(color, background)
-                    style = shading.style(fg, background, bold=train, underline=not train)
-                    cell = marks[mark, background, train] = (mark, style, background)
-                grid[r][c] = cell
 
 
 def _color(color: RichColor | None, fallback: Rgb) -> RichColor:
     return RichColor.from_rgb(*_rgb(color, fallback))
-
-
-def _nearest(v: float, start: float, stop: float, n: int) -> int:
-    """The index of the nearest of ``n`` points spread from ``start`` to ``stop``."""
-    if n <= 1 or stop == start:
-        return 0
-    return min(max(round((v - start) / (stop - start) * (n - 1)), 0), n - 1)
 
 
 class SampleScores(Static):

@@ -49,8 +49,8 @@ __all__ = ["LOCKED_NOTE", "TrainForm"]
 LOCKED_NOTE = "set by the experiment"
 """The line under a locked field (after the lock mark), and the end of its tooltip."""
 
-FIXED_BY_DATA = ("samples", "noise", "test_fraction")
-"""Fields that mean nothing when the dataset is given rather than made from moons."""
+FIXED_BY_DATA = ("dataset", "samples", "noise", "test_fraction")
+"""Fields that mean nothing when the dataset is given rather than made from the settings."""
 
 
 class TrainForm(VerticalScroll):
@@ -173,7 +173,7 @@ class TrainForm(VerticalScroll):
         locked = field.name in self.locked
         control.tooltip = f"{field.help} (locked: {LOCKED_NOTE})" if locked else field.help
         control.disabled = fixed or locked or (field.name == "activation" and self.engine == MINE)
-        # Settings that make moons mean nothing for a given dataset: kept, not shown.
+        # Settings that make a dataset mean nothing for a given one: kept, not shown.
         row = Horizontal(classes="form-row -hidden" if fixed else "form-row")
         with row:
             yield Static(field.label, classes="field-label")
