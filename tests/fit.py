@@ -11,14 +11,13 @@ cut off, however much it holds.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 
 from rich.cells import cell_len
 from textual.screen import Screen
 from textual.visual import Visual
 from textual.widget import Widget
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 # Characters that a wider rendering may draw differently without losing any text.
 _LAYOUT = set(" \u00a0▊▎▔▁│─╭╮╰╯┌┐└┘├┤┬┴┼╶╴╸╺━")
@@ -140,33 +139,3 @@ def cut_off(screen: Screen, *, skip: tuple[type[Widget], ...] = (Footer,)) -> li
         problems.extend(f"{where}: {p}" for p in _text_problems(widget))
         problems.extend(f"{where}: {p}" for p in _title_problems(widget))
     return sorted(set(problems))
-
-
-async def settle(pilot) -> None:
-    """Let the screen finish laying itself out, without waiting for the machine to be
-    idle (``pilot.pause()`` does, which costs a tenth of a second or more a time):
-    until Markdown documents are parsed (Textual parses them in a thread), the
-    layout is refreshed, after-refresh callbacks have run, and every widget has
-    handled what was sent to it meanwhile."""
-    app = pilot.app
-    for _ in range(500):
-        screen = app.screen
-        nodes = [app, *screen.walk_children(with_self=True)]
-        waiting = any(node._message_queue.qsize() for node in nodes)
-        parsing = any(document.lock.is_locked for document in screen.query(Markdown))
-        layout = screen._layout_required or screen._scroll_required
-        if layout:
-            screen._on_timer_update()
-        elif screen._callbacks:
-            await screen._invoke_and_clear_callbacks()
-        elif not (waiting or parsing):
-            await pilot._wait_for_screen()  # one last round for anything posted just now
-            if not (screen._layout_required or screen._scroll_required or screen._callbacks):
-                return
-        await asyncio.sleep(0.001 if parsing else 0)
-    raise AssertionError(
-        f"the screen never settled: layout {screen._layout_required}, scroll "
-        f"{screen._scroll_required}, callbacks {screen._callbacks}, parsing "
-        f"{[d for d in screen.query(Markdown) if d.lock.is_locked]}, waiting "
-        f"{[n for n in nodes if n._message_queue.qsize()]}"
-    )

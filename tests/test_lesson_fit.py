@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import pytest
 from apps import make_app
-from fit import cut_off, settle
+from fit import cut_off
 from textual.app import App, ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
+from waits import settle
 
 from lessons.progress import ProgressStore
 from lessons.registry import all_lessons

@@ -9,7 +9,8 @@ import threading
 
 import pytest
 from apps import make_app
-from fit import cut_off, settle
+from fit import cut_off
+from waits import settle
 
 from engine.nn import Neuron
 from engine.tape import Tape

@@ -17,6 +17,7 @@ from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
+from waits import resize, settle
 
 from lessons.progress import MAX_BYTES, ProgressStore
 from tutor.app import TutorApp
@@ -54,13 +55,13 @@ async def type_keys(pilot: Pilot, keys: list[str]) -> None:
     """Send ``keys`` one after another, each handled before the next arrives.
 
     ``pilot.press`` also waits for the CPU to go idle after every key (20 ms at
-    least), which would make 3,000 keys take minutes; waiting for the screen's
-    queued messages is enough to keep the keys in order.
+    least, a second while the lab trains), which would make 3,000 keys take minutes;
+    waiting for the screen's queued messages is enough to keep the keys in order.
     """
     for key in keys:
         pilot.app.post_message(events.Key(key, CHARACTERS.get(key)))
         await pilot._wait_for_screen()
-    await pilot.pause()
+    await settle(pilot)
 
 
 Place = Callable[[TutorApp, Pilot], Awaitable[None]]
@@ -84,7 +85,7 @@ async def playground(app: TutorApp, pilot: Pilot) -> None:
 
 async def playground_editor(app: TutorApp, pilot: Pilot) -> None:
     app.open_playground()
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press("e")  # typing goes into the expression editor
 
 
@@ -116,7 +117,7 @@ async def workbench(app: TutorApp, pilot: Pilot) -> None:
 
 async def workbench_editor(app: TutorApp, pilot: Pilot) -> None:
     app.open_workbench()
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press("ctrl+t")  # into the editor: letters type, ctrl+s saves and checks
 
 
@@ -145,13 +146,13 @@ PLACES: list[Place] = [
 async def still_answers(app: TutorApp, pilot: Pilot) -> None:
     """After anything at all, the app still moves between screens on request."""
     app.show_lessons()
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, LessonsScreen), app.screen_stack
     await pilot.press("question_mark")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, HelpScreen)
     await pilot.press("escape")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, LessonsScreen)
 
 
@@ -169,9 +170,9 @@ async def test_random_keys_anywhere_break_nothing(home, place):
 
     app.action_quit = no_quit  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await place(app, pilot)
-        await pilot.pause()
+        await settle(pilot)
         for start in range(0, len(keys), 20):
             await type_keys(pilot, keys[start : start + 20])
             assert app.is_running, f"stopped after {keys[: start + 20][-40:]}"
@@ -203,38 +204,36 @@ async def test_every_screen_survives_every_size_and_comes_back(home, place):
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await place(app, pilot)
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         for width, height in [*SIZES, *reversed(SIZES[:-1])]:
-            await pilot.resize_terminal(width, height)
-            await pilot.pause()
+            await resize(pilot, width, height)
             if width < MIN_WIDTH or height < MIN_HEIGHT:
                 assert isinstance(app.screen, TooSmallScreen), (place.__name__, width, height)
                 notice = str(app.screen.query_one(TooSmallNotice).render())
                 assert f"(now {width}×{height})" in notice
             else:
                 assert app.screen is screen, (place.__name__, width, height)
-        await pilot.resize_terminal(*SIZE)
-        await pilot.pause()
+        await resize(pilot, *SIZE)
         assert app.screen is screen
 
 
 async def test_the_too_small_notice_lets_no_palette_or_help_over_it(home):
     app = make_app(home)
     async with app.run_test(size=(40, 12)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TooSmallScreen)
         await pilot.press("ctrl+p", "question_mark", "ctrl+p")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TooSmallScreen), app.screen_stack
-        await pilot.resize_terminal(*SIZE)
+        await resize(pilot, *SIZE)
         await pilot.press("ctrl+p")  # big enough again: the palette opens
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TutorCommandPalette)
         await pilot.press("escape")
-        await pilot.resize_terminal(40, 12)
+        await resize(pilot, 40, 12)
         await pilot.press("ctrl+q")  # quitting still works under the notice
-        await pilot.pause()
+        await settle(pilot)
     assert app.return_code == 0
 
 
@@ -326,9 +325,9 @@ async def _run_and_answer(home: Path) -> tuple[TutorApp, list[str]]:
     notify = app.notify
     app.notify = lambda message, **kw: notes.append(message) or notify(message, **kw)  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LessonScreen) and app.screen.step_index == 1
         await still_answers(app, pilot)
     return app, notes
@@ -340,24 +339,24 @@ async def _run_and_answer(home: Path) -> tuple[TutorApp, list[str]]:
 async def test_low_bandwidth_turns_off_animation_and_blinking(home):
     app = make_app(home, lesson="1", low_bandwidth=True)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         app.open_lesson(1, 1)  # the slope table: focus goes to a text box
-        await pilot.pause()
+        await settle(pilot)
         assert app.animation_level == "none"
         assert isinstance(app.focused, Input) and not app.focused.cursor_blink
         app.open_playground()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.focused, TextArea) and not app.focused.cursor_blink
 
 
 async def test_without_low_bandwidth_the_defaults_stay(home):
     app = make_app(home, lesson="1")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         app.open_lesson(1, 1)
-        await pilot.pause()
+        await settle(pilot)
         assert not app.low_bandwidth
         assert app.animation_level == App().animation_level
         assert isinstance(app.focused, Input) and app.focused.cursor_blink
@@ -372,8 +371,8 @@ async def test_help_opens_in_the_ansi_themes(home, theme):
     app = make_app(home, lesson="1")
     async with app.run_test(size=SIZE) as pilot:
         app.theme = theme
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         await still_answers(app, pilot)
