@@ -104,7 +104,10 @@ async def test_l_opens_the_lab_on_their_engine_and_a_matching_run_passes_17(home
         assert line == "✓ Your engine matches the tutor's: the same losses to 1e-09 over 12 steps."
         told = notes(app)
         assert not any(n.startswith("Training finished") for n in told), told
-        assert any("exercise 17 of Build micrograd passes" in n for n in told), told
+        # Told it passed: by the app's milestone toast, or by the workbench's pass toast
+        # when its check of exercise 17 reports first (it shows one pass toast at a time).
+        passed = ("exercise 17 of Build micrograd passes", "Exercise 17 passed")
+        assert any(p in n for n in told for p in passed), told
         assert is_passed(ProgressStore(home), "moons")
         await pilot.press("escape")  # back to the workbench, which says it passed
         await settle_lab(pilot, lambda: app.screen is screen)
