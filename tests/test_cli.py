@@ -18,6 +18,7 @@ from lessons.workbench.exercises import EXERCISES
 from lessons.workbench.progress import mark_passed
 from tutor import cli
 from tutor.app import TutorApp
+from tutor.cli_report import print_courses
 from tutor.screens.explorer import ExplorerScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.widgets.graph_explorer import GraphExplorer
@@ -108,7 +109,7 @@ def test_list_on_an_ascii_terminal_prints_without_crashing(home):
     ProgressStore(home).complete_lesson("values-and-graphs")
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="ascii")
-    assert cli._print_courses(default_curriculum(), ProgressStore(home), out) == 0
+    assert print_courses(default_curriculum(), ProgressStore(home), out) == 0
     out.flush()
     lines = raw.getvalue().decode("ascii").splitlines()
     assert lines[1].startswith("*  2. Values and graphs")

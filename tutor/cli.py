@@ -34,17 +34,15 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from engine.train import TrainConfig
-from lessons.curriculum import CourseTally, Curriculum
+from lessons.curriculum import Curriculum
 from lessons.progress import (
-    LEARNERS,
     ProgressStore,
-    default_home,
     learner_home,
-    learner_homes,
     learner_slug,
 )
 from lessons.registry import default_curriculum
 from tutor import performance
+from tutor.cli_report import print_courses, print_learners, print_notice
 from tutor.serve import DEFAULT_HOST, DEFAULT_PORT, check_public_url
 from tutor.serve_guard import SERVER_PID_VARIABLE
 from tutor.train_settings import FIELDS as TRAIN_FIELDS
@@ -366,12 +364,12 @@ def _main(argv: Sequence[str] | None) -> int:
 
         ascii_only = wants_ascii(args.ascii)
         if args.command == "learners":
-            return _print_learners(curriculum, sys.stdout, ascii_only=ascii_only)
+            return print_learners(curriculum, sys.stdout, ascii_only=ascii_only)
         if args.ask_learner and (args.list or args.reset_progress):
             parser.error("--ask-learner is for the app; name the learner with --learner NAME")
         if args.list:
             progress = _progress(args.learner)
-            return _print_courses(curriculum, progress, sys.stdout, ascii_only=ascii_only)
+            return print_courses(curriculum, progress, sys.stdout, ascii_only=ascii_only)
         if args.reset_progress:
             return _reset_progress(curriculum, _progress(args.learner))
         if args.lesson is not None:
@@ -463,82 +461,8 @@ def _expression_problem(source: str) -> str | None:
     return None
 
 
-def _printable(text: str, stream: TextIO) -> str:
-    """``text`` as the stream can encode it: ✓ and → become ? on an ASCII terminal."""
-    encoding = getattr(stream, "encoding", None) or "ascii"
-    try:
-        return text.encode(encoding, "replace").decode(encoding)
-    except LookupError:
-        return text.encode("ascii", "replace").decode("ascii")
-
-
-def _print_courses(
-    curriculum: Curriculum, progress: ProgressStore, out: TextIO, *, ascii_only: bool = False
-) -> int:
-    """The lessons, ✓ for those finished; then each further course under its title,
-    with the name to open an item by (``--lesson build/backward``)."""
-    from tutor.terminal import ascii_text
-
-    _print_notice(progress)
-    mark = "✓" if not ascii_only and _printable("✓", out) == "✓" else "*"
-    for course in curriculum.courses:
-        if course is not curriculum.first:
-            print(file=out)
-            print(
-                _printable(ascii_text(course.title) if ascii_only else course.title, out), file=out
-            )
-        titles = [ascii_text(item.title) if ascii_only else item.title for item in course]
-        width = max(map(len, titles))
-        for item, title in zip(course, titles, strict=True):
-            done = mark if course.item_done(progress, item) else " "
-            steps = course.steps_done(progress, item)
-            counted = f"{steps}/{len(item.steps)} steps  " if len(item.steps) > 1 else ""
-            line = f"{done} {item.number:>2}. {title:<{width}}  {counted}({course.key(item)})"
-            print(_printable(line, out), file=out)
-    return EXIT_OK
-
-
-def _print_learners(curriculum: Curriculum, out: TextIO, *, ascii_only: bool = False) -> int:
-    """Each named learner: lessons and steps done in each course, and where they were last."""
-    from tutor.terminal import ascii_text
-
-    home = default_home()
-    folders = learner_homes(home)
-    if not folders:
-        where = home / LEARNERS
-        line = f"No learners yet: serve's tabs and --learner NAME keep progress in {where}."
-        print(_printable(line, out), file=out)
-        return EXIT_OK
-    shown = [_harmless(folder.name) for folder in folders]
-    names = [ascii_text(name) if ascii_only else name for name in shown]
-    width = max(map(len, names))
-    for folder, name in zip(folders, names, strict=True):
-        progress = ProgressStore(folder)
-        _print_notice(progress)
-        figures = "  ".join(
-            _tally_text(course.noun, course.tally(progress)) for course in curriculum.courses
-        )
-        where = "not started"
-        position = curriculum.resume(progress)
-        if position is not None:
-            (course, item), step = position
-            where = f"at {course.noun} {item.number}, step {step + 1}"
-        line = f"{name:<{width}}  {figures}  {where}"
-        print(_printable(line, out), file=out)
-    return EXIT_OK
-
-
-def _tally_text(noun: str, tally: CourseTally) -> str:
-    """``1/13 lessons    6/85 steps``; a course of one-step items (the exercises)
-    counts its items alone: ``3/11 exercises``."""
-    text = f"{tally.items_done:>2}/{tally.items} {noun}s"
-    if tally.steps != tally.items:
-        text += f"  {tally.steps_done:>3}/{tally.steps} steps"
-    return text
-
-
 def _reset_progress(curriculum: Curriculum, progress: ProgressStore) -> int:
-    _print_notice(progress)
+    print_notice(progress)
     try:
         answer = input(f"Forget all progress in {progress.path}? This cannot be undone. [y/N] ")
     except EOFError:
@@ -554,22 +478,6 @@ def _reset_progress(curriculum: Curriculum, progress: ProgressStore) -> int:
         return EXIT_DECLINED
     print("Progress reset: you start again at lesson 1.")
     return EXIT_OK
-
-
-def _print_notice(progress: ProgressStore) -> None:
-    notice = progress.take_notice()
-    if notice:  # it names folders, which may be anyone's
-        print("\n".join(map(_harmless, notice.split("\n"))), file=sys.stderr)
-
-
-def _harmless(text: str) -> str:
-    """``text`` with every character a terminal would act on instead of show (escape
-    codes, bidirectional overrides, zero-width marks) spelled out: ``\\x1b[2J``.
-
-    A learner's folder is named by the tutor from letters and digits, but anyone who
-    can write to the progress folder can make one named with escape codes, which the
-    teacher's terminal would otherwise obey when ``learners`` lists it."""
-    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
 
 
 def _run_app(
