@@ -24,7 +24,14 @@ from engine.ops import dot
 from engine.tape import Tape, numpy_available
 from engine.value import Value
 
-__all__ = ["DecisionGrid", "NeuronMaps", "decision_grid", "neuron_outputs", "predict"]
+__all__ = [
+    "DecisionGrid",
+    "NeuronMaps",
+    "decision_grid",
+    "neuron_outputs",
+    "plane_limits",
+    "predict",
+]
 
 
 # -- scores without a graph ----------------------------------------------------
@@ -243,6 +250,19 @@ def _arange(start: float, stop: float, step: float) -> tuple[float, ...]:
     return (start, second, *(start + i * delta for i in range(2, n)))
 
 
+def plane_limits(
+    points: Sequence[Sequence[float]], margin: float
+) -> tuple[float, float, float, float]:
+    """``(x_min, x_max, y_min, y_max)`` of 2-D ``points``, ``margin`` beyond them on
+    every side: the plane a decision-boundary plot covers."""
+    return (
+        min(p[0] for p in points) - margin,
+        max(p[0] for p in points) + margin,
+        min(p[1] for p in points) - margin,
+        max(p[1] for p in points) + margin,
+    )
+
+
 def decision_grid(
     model: Module,
     X: Sequence[Sequence[float]],
@@ -265,10 +285,7 @@ def decision_grid(
         raise ValueError("a decision grid needs points with exactly 2 features (x and y)")
     if not (_is_number(margin) and margin > 0):
         raise ValueError(f"the margin must be a positive number, not {margin!r}")
-    x_min = min(p[0] for p in points) - margin
-    x_max = max(p[0] for p in points) + margin
-    y_min = min(p[1] for p in points) - margin
-    y_max = max(p[1] for p in points) + margin
+    x_min, x_max, y_min, y_max = plane_limits(points, margin)
     if resolution is not None:
         if not (_is_whole(resolution) and 1 <= resolution <= _MAX_GRID_POINTS):
             raise ValueError(

@@ -369,9 +369,10 @@ class TrainingRun:
                 )
             else:
                 continue
+            what_happened, where = self._diverged
             with self._state_lock:
                 self.message = rate_too_large(
-                    *self._diverged_words(self.config.learning_rate, found)
+                    what_happened, self.config.learning_rate, where, found
                 )
             return found
         return ""
@@ -543,15 +544,10 @@ class TrainingRun:
             if self._status == "running":
                 self._status = "diverged"
                 self.blowup = blowup
-                self._diverged = (what_happened, blowup.describe() if blowup else "")
-                self.message = rate_too_large(*self._diverged_words(cfg.learning_rate))
+                where = blowup.describe() if blowup else ""
+                self._diverged = (what_happened, where)
+                self.message = rate_too_large(what_happened, cfg.learning_rate, where)
         return None
-
-    def _diverged_words(
-        self, learning_rate: float, advice: str = ""
-    ) -> tuple[str, float, str, str]:
-        what_happened, where = self._diverged
-        return what_happened, learning_rate, where, advice
 
     def _cancelled_message(self) -> str:
         return f"Training was stopped after {self.steps_done} of {self.config.steps} steps."

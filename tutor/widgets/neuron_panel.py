@@ -28,6 +28,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from engine.data import Dataset
+from engine.scoring import plane_limits
 from tutor.train_driver import Mesh, NeuronScores
 from tutor.widgets.heat_map import Shading, heat_cells, shading_for
 
@@ -87,13 +88,7 @@ class NeuronPanel(Widget):
         self.scores = None
         self._has_data = dataset is not None and dataset.n_features == 2
         if dataset is not None and self._has_data:
-            points = dataset.X_train + dataset.X_test
-            self._limits = (
-                min(p[0] for p in points) - MARGIN,
-                max(p[0] for p in points) + MARGIN,
-                min(p[1] for p in points) - MARGIN,
-                max(p[1] for p in points) + MARGIN,
-            )
+            self._limits = plane_limits(dataset.X_train + dataset.X_test, MARGIN)
         self.replot()
 
     def replot(self) -> None:

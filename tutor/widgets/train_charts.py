@@ -33,6 +33,7 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from engine.data import Dataset
+from engine.scoring import plane_limits
 from tutor.ascii_mode import in_ascii_mode
 from tutor.train_driver import Mesh, Scores, StepFigures
 from tutor.widgets.heat_map import (
@@ -354,14 +355,7 @@ class BoundaryPlot(Chart):
         self.dataset = dataset
         self.scores = None
         if dataset is not None:
-            points = dataset.X_train + dataset.X_test
-            m = self.MARGIN
-            self._limits = (
-                min(p[0] for p in points) - m,
-                max(p[0] for p in points) + m,
-                min(p[1] for p in points) - m,
-                max(p[1] for p in points) + m,
-            )
+            self._limits = plane_limits(dataset.X_train + dataset.X_test, self.MARGIN)
         self.replot()
 
     def _ticks(self) -> tuple[list[float], list[str], list[float], list[str]]:
