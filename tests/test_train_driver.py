@@ -66,7 +66,7 @@ def test_the_driver_trains_to_the_end_and_reports_every_step():
     assert news.status == RunStatus.FINISHED
     assert [f.report.step for f in steps] == list(range(20))
     assert steps[-1].report == driven.driver.run.history[-1]
-    assert all(f.test_loss is None for f in steps)  # no test split
+    assert all(f.report.test_loss is None for f in steps)  # no test split
     assert news.seconds > 0
 
 
@@ -78,7 +78,7 @@ def test_the_driver_measures_the_test_loss_on_the_same_model():
     expected = hinge_loss(predict(run.model, run.dataset.X_test), run.dataset.y_test).data
     driven.driver.step_once()
     (figures,) = driven.news_until(lambda news: news.steps).steps
-    assert figures.test_loss == pytest.approx(expected)
+    assert figures.report.test_loss == pytest.approx(expected)
     driven.stop()
 
 

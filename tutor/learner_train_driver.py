@@ -198,7 +198,7 @@ class LearnerTrainDriver(NewsDesk):
                 report = step_report(event)
                 if report is None:
                     return
-                figures = StepFigures(report, report.test_loss, now)
+                figures = StepFigures(report, now)
                 if self._busy_from is not None:
                     self._seconds += now - self._busy_from
                 self._busy_from = now if self._playing else None

@@ -90,8 +90,7 @@ _ENDED = (
 class StepFigures:
     """One step, as the charts need it."""
 
-    report: StepReport
-    test_loss: float | None  # the report's: the same loss on the test set; None without one
+    report: StepReport  # its test_loss: the same loss on the test set, None without one
     at: float  # time.monotonic() when the step ended, for steps per second
 
 
@@ -481,7 +480,7 @@ class TrainDriver(NewsDesk):
                 self._publish(run)  # say so at once; then look for a rate that works
                 run.find_working_rate(self.RATE_SEARCH_SECONDS, should_stop=self._stopped.is_set)
             return
-        figures = StepFigures(report, report.test_loss, time.monotonic())
+        figures = StepFigures(report, time.monotonic())
         with self._lock:
             self._news.steps.append(figures)
         if run.status not in _ACTIVE:

@@ -76,8 +76,8 @@ class TrainingHistory:
             self.steps.append(r.step + 1)  # "after step 1" reads better than "step 0"
             self.loss.append(r.loss)
             self.train_accuracy.append(100 * r.train_accuracy)
-            if f.test_loss is not None:
-                self.test_loss.append(f.test_loss)
+            if r.test_loss is not None:
+                self.test_loss.append(r.test_loss)
             if r.test_accuracy is not None:
                 self.test_accuracy.append(100 * r.test_accuracy)
 
