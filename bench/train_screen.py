@@ -17,6 +17,7 @@ micrograd's demo recipe (100 full-batch steps on 100 moons) and reports:
     .venv/bin/python bench/train_screen.py --switch-interval 0.005  # Python's default
     .venv/bin/python bench/train_screen.py --micrograd     # also time micrograd 0.1.0
     .venv/bin/python bench/train_screen.py --neurons       # with the neuron panel open (n)
+    .venv/bin/python bench/train_screen.py --samples 1000 --hidden 32,32  # a larger setup
 
 The tutor is started with ``python -m tutor train --play`` when the command
 line has that subcommand, otherwise with this file's own launcher (``--child``),
@@ -55,7 +56,12 @@ STEP = re.compile(r"step (\d+)/(\d+)")
 
 
 def run_child(
-    steps: int, gc_freeze: bool, switch_interval: float | None, neurons: bool = False
+    steps: int,
+    gc_freeze: bool,
+    switch_interval: float | None,
+    neurons: bool = False,
+    samples: int = 100,
+    hidden: tuple[int, ...] = (16, 16),
 ) -> None:
     """Open the training lab over the tutor's own app, training at once.
 
@@ -81,7 +87,9 @@ def run_child(
 
         def on_mount(self) -> None:
             super().on_mount()
-            screen = lab.TrainScreen(TrainConfig(steps=steps), play=True)
+            screen = lab.TrainScreen(
+                TrainConfig(steps=steps, samples=samples, hidden=hidden), play=True
+            )
             self.push_screen(screen)
             if neurons:
                 screen.call_after_refresh(screen.action_neurons)
@@ -102,8 +110,9 @@ def cli_has_train() -> bool:
 
 
 def tutor_command(steps: int, args: argparse.Namespace, use_cli: bool) -> list[str]:
+    size = ["--samples", str(args.samples), "--hidden", args.hidden]
     if use_cli and not (args.no_gc_freeze or args.neurons) and args.switch_interval is None:
-        return [sys.executable, "-m", "tutor", "train", "--play", "--steps", str(steps)]
+        return [sys.executable, "-m", "tutor", "train", "--play", "--steps", str(steps), *size]
     command = [sys.executable, str(Path(__file__).resolve()), "--child", "--steps", str(steps)]
     if args.no_gc_freeze:
         command.append("--no-gc-freeze")
@@ -111,7 +120,7 @@ def tutor_command(steps: int, args: argparse.Namespace, use_cli: bool) -> list[s
         command += ["--switch-interval", str(args.switch_interval)]
     if args.neurons:
         command.append("--neurons")
-    return command
+    return [*command, *size]
 
 
 # -- the parent: a pseudo-terminal and a stopwatch --------------------------------------
@@ -260,17 +269,17 @@ def measure_keys(
     return pauses, resumes, peak
 
 
-def time_engine_alone() -> float:
+def time_engine_alone(samples: int = 100, hidden: str = "16,16") -> float:
     """Seconds for the same 100 steps without any UI, in a fresh process (set up
     as the lab does: data made and gc.freeze() called before the first step)."""
     code = (
         "import gc, time\n"
-        "from engine.train import TrainingRun\n"
-        "run = TrainingRun()\n"
+        "from engine.train import TrainConfig, TrainingRun\n"
+        f"run = TrainingRun(TrainConfig(samples={samples}, hidden=({hidden},)))\n"
         "gc.collect(); gc.freeze()\n"
         "began = time.perf_counter()\n"
         "run.run()\n"
-        "assert run.history[-1].train_accuracy == 1.0\n"
+        "assert len(run.history) == 100\n"
         "print(time.perf_counter() - began)\n"
     )
     done = subprocess.run(
@@ -329,9 +338,19 @@ def main() -> int:
     parser.add_argument(
         "--neurons", action="store_true", help="with the neuron panel open from the start (n)"
     )
+    parser.add_argument("--samples", type=int, default=100, help="points to train on (100)")
+    parser.add_argument("--hidden", default="16,16", help="hidden layer sizes (16,16)")
     args = parser.parse_args()
     if args.child:
-        run_child(args.steps, not args.no_gc_freeze, args.switch_interval, args.neurons)
+        hidden = tuple(int(n) for n in args.hidden.split(",") if n.strip())
+        run_child(
+            args.steps,
+            not args.no_gc_freeze,
+            args.switch_interval,
+            args.neurons,
+            args.samples,
+            hidden,
+        )
         return 0
 
     use_cli = cli_has_train()
@@ -366,7 +385,8 @@ def main() -> int:
         "pause is pressed while training)"
     )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
-    print(f"the engine alone (no UI), same 100 steps: {time_engine_alone():.2f} s")
+    alone = time_engine_alone(args.samples, args.hidden)
+    print(f"the engine alone (no UI), same 100 steps: {alone:.2f} s")
     if args.micrograd:
         per_step = time_micrograd()
         print(

@@ -1,4 +1,4 @@
-"""A lost connection: SIGHUP or SIGTERM ends a tutor running in a real terminal cleanly.
+"""A lost connection: SIGHUP, SIGTERM or SIGINT ends a tutor running in a real terminal cleanly.
 
 Each test starts ``python -m tutor`` in a pseudo-terminal, moves one step, sends the
 signal, and then checks the exit code (128 + the signal's number, as a shell reports
@@ -109,7 +109,7 @@ def saved_position(home: Path) -> dict:
     return json.loads((home / "progress.json").read_text(encoding="utf-8"))["position"]
 
 
-@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGINT"])
 def test_a_signal_ends_the_tutor_cleanly_with_progress_saved(home, name):
     signum = getattr(signal, name, None)
     if signum is None:
@@ -134,3 +134,21 @@ def test_a_dropped_connection_ends_the_tutor_even_with_no_terminal_left(home):
     os.kill(terminal.pid, signal.SIGHUP)
     assert terminal.wait() == 128 + signal.SIGHUP
     assert saved_position(home) == {"lesson": "values-and-graphs", "step": 1}
+
+
+def test_sigint_during_a_long_training_step_ends_the_lab_cleanly(home):
+    """A step of the Values path at the largest setup the cost bound allows (~3 s a
+    step here) is interrupted: the lab leaves with the signal's code, no traceback."""
+    terminal = Terminal(
+        home, "train", "--samples", "692", "--hidden", "128,128", "--graph", "values", "--play"
+    )
+    try:
+        terminal.read_until(b"training")
+        os.kill(terminal.pid, signal.SIGINT)
+        code = terminal.wait()
+    finally:
+        terminal.close()
+    assert code == 128 + signal.SIGINT
+    assert LEAVE_ALTERNATE_SCREEN in terminal.output
+    assert b"Traceback" not in terminal.output
+    assert b"failed" not in terminal.output

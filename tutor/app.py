@@ -52,9 +52,11 @@ from tutor.widgets.too_small import is_too_small
 # The lecture's running example: L = (a*b + c) * f.
 PLAYGROUND_EXAMPLE = "a = 2.0; b = -3.0; c = 10.0; e = a*b; d = e + c; f = -2.0; L = d*f"
 
-# A closed SSH session sends SIGHUP, a system shutting down or `kill` sends SIGTERM.
+# A closed SSH session sends SIGHUP, a system shutting down or `kill` sends SIGTERM,
+# `kill -INT` or a script's ctrl+c sends SIGINT (in the tutor's own terminal ctrl+c is
+# a key, not a signal).
 HANG_UP_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name)
+    getattr(signal, name) for name in ("SIGHUP", "SIGTERM", "SIGINT") if hasattr(signal, name)
 )
 # After a hang-up, how long a clean shutdown may take before the process just ends.
 HANG_UP_GRACE_SECONDS = 3.0
