@@ -425,6 +425,7 @@ async def test_training_steps_show_the_preset_and_goal_and_no_fake_buttons(home)
         # Lesson 10 trains on the lecture's four examples: no moons settings in its preset.
         assert step.dataset == "lecture" and "the 4 examples" in preset
         assert "samples" not in preset and "noise" not in preset and "test fraction" not in preset
+        assert "dataset" not in preset and "moons" not in preset
         if step.goal is not None:
             assert step.goal.describe() in text_of(panel.query_one("#train-goal"))
         assert app.screen.check_action("train", ()) is True

@@ -51,6 +51,8 @@ def test_an_h_so_tiny_that_rounding_gives_0_is_named_not_called_the_smallest_h()
         message = said(lesson, title, "0")
         assert checks.TINY_H in message and "rounding" in message
         assert "smallest h" not in said(lesson, title, "3.5")
+        # A hint is read beside the learner's own table, which may hold h = 1e-18.
+        assert not any("smallest h" in hint for hint in step(lesson, title).exercise.hints)
 
 
 # -- lesson 2: what _op is for ---------------------------------------------------------

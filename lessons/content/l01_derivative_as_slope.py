@@ -80,7 +80,7 @@ digits. Lesson 8 comes back to this.)
                     wrong="Read the ratio in the rows where h is small: 0.001 and 0.0001.",
                 ),
                 hints=(
-                    "Look at the rows with the smallest h.",
+                    "Look at the rows where h is small but not tiny: 0.001 and 0.0001.",
                     "With h = 0.0001 the ratio is 14.0003.",
                 ),
                 explanation="""\

@@ -368,8 +368,10 @@ def _relative(filename: str) -> str:
 class TrainPanel(StepPanel):
     """A training preset and its goal; the training lab (t) runs it."""
 
-    # Settings that shape the moons; the lecture's four examples are fixed.
-    MOONS_ONLY: ClassVar[frozenset[str]] = frozenset({"samples", "noise", "test_fraction"})
+    # Settings that pick and shape a dataset; the lecture's four examples are fixed.
+    MOONS_ONLY: ClassVar[frozenset[str]] = frozenset(
+        {"dataset", "samples", "noise", "test_fraction"}
+    )
 
     def compose(self) -> ComposeResult:
         with OverflowScroll(id="train-scroll"):
