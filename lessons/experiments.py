@@ -15,7 +15,9 @@ fields are ``locked`` (shown, not changeable). A file looks like::
     batch_size = "full"
 
 Only ``format`` must be there; every setting left out keeps micrograd's demo
-value (``TrainConfig()``), ``title`` defaults to the file's name. The values are
+value (``TrainConfig()``), ``title`` defaults to the file's name. ``weight_seed``
+(optional) is the seed of the first weights when they have one of their own (the
+lab's ``w``); without it they come from ``seed``, as the data does. The values are
 checked by the same rows of ``engine.config`` as the form and the command line,
 so a refusal reads the same everywhere; here it also names the key and its line.
 A bad file never raises anything but :class:`ExperimentError`, whose message is
@@ -69,7 +71,10 @@ MAX_BYTES = 64 * 1024
 FULL_BATCH = "full"
 """How a file says "the whole training set" for batch_size (TOML has no None)."""
 
-_INFO_KEYS = ("format", "title", "question", "locked")
+_INFO_KEYS = ("format", "title", "question", "locked", "weight_seed")
+
+MAX_SEED = 2**32 - 1
+"""The largest seed a file may hold, for the weights as for the data."""
 _SETTINGS = {setting.name: setting for setting in SETTINGS}
 _CONFIG_FIELDS = {f.name for f in dataclasses.fields(TrainConfig)}
 
@@ -95,6 +100,8 @@ class Experiment:
     question: str = ""
     locked: frozenset[str] = frozenset()
     name: str = ""  # the file's stem, or the shipped experiment's name
+    weight_seed: int | None = None
+    """The first weights' own seed (the lab's ``w``); None: the config's ``seed``."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "locked", frozenset(self.locked))
@@ -171,10 +178,23 @@ def parse_experiment(text: str, source: str = "the experiment", *, name: str = "
             raise refuse(
                 "locked", f"{key!r} is locked, so the file must set it: write {key} = ... too."
             )
+    weight_seed = data.get("weight_seed")
+    if weight_seed is not None and not (
+        isinstance(weight_seed, int)
+        and not isinstance(weight_seed, bool)
+        and 0 <= weight_seed <= MAX_SEED
+    ):
+        raise refuse(
+            "weight_seed",
+            f"the seed of the first weights must be a whole number from 0 to {MAX_SEED}, "
+            f"not {weight_seed!r}; leave the key out to take them from seed.",
+        )
     values = {key: data[key] for key in keys if key in data}
     config = _config(values, refuse)
     title = data.get("title", "") or name
-    return Experiment(config, title, data.get("question", ""), frozenset(locked), name)
+    return Experiment(
+        config, title, data.get("question", ""), frozenset(locked), name, weight_seed
+    )
 
 
 def _config(values: dict[str, object], refuse) -> TrainConfig:
@@ -322,13 +342,16 @@ def _toml_string(text: str) -> str:
 
 
 def experiment_text(experiment: Experiment) -> str:
-    """The file for ``experiment``: every key written, so it reads back equal."""
+    """The file for ``experiment``: every key written (``weight_seed`` when the
+    weights have a seed of their own), so it reads back equal."""
     lines = [f"format = {FORMAT}"]
     lines.append(f"title = {_toml_string(experiment.title)}")
     lines.append(f"question = {_toml_string(experiment.question)}")
     keys = experiment_keys()
     locked = [key for key in keys if key in experiment.locked]
     lines.append(f"locked = {_toml_value(locked)}")
+    if experiment.weight_seed is not None:
+        lines.append(f"weight_seed = {_toml_value(experiment.weight_seed)}")
     lines.append("")
     config = experiment.config
     for key in keys:

@@ -90,6 +90,37 @@ async def test_s_saves_a_file_that_opens_as_the_same_experiment(home):
         assert str(Path.cwd()) in message and "--experiment experiment-1.toml" in message
 
 
+async def _losses_to_the_end(pilot, lab: TrainScreen) -> list[float]:
+    await pilot.press("space")
+    await settle(pilot, lambda: lab.run is not None and lab.run.status == "finished")
+    return [report.loss for report in lab.run.history]
+
+
+async def test_an_experiment_saved_after_w_starts_from_the_same_first_weights(home):
+    lab = _lab()
+    app = LabApp(lab)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: lab.run is not None)
+        lab.query_one("#charts").focus()
+        await pilot.press("w")
+        await settle(pilot, lambda: lab.run is not None and lab.weight_seed is not None)
+        seed = lab.weight_seed
+        drawn = await _losses_to_the_end(pilot, lab)
+        await pilot.press("s")
+        await pilot.pause()
+    saved = load_experiment(Path.cwd() / "experiment-1.toml")
+    assert saved.weight_seed == seed
+    assert f"weight_seed = {seed}" in (Path.cwd() / "experiment-1.toml").read_text()
+
+    again = TrainScreen(experiment=saved)
+    app = LabApp(again)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: again.run is not None)
+        assert again.sub_title == f"first weights: seed {seed}"
+        again.query_one("#charts").focus()
+        assert await _losses_to_the_end(pilot, again) == drawn  # the same run, step for step
+
+
 class SharedLabApp(LabApp):
     """A lab in a shared tutor: what a learner saves goes into their own folder."""
 

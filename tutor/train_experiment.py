@@ -11,6 +11,7 @@ and in a browser the file is offered for download too.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from pathlib import Path
@@ -57,6 +58,7 @@ class ExperimentSaving:
     (or None), ``config``, ``goal``, dataset and engines are read."""
 
     experiment: Experiment | None
+    weight_seed: int | None
 
     def settings_form(self) -> TrainForm:
         """The lab's form, for the settings the lab opens with."""
@@ -76,11 +78,12 @@ class ExperimentSaving:
 
     def current_experiment(self) -> Experiment:
         """The lab's setup now: the form's last valid settings, with the experiment's
-        title, question and locks (its locked fields keep their values)."""
+        title, question and locks (its locked fields keep their values), and the
+        seed of the first weights if ``w`` drew them."""
         form = self.query_one(TrainForm)
         form.check()
         base = self.experiment or Experiment(title="My experiment")
-        return base.with_config(form.config)
+        return dataclasses.replace(base.with_config(form.config), weight_seed=self.weight_seed)
 
     def action_save_experiment(self) -> None:
         app = self.app

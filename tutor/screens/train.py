@@ -176,6 +176,8 @@ class TrainScreen(InspectSamples, NeuronsLab, GoalLab, ExperimentSaving, Screen[
         super().__init__(name=name, id=id, classes="-chart-loss")  # the default chart
         self.experiment = experiment  # its config replaces `config`; the form shows its locks
         self.config = experiment.config if experiment else config or TrainConfig()
+        # The first weights the experiment was saved with (``w``), if they had a seed of their own.
+        self.weight_seed = experiment.weight_seed if experiment else None
         self.goal = goal
         self._dataset_note, self._dataset = named_dataset(dataset)
         self._play_at_start = play
