@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from engine.train import TrainConfig
+from engine.train import TrainConfig, TrainingRun
 from lessons.content.l12_experiments import HEAVY_L2, HUGE_RATE, LINEAR, TINY
 from lessons.experiments import (
     MAX_BYTES,
@@ -70,6 +70,8 @@ def test_a_file_reads_its_settings_and_keeps_the_demo_for_the_rest():
             locked=frozenset({"hidden", "alpha", "replay"}),
         ),
         Experiment(TrainConfig(learning_rate=0.1 + 0.2, noise=1 / 3), locked=frozenset()),
+        Experiment(weight_seed=0),
+        Experiment(TrainConfig(seed=5), weight_seed=2**32 - 1),
     ],
 )
 def test_a_written_experiment_reads_back_equal(experiment):
@@ -83,7 +85,13 @@ def test_a_written_experiment_reads_back_equal(experiment):
 
 def test_the_shipped_experiments_all_load_and_ask_lesson_12s_questions():
     shipped = shipped_experiments()
-    assert len(shipped) == 4
+    assert sorted(shipped) == [
+        "linear-neurons",
+        "rate-too-large",
+        "spiral-two-layers",
+        "strong-alpha",
+        "two-neurons",
+    ]
     for name, experiment in shipped.items():
         assert experiment.title and experiment.question.endswith("?"), name
         assert experiment.locked, name
@@ -93,6 +101,23 @@ def test_the_shipped_experiments_all_load_and_ask_lesson_12s_questions():
     by_change = {e.config.replace(steps=60): e for e in shipped.values()}
     for lesson_config in (HUGE_RATE, LINEAR, TINY, HEAVY_L2):
         assert lesson_config.replace(steps=60) in by_change
+
+
+def _test_accuracy(config: TrainConfig) -> float:
+    run = TrainingRun(config)
+    assert run.run() == "finished"
+    return run.history[-1].test_accuracy
+
+
+def test_the_spiral_experiment_starts_short_of_its_goal_and_can_reach_it():
+    spiral = shipped_experiments()["spiral-two-layers"]
+    config = spiral.config
+    assert (config.dataset, config.hidden) == ("spiral", (16, 16))
+    assert {"dataset", "hidden"} <= spiral.locked and "steps" not in spiral.locked
+    assert "above 90%" in spiral.question
+    assert _test_accuracy(config) < 0.7  # as handed out: about 60%
+    # an answer, changing only what is not locked: more steps
+    assert _test_accuracy(config.replace(steps=600)) > 0.9
 
 
 def test_a_shipped_experiment_is_found_by_name_and_a_file_by_path(tmp_path):
@@ -121,6 +146,11 @@ def _raises(call) -> ExperimentError:
         ("format = 1\n\nsteps = 1.5\n", r"line 3, steps: The number of steps must be a whole"),
         ("format = 1\ntitle = 3\n", r"line 2, title: the title must be text"),
         ('format = 1\nlocked = "hidden"\n', r"line 2, locked: locked must be a list"),
+        ('format = 1\nweight_seed = "7"\n', r"line 2, weight_seed: .*a whole number from 0"),
+        ("format = 1\nweight_seed = 1.5\n", r"line 2, weight_seed: .*a whole number from 0"),
+        ("format = 1\nweight_seed = true\n", r"line 2, weight_seed: .*a whole number from 0"),
+        ("format = 1\nweight_seed = -1\n", r"line 2, weight_seed: .*not -1; leave the key out"),
+        ("format = 1\nweight_seed = 4294967296\n", r"line 2, weight_seed: .*to 4294967295"),
         ("format = 1\nreplay = 1\n", r"line 2, replay: Replay must be True"),
         # unknown key, unknown setting locked, unknown format
         ("format = 1\nlearningrate = 0.1\n", r"line 2, learningrate: unknown key 'learningrate'"),
