@@ -192,9 +192,7 @@ def parse_experiment(text: str, source: str = "the experiment", *, name: str = "
     values = {key: data[key] for key in keys if key in data}
     config = _config(values, refuse)
     title = data.get("title", "") or name
-    return Experiment(
-        config, title, data.get("question", ""), frozenset(locked), name, weight_seed
-    )
+    return Experiment(config, title, data.get("question", ""), frozenset(locked), name, weight_seed)
 
 
 def _config(values: dict[str, object], refuse) -> TrainConfig:
