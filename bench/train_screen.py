@@ -6,7 +6,13 @@ micrograd's demo recipe (100 full-batch steps on 100 moons) and reports:
 * **training time**: the lab's own figure ("finished in X s": time the
   training thread spent on steps and boundary scoring) and the wall time seen
   from outside, from the first status line showing a step to "finished";
-* **output**: bytes written to the terminal per second while training;
+* **output**: bytes written to the terminal per second while training: over
+  the demo's 100 steps (with the tape they take a fraction of a second, so
+  this is mostly the first and last frames), and **steady**: over
+  ``--window`` seconds (5) of a long run that keeps training, from half a
+  second after its first step, which is what a learner's link carries while
+  they watch (goals, issue 16: ≤ 25 KB/s at 80×24, ≤ 60 KB/s at 120×40 with
+  the neuron panel open; ≤ 12 KB/s with ``--low-bandwidth``);
 * **memory**: the peak resident set size of the tutor process (VmHWM);
 * **keys**: while a longer run trains, space (pause) is pressed again and
   again; the latency is the time from writing the key to the word "paused"
@@ -17,6 +23,7 @@ micrograd's demo recipe (100 full-batch steps on 100 moons) and reports:
     .venv/bin/python bench/train_screen.py --switch-interval 0.005  # Python's default
     .venv/bin/python bench/train_screen.py --micrograd     # also time micrograd 0.1.0
     .venv/bin/python bench/train_screen.py --neurons       # with the neuron panel open (n)
+    .venv/bin/python bench/train_screen.py --neurons --low-bandwidth
     .venv/bin/python bench/train_screen.py --samples 1000 --hidden 32,32  # a larger setup
 
 The tutor is started with ``python -m tutor train --play`` when the command
@@ -62,6 +69,7 @@ def run_child(
     neurons: bool = False,
     samples: int = 100,
     hidden: tuple[int, ...] = (16, 16),
+    low_bandwidth: bool = False,
 ) -> None:
     """Open the training lab over the tutor's own app, training at once.
 
@@ -94,7 +102,7 @@ def run_child(
             if neurons:
                 screen.call_after_refresh(screen.action_neurons)
 
-    LabApp(ProgressStore(), default_curriculum()).run()
+    LabApp(ProgressStore(), default_curriculum(), low_bandwidth=low_bandwidth).run()
 
 
 def cli_has_train() -> bool:
@@ -111,6 +119,8 @@ def cli_has_train() -> bool:
 
 def tutor_command(steps: int, args: argparse.Namespace, use_cli: bool) -> list[str]:
     size = ["--samples", str(args.samples), "--hidden", args.hidden]
+    if args.low_bandwidth:
+        size.append("--low-bandwidth")
     if use_cli and not (args.no_gc_freeze or args.neurons) and args.switch_interval is None:
         return [sys.executable, "-m", "tutor", "train", "--play", "--steps", str(steps), *size]
     command = [sys.executable, str(Path(__file__).resolve()), "--child", "--steps", str(steps)]
@@ -208,6 +218,7 @@ class Figures:
     wall_seconds: float = float("nan")
     startup_seconds: float = float("nan")
     kb_per_second: float = float("nan")
+    steady_kb_per_second: float = float("nan")
     peak_mb: float = float("nan")
     pause_ms: list[float] = field(default_factory=list)
     resume_ms: list[float] = field(default_factory=list)
@@ -236,6 +247,24 @@ def measure_training(command: list[str], columns: int, rows: int, home: str) -> 
     finally:
         term.close()
     return figures
+
+
+def measure_output(command: list[str], columns: int, rows: int, home: str, window: float) -> float:
+    """KB/s written while a long run trains: over ``window`` seconds, from half a
+    second after the first step is on screen (the first full frames are drawn)."""
+    term = Terminal.spawn(command, columns, rows, home)
+    try:
+        if term.wait_for(re.compile(r"training\s+step [1-9]"), timeout=60) is None:
+            raise RuntimeError(f"the lab never started training:\n{term.text[-2000:]}")
+        start = time.monotonic() + 0.5
+        end = start + window
+        while time.monotonic() < end:
+            term.read(0.05)
+        if "finished" in term.text:
+            raise RuntimeError("the long run finished inside the window")
+        return term.bytes_between(start, end) / window / 1000
+    finally:
+        term.close()
 
 
 def measure_keys(
@@ -340,6 +369,10 @@ def main() -> int:
     )
     parser.add_argument("--samples", type=int, default=100, help="points to train on (100)")
     parser.add_argument("--hidden", default="16,16", help="hidden layer sizes (16,16)")
+    parser.add_argument("--low-bandwidth", action="store_true", help="the lab as --low-bandwidth")
+    parser.add_argument(
+        "--window", type=float, default=5.0, help="seconds of steady training output measured (5)"
+    )
     args = parser.parse_args()
     if args.child:
         hidden = tuple(int(n) for n in args.hidden.split(",") if n.strip())
@@ -350,6 +383,7 @@ def main() -> int:
             args.neurons,
             args.samples,
             hidden,
+            args.low_bandwidth,
         )
         return 0
 
@@ -363,6 +397,9 @@ def main() -> int:
             columns, lines = (int(n) for n in size.lower().split("x"))
             figures = measure_training(tutor_command(100, args, use_cli), columns, lines, home)
             long_run = tutor_command(100_000, args, use_cli)
+            figures.steady_kb_per_second = measure_output(
+                long_run, columns, lines, home, args.window
+            )
             pauses, resumes, peak = measure_keys(long_run, columns, lines, home, args.presses)
             figures.pause_ms, figures.resume_ms = pauses, resumes
             figures.peak_mb = max(figures.peak_mb, peak)
@@ -371,18 +408,20 @@ def main() -> int:
     print()
     print(
         f"{'size':>7}  {'start-up':>8}  {'train (lab)':>11}  {'train (wall)':>12}  "
-        f"{'output':>10}  {'peak RSS':>8}  {'pause key':>20}  {'resume key':>20}"
+        f"{'output':>10}  {'steady':>10}  {'peak RSS':>8}  {'pause key':>20}  {'resume key':>20}"
     )
     for f in rows:
         pause, resume = _spread_ms(f.pause_ms), _spread_ms(f.resume_ms)
         print(
             f"{f.size:>7}  {f.startup_seconds:>7.1f}s  {f.lab_seconds:>10.2f}s  "
-            f"{f.wall_seconds:>11.2f}s  {f.kb_per_second:>6.1f} KB/s  {f.peak_mb:>5.0f} MB  "
+            f"{f.wall_seconds:>11.2f}s  {f.kb_per_second:>6.1f} KB/s  "
+            f"{f.steady_kb_per_second:>6.1f} KB/s  {f.peak_mb:>5.0f} MB  "
             f"{pause:>20}  {resume:>20}"
         )
     print(
         f"(keys: median / 90th percentile / worst of {args.presses} presses; "
-        "pause is pressed while training)"
+        "pause is pressed while training;\n steady: output over "
+        f"{args.window:g} s of a long run training)"
     )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     alone = time_engine_alone(args.samples, args.hidden)
