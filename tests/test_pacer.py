@@ -8,8 +8,13 @@ from tutor.pacer import (
     BOUNDARY_EVERY,
     CURVES_EVERY,
     LOW_BANDWIDTH_EVERY,
+    LOW_BANDWIDTH_NEURONS_EVERY,
+    LOW_BANDWIDTH_TICK,
+    NEURONS_EVERY,
+    REDRAW_TICK,
     FramePacer,
     chart_interval,
+    frame_tick,
 )
 
 CHARTS = ("loss", "accuracy", "boundary")
@@ -108,13 +113,22 @@ def test_cancel_forgets_the_frame_asked_for(clock):
 
 
 def test_chart_intervals():
-    def interval(**given: object) -> float:
-        settings = {"playing": True, "boundary": False, "render_seconds": 0.0}
-        return chart_interval(**{**settings, "low_bandwidth": False, **given})
+    def interval(chart: str = "loss", **given: object) -> float:
+        settings = {"playing": True, "render_seconds": 0.0, "low_bandwidth": False}
+        return chart_interval(chart, **{**settings, **given})
 
-    assert interval(playing=False, boundary=True) == 0.0  # paused: every change at once
+    assert interval("boundary", playing=False) == 0.0  # paused: every change at once
+    assert interval("neurons", playing=False) == 0.0
     assert interval() == CURVES_EVERY
-    assert interval(boundary=True) == BOUNDARY_EVERY
+    assert interval("boundary") == BOUNDARY_EVERY
     assert interval(render_seconds=0.05) == pytest.approx(0.5)  # at most a fifth of the time
     assert interval(render_seconds=1.0) == 1.0  # but at least once a second
     assert interval(low_bandwidth=True) == LOW_BANDWIDTH_EVERY
+    assert interval("neurons") == NEURONS_EVERY
+    # Over a slow link the panel, most of what goes down the wire, comes less often.
+    assert interval("neurons", low_bandwidth=True) == LOW_BANDWIDTH_NEURONS_EVERY > NEURONS_EVERY
+
+
+def test_frames_come_less_often_over_a_slow_link():
+    assert frame_tick(low_bandwidth=False) == REDRAW_TICK
+    assert frame_tick(low_bandwidth=True) == LOW_BANDWIDTH_TICK >= 5 * REDRAW_TICK

@@ -22,10 +22,15 @@ __all__ = [
     "BOUNDARY_EVERY",
     "CURVES_EVERY",
     "LOW_BANDWIDTH_EVERY",
+    "LOW_BANDWIDTH_NEURONS_EVERY",
+    "LOW_BANDWIDTH_TICK",
+    "NEURONS_EVERY",
+    "REDRAW_TICK",
     "UI_SHARE",
     "Frame",
     "FramePacer",
     "chart_interval",
+    "frame_tick",
 ]
 
 CURVES_EVERY = 1 / 5
@@ -42,18 +47,40 @@ BOUNDARY_EVERY = 1 / 2
 LOW_BANDWIDTH_EVERY = 1 / 2
 """Seconds between two redraws of any chart, at least, over a slow link."""
 
+NEURONS_EVERY = 1.0
+"""Seconds between two drawings of the neuron panel, at least: its maps are many
+colours, and at 80×24 every drawing is most of what goes down the wire."""
+
+LOW_BANDWIDTH_NEURONS_EVERY = 2.0
+"""... and over a slow link (``--low-bandwidth``)."""
+
+REDRAW_TICK = 1 / 10
+"""Seconds between two frames, at least: each updates the status line and at
+most one chart."""
+
+LOW_BANDWIDTH_TICK = 1 / 2
+"""... over a slow link: the status line's step count and loss then change twice
+a second, not ten times."""
+
+
+def frame_tick(*, low_bandwidth: bool) -> float:
+    """The least time between two frames."""
+    return LOW_BANDWIDTH_TICK if low_bandwidth else REDRAW_TICK
+
 
 def chart_interval(
-    *, playing: bool, boundary: bool, render_seconds: float, low_bandwidth: bool
+    chart: str, *, playing: bool, render_seconds: float, low_bandwidth: bool
 ) -> float:
     """The least time between two drawings of a chart; none when paused.
 
-    ``boundary``: the decision boundary (its scores come no more often); else a
-    curve, whose last drawing took ``render_seconds``.
+    ``chart``: "boundary" (its scores come no more often), "neurons" (the panel,
+    likewise), or a curve, whose last drawing took ``render_seconds``.
     """
     if not playing:
         return 0.0
-    if boundary:
+    if chart == "neurons":
+        return LOW_BANDWIDTH_NEURONS_EVERY if low_bandwidth else NEURONS_EVERY
+    if chart == "boundary":
         interval = BOUNDARY_EVERY
     else:
         # Textual puts the lines on the screen at about the cost of drawing them.

@@ -46,10 +46,10 @@ from lessons.model import Goal
 from lessons.workbench.training_match import learner_config
 from tutor import performance
 from tutor.messages import EngineMatched
-from tutor.pacer import FramePacer, chart_interval
+from tutor.pacer import REDRAW_TICK, FramePacer, chart_interval, frame_tick
 from tutor.screens.train_goal import GoalLab
 from tutor.screens.train_inspect import InspectSamples
-from tutor.screens.train_neurons import NEURON_BINDINGS, NEURONS_EVERY, NeuronsLab
+from tutor.screens.train_neurons import NEURON_BINDINGS, NeuronsLab
 from tutor.textual_compat import is_base_screen, is_live
 from tutor.train_driver import News, RunStatus, TrainDriver, failure_reason, named_dataset
 from tutor.train_engines import ending_said, engine_name, match_line, milestone_reached
@@ -78,10 +78,6 @@ __all__ = ["TrainScreen"]
 
 WIDE_AT = (110, 32)
 """From this many columns and rows every chart shows at once; below, one at a time in tabs."""
-
-REDRAW_TICK = 1 / 10
-"""Seconds between two frames the lab draws, at least: each updates the status
-line and at most one chart."""
 
 NUMBERED_TABS_FROM = 70
 """Columns from which the chart tabs show their keys (1 2 3) beside their names."""
@@ -422,6 +418,8 @@ class TrainScreen(InspectSamples, NeuronsLab, GoalLab, ExperimentSaving, Screen[
     # -- drawing
 
     def _schedule_redraw(self) -> None:
+        low_bandwidth = self.app.has_class(performance.LOW_BANDWIDTH_CLASS)
+        self._pacer.tick = frame_tick(low_bandwidth=low_bandwidth)
         delay = self._pacer.request()
         if delay is not None:
             self._redraw_timer = self._later(self._redraw, delay)
@@ -429,14 +427,12 @@ class TrainScreen(InspectSamples, NeuronsLab, GoalLab, ExperimentSaving, Screen[
     def _interval(self, chart: str) -> float:
         """The least time between two drawings of ``chart``; none when paused."""
         curve = chart in ("loss", "accuracy")
-        cost = self.query_one(f"#chart-{chart}", Chart).render_seconds if curve else 0.0
-        interval = chart_interval(
+        return chart_interval(
+            chart,
             playing=self.playing,
-            boundary=not curve,
-            render_seconds=cost,
+            render_seconds=self.query_one(f"#chart-{chart}", Chart).render_seconds if curve else 0,
             low_bandwidth=self.app.has_class(performance.LOW_BANDWIDTH_CLASS),
         )
-        return max(interval, NEURONS_EVERY) if chart == "neurons" and self.playing else interval
 
     def _redraw(self) -> None:
         """Update the status line, then draw at most one chart: a key pressed

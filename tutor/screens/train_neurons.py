@@ -26,11 +26,12 @@ from tutor.widgets.neuron_panel import NeuronPanel
 if TYPE_CHECKING:
     from tutor.learner_train_driver import LearnerTrainDriver
 
-__all__ = ["NEURONS_EVERY", "NEURONS_REFUSED", "NEURON_BINDINGS", "WEIGHTS_REFUSED", "NeuronsLab"]
-
-NEURONS_EVERY = 1.0
-"""Seconds between two drawings of the panel while training, at least: its maps are
-many colours, and at 80×24 every drawing is most of what goes down the wire."""
+__all__ = [
+    "NEURONS_REFUSED",
+    "NEURON_BINDINGS",
+    "WEIGHTS_REFUSED",
+    "NeuronsLab",
+]
 
 NEURON_BINDINGS: list[BindingType] = [
     Binding("w", "new_weights", "New weights", show=False),

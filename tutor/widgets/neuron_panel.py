@@ -31,6 +31,7 @@ from engine.data import Dataset
 from engine.scoring import plane_limits
 from tutor.train_driver import Mesh, NeuronScores
 from tutor.widgets.heat_map import Shading, heat_cells, shading_for
+from tutor.widgets.line_diff import changed_regions, on_screen
 
 __all__ = ["NeuronPanel"]
 
@@ -92,8 +93,18 @@ class NeuronPanel(Widget):
         self.replot()
 
     def replot(self) -> None:
-        self._lines = None
-        self.refresh()
+        """Draw again, repainting only the cells that changed (most of the maps
+        settle while training goes on)."""
+        shown, self._lines = self._lines, None
+        if shown is None or not on_screen(self):
+            self.refresh()  # drawn when next painted
+            return
+        self._lines = self._timed_lines()
+        regions = changed_regions(shown, self._lines)
+        if regions is None:
+            self.refresh()
+        elif regions:
+            self.refresh(*regions)
 
     def on_resize(self) -> None:
         self._lines = None
@@ -140,12 +151,16 @@ class NeuronPanel(Widget):
 
     def render_line(self, y: int) -> Strip:
         if self._lines is None:
-            began = time.thread_time()
-            self._lines = self._make_lines()
-            self.render_seconds = time.thread_time() - began
+            self._lines = self._timed_lines()
         if y < len(self._lines):
             return self._lines[y]
         return Strip.blank(self.size.width, self.rich_style)
+
+    def _timed_lines(self) -> list[Strip]:
+        began = time.thread_time()
+        lines = self._make_lines()
+        self.render_seconds = time.thread_time() - began
+        return lines
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, default=Style())

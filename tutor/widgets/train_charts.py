@@ -45,6 +45,7 @@ from tutor.widgets.heat_map import (
     heat_cells,
     shading_for,
 )
+from tutor.widgets.line_diff import changed_regions, on_screen
 from tutor.widgets.point_marks import ASCII_MARKS, MARKS, Marks, draw_points, nearest
 
 __all__ = [
@@ -119,8 +120,18 @@ class Chart(PlotextPlot):
         self._lines: list[Strip] | None = None
 
     def replot(self) -> None:
-        """The data changed: draw again at the next frame."""
-        self.refresh()
+        """The data changed: draw again, and repaint only the cells that differ
+        from what is on screen (``tutor.widgets.line_diff``)."""
+        shown = self._lines
+        if shown is None or not on_screen(self):
+            self.refresh()  # drawn when next painted
+            return
+        self._lines = self._timed_lines()
+        regions = changed_regions(shown, self._lines)
+        if regions is None:
+            super().refresh()  # (Chart.refresh would throw the new lines away)
+        elif regions:
+            super().refresh(*regions)
 
     def refresh(self, *regions: Region, **kwargs: bool) -> Chart:
         self._lines = None  # whatever changed (data, size, theme), draw anew
@@ -143,12 +154,16 @@ class Chart(PlotextPlot):
         times faster. They are made once per drawing and served from there.
         """
         if self._lines is None:
-            began = time.thread_time()
-            self._lines = self._render_lines()
-            self.render_seconds = time.thread_time() - began
+            self._lines = self._timed_lines()
         if y < len(self._lines):
             return self._lines[y]
         return Strip.blank(self.size.width)
+
+    def _timed_lines(self) -> list[Strip]:
+        began = time.thread_time()
+        lines = self._render_lines()
+        self.render_seconds = time.thread_time() - began
+        return lines
 
     def _render_lines(self) -> list[Strip]:
         """Every line of the chart as plotext draws it (see :meth:`draw`)."""
