@@ -241,8 +241,9 @@ def measure_training(command: list[str], columns: int, rows: int, home: str) -> 
         # The first status line may already show a few steps: count them in.
         n_first, total = int(first.group(1)), int(first.group(2))
         span = finished_at - shown_at
-        figures.wall_seconds = span * total / max(total - n_first, 1)
-        figures.kb_per_second = term.bytes_between(shown_at, finished_at) / span / 1000
+        if span > 0:  # (over --low-bandwidth the first status line may be the last)
+            figures.wall_seconds = span * total / max(total - n_first, 1)
+            figures.kb_per_second = term.bytes_between(shown_at, finished_at) / span / 1000
         figures.peak_mb = term.peak_rss_mb()
     finally:
         term.close()

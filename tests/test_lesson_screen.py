@@ -16,7 +16,7 @@ from textual.widgets import Input, Markdown, Static
 from lessons.progress import ProgressStore
 from lessons.registry import all_lessons, get_lesson
 from tutor.app import TutorApp
-from tutor.screens.lesson import LessonScreen, label_bare_fences
+from tutor.screens.lesson import WIDE_PANEL_KINDS, LessonScreen, label_bare_fences
 from tutor.widgets.graph_explorer import GraphExplorer
 from tutor.widgets.step_panels import (
     ChoiceList,
@@ -212,9 +212,14 @@ async def test_every_step_gets_the_layout_of_its_kind_going_forwards_and_back(ho
             await screen.show_step(index)
             await pilot.pause()
             kind, panel = kinds[index]
-            layout = {name for name in screen.classes if name.startswith(("-kind-", "-no-panel"))}
-            assert layout == {f"-kind-{kind}"} | (set() if panel else {"-no-panel"}), index
-            assert screen.query_one("#panel-area").display is panel
+            area, reading = screen.query_one("#panel-area"), screen.query_one("#reading")
+            assert area.display is panel
+            if not panel:
+                assert reading.region.width == SIZE[0], index
+            elif kind in WIDE_PANEL_KINDS:  # three fifths for the graph or the code
+                assert (reading.region.width, area.region.width) == (32, 48), index
+            else:
+                assert (reading.region.width, area.region.width) == (40, 40), index
             assert len(screen.query("#step-panel")) == int(panel)
 
 

@@ -17,7 +17,7 @@ from textual.widgets import Markdown, Static
 
 from lessons.checks import reach
 from lessons.curriculum import Course
-from lessons.model import STEP_KINDS, Lesson, Step
+from lessons.model import Lesson, Step
 from lessons.progress import ProgressStore
 from tutor.ascii_mode import in_ascii_mode
 from tutor.messages import OpenLesson, ShowLessons
@@ -71,13 +71,16 @@ def step_markdown(step: Step) -> str:
     return text
 
 
-_LAYOUT_CLASSES = frozenset({"-no-panel", *(f"-kind-{kind}" for kind in STEP_KINDS)})
+WIDE_PANEL_KINDS = frozenset({"expression", "backprop", "code"})
+"""Steps whose panel takes three fifths of the width: the graph explorer needs room for
+its number columns, the code pane for its lines."""
 
 
-def _layout_classes(step: Step) -> frozenset[str]:
-    """The screen's classes for a step: the stylesheet sizes the two columns by the
-    kind of step, and gives the text the whole width when there is no panel."""
-    return frozenset({f"-kind-{step.kind}"} | (set() if has_panel(step) else {"-no-panel"}))
+def _panel_classes(step: Step) -> set[str]:
+    """The panel area's classes for a step: none at all when the step is text alone."""
+    if not has_panel(step):
+        return {"-none"}
+    return {"-wide"} if step.kind in WIDE_PANEL_KINDS else set()
 
 
 class LessonScreen(Screen[None]):
@@ -117,7 +120,7 @@ class LessonScreen(Screen[None]):
         step = min(max(step, 0), len(lesson.steps) - 1)
         # Classes known before mounting cost nothing; set afterwards, each one restyles
         # the whole screen, which is most of what drawing the first step would cost.
-        super().__init__(classes=" ".join(_layout_classes(lesson.steps[step])))
+        super().__init__()
         self.course = course
         self.lesson = lesson
         self.progress = progress
@@ -175,11 +178,6 @@ class LessonScreen(Screen[None]):
             self.progress.set_position(self.key, index)
         done = self.progress.step_done(self.key, index)
 
-        layout = _layout_classes(step)
-        if self.classes & _LAYOUT_CLASSES != layout:
-            # One change of classes, so the screen is restyled once.
-            self.set_classes((self.classes - _LAYOUT_CLASSES) | layout)
-
         text = step_markdown(step)
         if step.kind == "prose" and step.exercise is None:
             text += "\n\n*Press n or → to continue.*"
@@ -190,6 +188,12 @@ class LessonScreen(Screen[None]):
 
         self._box = None
         await self.query("#exercise, #step-panel").remove()
+        # The columns are sized by classes of the panel's area, set while it is
+        # empty: a class changed on the screen would restyle every widget on it
+        # (half the CPU of a step change, which a class on one server feels).
+        area = self.query_one("#panel-area")
+        if area.classes != (layout := _panel_classes(step)):
+            area.set_classes(layout)
         if step.exercise is not None:
             box = ExerciseBox(step.exercise, solved=done, id="exercise")
             await self.query_one("#reading").mount(box)
