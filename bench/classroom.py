@@ -19,14 +19,22 @@ at once (as a class does when the teacher says "open the page"). Then:
 * **first screen**: from opening the websocket to the name prompt on screen;
 * **name → lesson**: from Enter on the name to lesson 1's title on screen;
 * **training**: ``--training`` of the tabs open the training lab from the command
-  palette and train on the moons demo, reset and played again as soon as a run of
-  100 steps ends; the runs finished per training tab are counted;
+  palette and train on the moons demo, reset and played again ``--think`` seconds
+  (on average, drawn as the gaps) after a run of 100 steps ends; the runs finished
+  per training tab are counted;
 * **a key answered**: the other tabs press n and p in turn on lesson 1, one key every
-  ``--gap`` seconds; a key is answered when the tutor's first output after it arrives
-  (an idle tutor writes nothing else). Median and worst over all keys of all tabs;
+  ``--gap`` seconds on average (each gap drawn between half and one and a half times
+  it, so that the tabs do not press in step); a key is answered when the tutor's first
+  output after it arrives (an idle tutor writes nothing else). Median and worst over
+  all keys of all tabs;
 * **memory**: the resident memory of every tutor process, while idle (before the
   training starts) and at the fullest moment while the class works; the mean
   per tutor, and the largest.
+
+Two paces: a class at work (the defaults: a step every 3 s, which is quick for reading
+a step and answering it, and a new run 3 s after the last, which is quick for looking
+at its charts) and ``--gap 0.5 --think 0``, a stress test: every tab changing step
+twice a second and every lab training without a break.
 
 Goals on 2 cores (#17): 30 tabs, 10 training: a key answered in at most 300 ms
 median and 1 s worst; 30 tabs connecting at once: each first screen within 8 s;
@@ -42,6 +50,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -73,6 +82,10 @@ class Tab:
     error: str = ""
     screen: bytearray = field(default_factory=bytearray)
     output: asyncio.Event = field(default_factory=asyncio.Event)
+    random: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.random = random.Random(self.index)  # the same pauses at every run
 
     def text(self) -> bytes:
         return ANSI.sub(b"", bytes(self.screen)).replace(b"\xc2\xa0", b" ")
@@ -125,6 +138,7 @@ async def run_tab(
     *,
     keys: int,
     gap: float,
+    think: float,
     started: asyncio.Event,
     go: asyncio.Event,
 ) -> None:
@@ -150,7 +164,7 @@ async def run_tab(
             started.set()
             await go.wait()
             if tab.training:
-                await train(tab, send, keys * gap)
+                await train(tab, send, keys * gap, think)
             else:
                 await press_keys(tab, send, keys, gap)
             reader.cancel()
@@ -170,7 +184,12 @@ async def websocket_of(session: aiohttp.ClientSession, page: str) -> tuple[str, 
     return f"{found.group(0)}?width=80&height=24", "/".join(origin[:3])
 
 
-async def train(tab: Tab, send, seconds: float) -> None:
+def jittered(tab: Tab, mean: float) -> float:
+    """A pause of ``mean`` seconds on average, between half and one and a half times it."""
+    return mean * tab.random.uniform(0.5, 1.5)
+
+
+async def train(tab: Tab, send, seconds: float, think: float) -> None:
     await send(CTRL_P)
     await asyncio.sleep(1.0)
     await send("Training lab")
@@ -185,6 +204,7 @@ async def train(tab: Tab, send, seconds: float) -> None:
         await send(" ")
         await wait_for(tab, b"finished", 60)
         tab.runs += 1
+        await asyncio.sleep(jittered(tab, think))  # the learner looks at the result
         await send("r")
         await asyncio.sleep(0.2)
 
@@ -200,7 +220,7 @@ async def press_keys(tab: Tab, send, keys: int, gap: float) -> None:
             tab.key_times.append(time.perf_counter() - pressed)
         except asyncio.TimeoutError:
             tab.key_times.append(10.0)
-        await asyncio.sleep(gap)
+        await asyncio.sleep(jittered(tab, gap))
 
 
 def _status(pid: str) -> dict[str, str]:
@@ -272,7 +292,7 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 async def classroom(
-    tabs: int, training: int, keys: int, gap: float, url: str | None = None
+    tabs: int, training: int, keys: int, gap: float, think: float, url: str | None = None
 ) -> dict[str, object]:
     port = free_port()
     # A tutor still saving when the home goes (one that outlived the wait) must not
@@ -288,7 +308,16 @@ async def classroom(
             async with aiohttp.ClientSession(timeout=timeout) as session:
                 tasks = [
                     asyncio.create_task(
-                        run_tab(session, page, tab, keys=keys, gap=gap, started=ready, go=go)
+                        run_tab(
+                            session,
+                            page,
+                            tab,
+                            keys=keys,
+                            gap=gap,
+                            think=think,
+                            started=ready,
+                            go=go,
+                        )
                     )
                     for tab, ready in zip(room, events, strict=True)
                 ]
@@ -351,13 +380,26 @@ def main() -> int:
         "--training", type=int, default=None, help="tabs training (default: a third)"
     )
     parser.add_argument("--keys", type=int, default=30, help="keys each other tab presses")
-    parser.add_argument("--gap", type=float, default=0.5, help="seconds between keys")
+    parser.add_argument("--gap", type=float, default=3.0, help="mean seconds between keys")
+    parser.add_argument(
+        "--think", type=float, default=3.0, help="mean seconds from a run's end to the next"
+    )
     parser.add_argument("--url", help="a serve already running there, instead of one of our own")
     arguments = parser.parse_args()
-    print(f"{os.cpu_count()} cores; {arguments.keys} keys a tab, {arguments.gap} s apart")
+    print(
+        f"{os.cpu_count()} cores; {arguments.keys} keys a tab, {arguments.gap} s apart on "
+        f"average; a new run {arguments.think} s after a run ends"
+    )
     for tabs in arguments.tabs:
         training = arguments.training if arguments.training is not None else tabs // 3
-        room = (tabs, min(training, tabs), arguments.keys, arguments.gap, arguments.url)
+        room = (
+            tabs,
+            min(training, tabs),
+            arguments.keys,
+            arguments.gap,
+            arguments.think,
+            arguments.url,
+        )
         figures = asyncio.run(classroom(*room))
         print(f"\n{tabs} tabs, {training} training ({figures['tutors']} tutors found)")
         print(f"  first screen    {spread(figures['first'])} s")
