@@ -239,18 +239,28 @@ class Slope(Step):
     """Vary h and watch (f(x+h) − f(x))/h approach the derivative at ``x``.
 
     ``function`` is an expression in ``x`` (lessons.expr syntax, right-hand
-    side only), such as ``3*x**2 - 4*x + 5``.
+    side only), such as ``3*x**2 - 4*x + 5``. ``name`` and ``variable`` are what
+    the step's text calls the function and its input (lesson 8 measures L(b)):
+    the panel shows them in place of f and x.
     """
 
     kind: ClassVar[str] = "slope"
     function: str
     x: float
     hs: tuple[float, ...] = (1.0, 0.1, 0.01, 0.001, 0.0001)
+    name: str = "f"
+    variable: str = "x"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hs", tuple(float(h) for h in self.hs))
         if not self.hs or any(h == 0 for h in self.hs):
             raise ValueError("a slope step needs non-zero values of h")
+
+    @property
+    def shown_function(self) -> str:
+        """The function as the text writes it: ``L(b) = (2*b + 10)*(-2.0)``."""
+        body = re.sub(r"\bx\b", self.variable, self.function)
+        return f"{self.name}({self.variable}) = {body}"
 
     def f(self, x: float) -> float:
         """The function's value at ``x``, computed by the engine."""

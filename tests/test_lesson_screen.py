@@ -276,6 +276,25 @@ async def test_slope_table_follows_x_and_h(home):
         assert "Type a number for x" in text_of(panel.query_one("#slope-table"))
 
 
+async def test_the_slope_panel_names_the_function_as_the_text_does(home):
+    """Lesson 8 measures L(b) and o(n): the panel says L, b, o and n, not f and x."""
+    lesson = get_lesson("gradient-check")
+    app = make_app(home, lesson=lesson.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for index, (name, variable) in [(1, ("L", "b")), (3, ("o", "n"))]:
+            assert lesson.steps[index].title in ("Check b.grad", "Measure tanh")
+            await app.screen.show_step(index)
+            await pilot.pause()
+            panel = app.screen.query_one(SlopePanel)
+            caption = text_of(panel.query_one(".panel-caption"))
+            labels = " ".join(text_of(label) for label in panel.query(".slope-label"))
+            table = text_of(panel.query_one("#slope-table"))
+            assert caption.startswith(f"{name}({variable}) = ")
+            assert f"{variable} =" in labels and "x =" not in labels
+            assert f"({name}({variable}+h)−{name}({variable}))/h" in table
+            assert "f(x" not in caption + table
+
+
 async def test_a_choice_is_picked_with_its_number(home):
     lesson = get_lesson("values-and-graphs")
     index = next(i for i, s in enumerate(lesson.steps) if s.exercise and s.exercise.choices)

@@ -65,6 +65,8 @@ uses it:
             title="Check b.grad",
             function=L_OF_B,
             x=-3.0,
+            name="L",
+            variable="b",
             text="""\
 Lesson 3's L as a function of b alone, with a = 2, c = 10, f = −2:
 
@@ -117,6 +119,8 @@ Only a check against the numbers can catch that.""",
             title="Measure tanh",
             function="x.tanh()",
             x=N,
+            name="o",
+            variable="n",
             text="""\
 Now measure the true slope of tanh at n = 0.8814, with no rule at all:
 just tanh(n + h) − tanh(n), divided by h.

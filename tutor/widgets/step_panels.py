@@ -158,9 +158,9 @@ class SlopePanel(StepPanel):
     takes_focus = True
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"f(x) = {self.step.function}"), classes="panel-caption")
+        yield Static(Text(self.step.shown_function), classes="panel-caption")
         with Vertical(id="slope-inputs"):
-            yield Static("x =", classes="slope-label")
+            yield Static(f"{self.step.variable} =", classes="slope-label")
             yield SlopeXInput(self.step.x, id="slope-x")
             yield Static("your h =", classes="slope-label")
             yield SlopeHInput(self.step.hs[-1], id="slope-h")
@@ -190,10 +190,11 @@ class SlopePanel(StepPanel):
 
     def _table(self, x: float, hs: list[float], own_h: float | None, *, values: bool) -> Table:
         grid = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold")
+        f, x_ = self.step.name, self.step.variable
         grid.add_column("h", justify="right", no_wrap=True)
         if values:
-            grid.add_column("f(x+h)", justify="right", no_wrap=True)
-        grid.add_column("(f(x+h)−f(x))/h", justify="right", no_wrap=True)
+            grid.add_column(f"{f}({x_}+h)", justify="right", no_wrap=True)
+        grid.add_column(f"({f}({x_}+h)−{f}({x_}))/h", justify="right", no_wrap=True)
         for h in hs:
             grid.add_row(*self._row(x, h, mine=h == own_h, values=values))
         return grid
@@ -203,7 +204,7 @@ class SlopePanel(StepPanel):
         own_h = parse_number(self.query_one("#slope-h", Input).value)
         table = self.query_one("#slope-table", Static)
         if x is None:
-            table.update("Type a number for x.")
+            table.update(f"Type a number for {self.step.variable}.")
             return
         hs = list(self.step.hs)
         if own_h is not None and own_h != 0 and own_h not in hs:
@@ -215,11 +216,12 @@ class SlopePanel(StepPanel):
             and Measurement.get(self.app.console, self.app.console.options, grid).maximum > width
         ):
             grid = self._table(x, hs, own_h, values=False)
+        fx = f"{self.step.name}({self.step.variable})"
         try:
-            fx = f"f(x) = {self.step.f(x):.6f}"
+            fx = f"{fx} = {self.step.f(x):.6f}"
         except (MathError, ArithmeticError, ValueError):
-            fx = "f(x) is undefined here"
-        hint = "↑/↓ change x or h · tab: the next box"
+            fx = f"{fx} is undefined here"
+        hint = f"↑/↓ change {self.step.variable} or h · tab: the next box"
         if in_ascii_mode(self):
             hint = ascii_key_display(hint)  # the arrows as the Footer names them
         keys = Text(hint, style="dim")
@@ -238,10 +240,11 @@ class SlopePanel(StepPanel):
         except (MathError, ArithmeticError, ValueError):
             return []
         if lost and abs(self.step.derivative(x)) > 1e-9:
+            f, x_ = self.step.name, self.step.variable
             return [
                 Text(
-                    f"h = {_short(own_h)} is too small for floats: f(x+h) comes out equal to "
-                    "f(x), so the ratio is 0 from rounding, not the slope."
+                    f"h = {_short(own_h)} is too small for floats: {f}({x_}+h) comes out "
+                    f"equal to {f}({x_}), so the ratio is 0 from rounding, not the slope."
                 )
             ]
         return []
