@@ -14,7 +14,7 @@ import signal
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import App
@@ -44,10 +44,12 @@ from tutor.messages import (
     OpenWorkbench,
     ShowLessons,
 )
-from tutor.screens.lesson import LessonScreen
 from tutor.textual_compat import CompatApp, TutorCommandPalette
 from tutor.train_settings import EngineChoice
 from tutor.widgets.too_small import is_too_small
+
+if TYPE_CHECKING:
+    from tutor.screens.lesson import LessonScreen
 
 # The lecture's running example: L = (a*b + c) * f.
 PLAYGROUND_EXAMPLE = "a = 2.0; b = -3.0; c = 10.0; e = a*b; d = e + c; f = -2.0; L = d*f"
@@ -304,6 +306,10 @@ class TutorApp(CompatApp):
     def _lesson_screen(self, entry: Entry, step: int | None) -> LessonScreen:
         if step is None:
             step = self.progress.last_step(entry.key) or 0
+        # Loaded when the first lesson opens, not before the first screen: a class's
+        # tutors all start at once, and the name prompt needs none of it.
+        from tutor.screens.lesson import LessonScreen
+
         return LessonScreen(entry.course, entry.item, self.progress, step)
 
     def _resume_position(self) -> tuple[Entry, int]:
