@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import random
+import re
 
 from engine.nn import Neuron
 from engine.value import Value
@@ -19,6 +20,7 @@ from lessons.content import (
     l07_tanh_from_exp,
     l08_gradient_check,
 )
+from lessons.explain.graph import Graph
 from lessons.registry import default_curriculum, get_lesson
 from tutor.screens.lessons_list import LessonsScreen
 from tutor.widgets.step_panels import marked_lines
@@ -220,3 +222,20 @@ def test_hidden_0_says_how_to_ask_for_no_hidden_layer():
     assert "leave the hidden layers empty" in problem["hidden"]
     other = TrainConfig().replace(hidden=(16, 0)).problems_by_field()["hidden"]
     assert "from 1 to 256" in other
+
+
+# -- lesson 7: the names of unnamed nodes ----------------------------------------------
+
+
+def test_every_numbered_node_a_step_quotes_is_in_its_graph():
+    """A step that explains a name like `+#13` quotes the name the explorer shows."""
+    quoted = 0
+    for lesson in default_curriculum().courses[0].items:
+        for s in lesson.steps:
+            names = set(re.findall(r"`([^`\s]+#\d+)`", s.text))
+            if not names:
+                continue
+            quoted += len(names)
+            graph = Graph(checks.build(s.source).output)
+            assert names <= {graph.name(v) for v in graph.nodes}, (lesson.id, s.title)
+    assert quoted >= 2  # lesson 7's +#13 and **-1#16

@@ -119,6 +119,10 @@ o = (e - 1)/(e + 1)
 
 Look inside: `e - 1` is `e + (−1)`, and the division is a `*` by a
 `**-1`. More nodes; o is still 0.7071.
+
+A node the program did not name is called by its op and its place
+in the graph: `+#13` is node 13, an addition (`e + (−1)`), and
+`**-1#16` is node 16, the power −1 of `e + 1`.
 """,
         ),
         Predict(
