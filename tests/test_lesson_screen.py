@@ -9,6 +9,7 @@ import pytest
 from apps import make_app
 from rich.console import Console
 from rich.text import Text
+from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Markdown, Static
@@ -247,6 +248,47 @@ async def test_a_solved_step_stays_solved_when_revisited(home):
         assert box(app).answer_widget.disabled
         assert feedback(app).startswith("✓")
         assert app.screen.check_action("hint", ()) is None
+
+
+def burst(app: TutorApp, *keys: str) -> None:
+    """Keys that arrive together, as over SSH or from a browser: all queued at once."""
+    named = {"backspace": "\x7f", "enter": "\r", "left": None, "home": None}
+    for key in keys:
+        app.post_message(events.Key(key, named.get(key, key)))
+
+
+async def test_keys_that_arrive_together_are_taken_in_order(home):
+    """⌫ 5 ⏎ typed fast over "4" answers 5: Textual would run ⌫ and ⏎ (bindings)
+    after typing the 5, and submit "4"."""
+    app = make_app(home, lesson="chain-rule")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.screen.show_step(2)  # x.grad, which is 4
+        await pilot.pause(0.2)
+        answer_box = box(app).answer_widget
+        assert app.focused is answer_box
+        await pilot.press("4")
+        burst(app, "backspace", "5", "enter")
+        await pilot.pause(0.3)
+        assert not box(app).solved and "5 is not it" in feedback(app)
+        # After a wrong answer it is selected: ⌫ 4 ⏎ clears it, types 4 and submits 4.
+        burst(app, "backspace", "4", "enter")
+        await pilot.pause(0.3)
+        assert box(app).solved
+
+
+async def test_an_editing_key_and_the_next_character_arrive_in_order(home):
+    app = make_app(home, lesson="derivative-as-slope")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        x_box = app.screen.query_one(SlopePanel).query_one("#slope-x", Input)
+        x_box.focus()
+        await pilot.pause()
+        x_box.cursor_position = len(x_box.value)
+        before = x_box.value
+        burst(app, "home", "-")  # the minus goes in front, not after the number
+        await pilot.pause(0.3)
+        assert x_box.value == "-" + before
 
 
 async def test_slope_table_follows_x_and_h(home):

@@ -16,11 +16,11 @@ from weakref import WeakSet
 from textual.app import App, ScreenStackError
 from textual.command import CommandList, CommandPalette
 from textual.dom import DOMNode, NoScreen
-from textual.events import DescendantFocus, Mount, Resize
+from textual.events import DescendantFocus, Key, Mount, Resize
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header
+from textual.widgets import Header, Input
 from textual.widgets._footer import FooterKey
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "MAX_TERMINAL_SIZE",
     "CompatApp",
     "FooterKey",
+    "InOrderInput",
     "SizeFollower",
     "TitleSafeHeader",
     "TutorCommandPalette",
@@ -45,6 +46,29 @@ CHECKED_TEXTUAL_VERSION = "8.2.8"
 MAX_TERMINAL_SIZE = Size(500, 200)
 # What a size that is not a number at all (a hostile or broken client) stands for.
 FALLBACK_TERMINAL_SIZE = Size(80, 24)
+
+
+class InOrderInput(Input):
+    """An ``Input`` that takes a burst of keys in the order they came.
+
+    Textual types a printable key the moment the box receives it, but runs the box's
+    key bindings (backspace, delete, the arrows, home, end, enter) only when the key
+    has bubbled up to the app, several messages later. Keys that arrive together
+    (typed fast over SSH, where a slow link delivers them in one packet, or sent by
+    the browser in one message) then happen out of order: ``4`` ⌫ ``5`` ⏎ submitted
+    "4", and after a wrong answer ⌫ ``4`` ⏎ said "Type an answer first" and left 4
+    in the box. Here the box's own bindings run as soon as their key arrives, as
+    Textual would run them first anyway (the focused widget's come first).
+    """
+
+    async def _on_key(self, event: Key) -> None:
+        if event.is_printable:
+            return  # Input types it, now
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()
+                return
 
 
 def is_live(node: DOMNode) -> bool:

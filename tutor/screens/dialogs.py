@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
+from tutor.textual_compat import InOrderInput
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.step_panels import ChoiceList
 from tutor.widgets.workbench_panels import answer_text
@@ -125,7 +126,7 @@ class QuestionDialog(ModalScreen["tuple[str, bool | None] | None"]):
             else:
                 what = "a number" if question.kind == "number" else "a sentence"
                 placeholder = f"{what}, then enter"
-                yield Input(placeholder=placeholder, id="question-answer", compact=True)
+                yield InOrderInput(placeholder=placeholder, id="question-answer", compact=True)
             yield Static(id="question-feedback")
             yield Static(Text("escape: later (a asks it again)"), id="question-keys")
         yield CompactFooter()

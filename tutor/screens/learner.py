@@ -10,6 +10,7 @@ from textual.widgets import Input, Static
 
 from lessons.progress import MAX_NAME, learner_slug
 from tutor.messages import LearnerNamed
+from tutor.textual_compat import InOrderInput
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
 
@@ -37,7 +38,9 @@ class LearnerScreen(Screen[None]):
         with Vertical(id="learner-box"):
             yield Static("Your name", id="learner-title", classes="panel-caption")
             yield Static(WHY, id="learner-why")
-            yield Input(placeholder="your name, then Enter", max_length=MAX_NAME, id="learner-name")
+            yield InOrderInput(
+                placeholder="your name, then Enter", max_length=MAX_NAME, id="learner-name"
+            )
             yield Static(id="learner-problem")
         yield CompactFooter()
 

@@ -25,6 +25,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from lessons.model import Exercise, Feedback
+from tutor.textual_compat import InOrderInput
 
 __all__ = [
     "AnswerInput",
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 
-class NumberKeysInput(Input):
+class NumberKeysInput(InOrderInput):
     """An input that leaves h, n and p to the lesson when it holds a number.
 
     A number never contains those letters, so in a number box they still mean

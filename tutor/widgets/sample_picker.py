@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from engine.data import Dataset
-from tutor.textual_compat import is_live
+from tutor.textual_compat import InOrderInput, is_live
 
 __all__ = ["SamplePicker"]
 
@@ -36,7 +36,7 @@ class SamplePicker(ModalScreen[int | None]):
         n = len(self.dataset.y_train)
         with Vertical(id="picker"):
             yield Static(f"Inspect the forward pass of training sample (1–{n}):")
-            yield Input(str(self.index + 1), id="picker-index", compact=True, type="integer")
+            yield InOrderInput(str(self.index + 1), id="picker-index", compact=True, type="integer")
             yield Static(id="picker-sample")
             yield Static("Enter opens the graph explorer · escape cancels", classes="picker-hint")
 

@@ -28,7 +28,7 @@ from textual.widgets import Input, Select, Static
 
 from engine.train import TrainConfig
 from tutor.ascii_mode import in_ascii_mode
-from tutor.textual_compat import is_live
+from tutor.textual_compat import InOrderInput, is_live
 from tutor.train_settings import (
     ENGINES,
     FIELDS,
@@ -164,7 +164,7 @@ class TrainForm(VerticalScroll):
                 id=f"field-{field.name}",
             )
         else:
-            control = Input(
+            control = InOrderInput(
                 format_value(field.name, value),
                 compact=True,
                 id=f"field-{field.name}",
