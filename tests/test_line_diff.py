@@ -12,7 +12,7 @@ from textual.strip import Strip
 
 from engine.train import TrainConfig
 from tutor.screens.train import TrainScreen
-from tutor.widgets import line_diff, neuron_panel, train_charts
+from tutor.widgets import line_diff
 from tutor.widgets.line_diff import changed_regions
 from tutor.widgets.neuron_panel import NeuronPanel
 
@@ -59,12 +59,12 @@ async def test_the_lab_repaints_every_changed_cell_and_few_others(monkeypatch, s
     drawings: list[tuple[list[Strip], list[Strip], list[Region] | None]] = []
 
     def spy(old, new):
-        regions = line_diff.changed_regions(old, new)
+        regions = changed_regions(old, new)  # the real one, imported above
         drawings.append((old, new, regions))
         return regions
 
-    monkeypatch.setattr(train_charts, "changed_regions", spy)
-    monkeypatch.setattr(neuron_panel, "changed_regions", spy)
+    # Every chart and the neuron panel repaint through it.
+    monkeypatch.setattr(line_diff, "changed_regions", spy)
     lab = TrainScreen(TrainConfig(samples=60, steps=100_000, hidden=(4, 3)), play=True)
     app = LabApp(lab)
     async with app.run_test(size=size) as pilot:

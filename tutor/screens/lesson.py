@@ -118,8 +118,6 @@ class LessonScreen(Screen[None]):
         self, course: Course[Lesson], lesson: Lesson, progress: ProgressStore, step: int = 0
     ) -> None:
         step = min(max(step, 0), len(lesson.steps) - 1)
-        # Classes known before mounting cost nothing; set afterwards, each one restyles
-        # the whole screen, which is most of what drawing the first step would cost.
         super().__init__()
         self.course = course
         self.lesson = lesson
@@ -148,7 +146,8 @@ class LessonScreen(Screen[None]):
             with Vertical(id="reading"), VerticalScroll(id="prose"):
                 yield Static(id="lesson-crumb")
                 yield LessonText(id="prose-text")
-            yield Container(id="panel-area")
+            # Classes known before mounting cost nothing (set later, they restyle).
+            yield Container(id="panel-area", classes=" ".join(_panel_classes(self.step)))
         # The palette key (ctrl+p) is on the lessons list and in help: here the
         # step's own keys need the whole width of an 80-column footer.
         yield CompactFooter(show_command_palette=False)

@@ -11,14 +11,14 @@ training lab's output; locally it is less for the terminal to draw.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-__all__ = ["changed_regions", "on_screen"]
+__all__ = ["changed_regions", "on_screen", "repaint_changes"]
 
 
 def _cells(strip: Strip) -> list[tuple[str, Style | None]]:
@@ -55,3 +55,16 @@ def on_screen(widget: Widget) -> bool:
     """Whether ``widget`` has a place on the screen now: drawing it ahead of the
     next paint is then not wasted."""
     return widget.is_mounted and widget.display and widget.region.area > 0
+
+
+def repaint_changes(
+    refresh: Callable[..., object], shown: Sequence[Strip], new: Sequence[Strip]
+) -> None:
+    """Ask ``refresh`` (a widget's, keeping ``new`` as its lines) to repaint the
+    cells of ``new`` that differ from ``shown``: all of them when the two cannot be
+    compared, none when nothing changed."""
+    regions = changed_regions(shown, new)
+    if regions is None:
+        refresh()
+    elif regions:
+        refresh(*regions)

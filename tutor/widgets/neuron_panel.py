@@ -31,7 +31,7 @@ from engine.data import Dataset
 from engine.scoring import plane_limits
 from tutor.train_driver import Mesh, NeuronScores
 from tutor.widgets.heat_map import Shading, heat_cells, shading_for
-from tutor.widgets.line_diff import changed_regions, on_screen
+from tutor.widgets.line_diff import on_screen, repaint_changes
 
 __all__ = ["NeuronPanel"]
 
@@ -100,11 +100,7 @@ class NeuronPanel(Widget):
             self.refresh()  # drawn when next painted
             return
         self._lines = self._timed_lines()
-        regions = changed_regions(shown, self._lines)
-        if regions is None:
-            self.refresh()
-        elif regions:
-            self.refresh(*regions)
+        repaint_changes(self.refresh, shown, self._lines)
 
     def on_resize(self) -> None:
         self._lines = None

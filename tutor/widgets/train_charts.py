@@ -45,7 +45,7 @@ from tutor.widgets.heat_map import (
     heat_cells,
     shading_for,
 )
-from tutor.widgets.line_diff import changed_regions, on_screen
+from tutor.widgets.line_diff import on_screen, repaint_changes
 from tutor.widgets.point_marks import ASCII_MARKS, MARKS, Marks, draw_points, nearest
 
 __all__ = [
@@ -127,11 +127,8 @@ class Chart(PlotextPlot):
             self.refresh()  # drawn when next painted
             return
         self._lines = self._timed_lines()
-        regions = changed_regions(shown, self._lines)
-        if regions is None:
-            super().refresh()  # (Chart.refresh would throw the new lines away)
-        elif regions:
-            super().refresh(*regions)
+        # Textual's refresh: Chart.refresh would throw the new lines away.
+        repaint_changes(super().refresh, shown, self._lines)
 
     def refresh(self, *regions: Region, **kwargs: bool) -> Chart:
         self._lines = None  # whatever changed (data, size, theme), draw anew
