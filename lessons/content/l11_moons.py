@@ -52,13 +52,15 @@ with label y and score s costs relu(1 − y·s).
                     misses=[
                         (0.0, "The sign is right, but the hinge wants a margin: a score of 1."),
                         (1.3, "1 − y·s with y = +1 and s = 0.3: mind the sign."),
+                        (0.3, "0.3 is the score itself; the cost is relu(1 − y·s)."),
+                        (-0.7, "That is y·s − 1: the hinge is 1 − y·s, the other way round."),
                     ],
                     wrong="relu(1 − y·s) with y = 1 and s = 0.3.",
                 ),
                 hints=("1 − 1 × 0.3.",),
                 explanation="""\
-0.7. Right side of the boundary, but too close to it. A score of 1 or
-more would cost 0.""",
+relu(1 − 1 × 0.3) = 0.7: the right side of the boundary, but too close
+to it. A score of 1 or more would cost 0.""",
             ),
         ),
         CodeReading(
@@ -77,11 +79,18 @@ The demo adds a small cost for large weights.
                 check=checks.number(
                     lambda: l2_penalty([Value(3.0), Value(-4.0)], 1e-4).data,
                     tol=1e-7,
-                    misses=[(-1e-4, "Squares are never negative: (−4)² = 16.")],
+                    misses=[
+                        (-1e-4, "Squares are never negative: (−4)² = 16."),
+                        (25.0, "25 is the sum of the squares; the penalty is alpha times it."),
+                        (-7e-4, "(−4)² is +16, not −16: a square is never negative."),
+                        (7e-4, "Square each parameter first: 3² + (−4)², not 3 + 4."),
+                    ],
                     wrong="alpha × (3² + (−4)²).",
                 ),
                 hints=("3² + (−4)² = 25.", "1e-4 × 25."),
-                explanation="0.0025 (2.5e-3): small next to the data loss, but always there.",
+                explanation=(
+                    "1e-4 × (9 + 16) = 0.0025: small next to the data loss, but always there."
+                ),
             ),
         ),
         CodeReading(
@@ -98,11 +107,14 @@ from 1.0 towards 0.1.
                 prompt="Starting rate 1.0, 100 steps: what is the rate at step 50?",
                 check=checks.number(
                     lambda: CONFIG.learning_rate_at(50),
-                    misses=[(0.5, "Not half: the rate falls by 0.9 over the run, not by 1.")],
+                    misses=[
+                        (0.5, "Not half: the rate falls by 0.9 over the run, not by 1."),
+                        (0.45, "0.45 is how far it has fallen by step 50; the rate is 1.0 − 0.45."),
+                    ],
                     wrong="1.0 × (1 − 0.9 × 50/100).",
                 ),
                 hints=("0.9 × 50/100 = 0.45.",),
-                explanation="0.55: halfway down from 1.0 to 0.1.",
+                explanation="1.0 × (1 − 0.45) = 0.55: halfway down from 1.0 to 0.1.",
             ),
         ),
         Train(
