@@ -18,6 +18,7 @@ from lessons.progress import ProgressStore
 from lessons.registry import all_lessons, get_lesson
 from tutor.app import TutorApp
 from tutor.screens.lesson import WIDE_PANEL_KINDS, LessonScreen, label_bare_fences
+from tutor.train_settings import format_value
 from tutor.widgets.graph_explorer import GraphExplorer
 from tutor.widgets.step_panels import (
     ChoiceList,
@@ -335,6 +336,11 @@ async def test_the_slope_panel_names_the_function_as_the_text_does(home):
             assert f"{variable} =" in labels and "x =" not in labels
             assert f"({name}({variable}+h)−{name}({variable}))/h" in table
             assert "f(x" not in caption + table
+            panel.query_one("#slope-x").focus()
+            await pilot.pause()
+            keys = {b.binding.description for b in app.screen.active_bindings.values()}
+            assert {f"{variable} + 0.5", f"{variable} − 0.5"} <= keys
+            assert "x + 0.5" not in keys
 
 
 async def test_a_choice_is_picked_with_its_number(home):
@@ -462,6 +468,27 @@ async def test_an_explanation_taller_than_its_box_scrolls_by_keyboard(home):
         assert exercise_box.scroll_y == 1
 
 
+async def test_the_learners_h_takes_its_place_in_the_table(home):
+    """The table reads largest h first, the learner's own h among the others: a
+    tiny h goes under 0.0001, 0.05 between 0.1 and 0.01."""
+    app = make_app(home, lesson="derivative-as-slope")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        panel = app.screen.query_one(SlopePanel)
+        for typed, after, before in [("0.05", "0.1", "0.01"), ("1e-18", "0.0001", None)]:
+            panel.query_one("#slope-h", Input).value = typed
+            await pilot.pause()
+            rows = [
+                line.split()[0]
+                for line in text_of(panel.query_one("#slope-table")).splitlines()
+                if line.strip() and line.split()[0][0].isdigit()
+            ]
+            mine = rows.index(typed)
+            assert rows[mine - 1] == after
+            assert (rows[mine + 1] if mine + 1 < len(rows) else None) == before
+
+
 async def test_a_tiny_h_in_the_slope_table_is_said_to_be_rounding(home):
     app = make_app(home, lesson="derivative-as-slope")
     async with app.run_test(size=SIZE) as pilot:
@@ -487,7 +514,9 @@ async def test_training_steps_show_the_preset_and_goal_and_no_fake_buttons(home)
         await pilot.pause()
         panel = app.screen.query_one(TrainPanel)
         preset = text_of(panel.query_one("#train-preset"))
-        assert f"learning rate  {step.config.learning_rate}" in preset
+        # The lab's names, so each row is found again in the form t opens.
+        assert f"learn rate  {format_value('learning_rate', step.config.learning_rate)}" in preset
+        assert "graph       tape" in preset and "True" not in preset
         # Lesson 10 trains on the lecture's four examples: no moons settings in its preset.
         assert step.dataset == "lecture" and "the 4 examples" in preset
         assert "samples" not in preset and "noise" not in preset and "test fraction" not in preset

@@ -34,6 +34,7 @@ from lessons.checks import parse_number
 from lessons.model import Step
 from tutor.ascii_mode import ascii_key_display, in_ascii_mode
 from tutor.textual_compat import SizeFollower
+from tutor.train_settings import FIELDS, format_value
 from tutor.widgets.exercise_box import (
     AnswerInput,
     ChoiceList,
@@ -121,12 +122,26 @@ class SlopeInput(NumberKeysInput):
 
 
 class SlopeXInput(SlopeInput):
-    """x moves in steps of a half."""
+    """x moves in steps of a half. The footer names the step's variable (b + 0.5 in
+    lesson 8), so the keys are this box's own copies of the class's."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "nudge(1)", "x + 0.5", tooltip="In the slope table: move x by ±0.5"),
         Binding("down", "nudge(-1)", "x − 0.5", tooltip="In the slope table: move x by ±0.5"),
     ]
+
+    def __init__(self, value: float, *, variable: str = "x", id: str) -> None:
+        super().__init__(value, id=id)
+        keys = self._bindings.key_to_bindings
+        for key, sign in (("up", "+"), ("down", "−")):
+            keys[key] = [
+                dataclasses.replace(
+                    binding,
+                    description=f"{variable} {sign} 0.5",
+                    tooltip=f"In the slope table: move {variable} by ±0.5",
+                )
+                for binding in keys[key]
+            ]
 
     def nudged(self, value: float, direction: int) -> float:
         return value + 0.5 * direction
@@ -161,7 +176,7 @@ class SlopePanel(StepPanel):
         yield Static(Text(self.step.shown_function), classes="panel-caption")
         with Vertical(id="slope-inputs"):
             yield Static(f"{self.step.variable} =", classes="slope-label")
-            yield SlopeXInput(self.step.x, id="slope-x")
+            yield SlopeXInput(self.step.x, variable=self.step.variable, id="slope-x")
             yield Static("your h =", classes="slope-label")
             yield SlopeHInput(self.step.hs[-1], id="slope-h")
         yield Static(id="slope-table")
@@ -208,7 +223,9 @@ class SlopePanel(StepPanel):
             return
         hs = list(self.step.hs)
         if own_h is not None and own_h != 0 and own_h not in hs:
-            hs.append(own_h)
+            # In its place among the step's, largest h first: a tiny h the learner
+            # typed comes last, and 0.05 between 0.1 and 0.01.
+            hs = sorted([*hs, own_h], key=abs, reverse=True)
         grid = self._table(x, hs, own_h, values=True)
         width = table.content_region.width or self.content_region.width
         if (
@@ -383,9 +400,11 @@ class TrainPanel(StepPanel):
     def _preset(self) -> ComposeResult:
         config = self.step.config
         yield Static("Preset", classes="panel-caption")
+        # The lab's own names and values (learn rate, batch full, graph tape), so each
+        # row is found again in the form that t opens.
         rows = [
-            (field.name.replace("_", " "), _setting(field.name, getattr(config, field.name)))
-            for field in dataclasses.fields(config)
+            (field.label, format_value(field.name, getattr(config, field.name)))
+            for field in FIELDS
             if self.step.dataset == "moons" or field.name not in self.MOONS_ONLY
         ]
         if self.step.dataset == "lecture":
@@ -397,15 +416,6 @@ class TrainPanel(StepPanel):
         if goal is not None:
             yield Static(Text(f"Goal: {goal.describe()}"), id="train-goal")
         yield Static("Press t to open the training lab with this preset.", id="train-open")
-
-
-def _setting(name: str, value: object) -> str:
-    """A training setting as a learner would say it: 16, 16 and full batch, not (16, 16), None."""
-    if name == "batch_size" and value is None:
-        return "full batch"
-    if isinstance(value, tuple):
-        return ", ".join(str(item) for item in value)
-    return str(value)
 
 
 class MeasurePanel(StepPanel):
