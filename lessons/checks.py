@@ -376,7 +376,8 @@ def reach(goal: Goal) -> Check:
             return Feedback(False, f"This run has no {missing} to measure.")
         name = goal.metric.replace("_", " ")
         if goal.met(report):
-            return Feedback(True, f"Goal reached: {name} {goal.format(value)}, {goal.describe()}.")
+            bound = goal.describe().removeprefix(name).strip()
+            return Feedback(True, f"Goal reached: {name} {goal.format(value)} (the goal: {bound}).")
         return Feedback(
             False, f"{name.capitalize()} is {goal.format(value)}; the goal is {goal.describe()}."
         )

@@ -466,6 +466,18 @@ def test_a_loss_goal_is_met_at_or_below_it():
             Goal("loss", **both_or_neither)
 
 
+def test_a_reached_goal_says_the_value_and_the_bound_once():
+    class Report:
+        test_accuracy = 1.0
+        loss = 0.004
+
+    reached = checks.reach(Goal("test_accuracy", 0.95))(Report())
+    assert reached.ok
+    assert reached.message == "Goal reached: test accuracy 100% (the goal: ≥ 95%)."
+    missed = checks.reach(Goal("loss", at_most=0.001))(Report())
+    assert not missed.ok and missed.message == "Loss is 0.004; the goal is loss ≤ 0.001."
+
+
 def test_a_train_step_knows_its_datasets():
     with pytest.raises(ValueError, match="dataset"):
         Train(title="t", text="t", config=TrainConfig(), dataset="mnist")
