@@ -66,6 +66,15 @@ def test_values_show_as_they_are_typed():
     }
 
 
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1e6, "1e6"), (1e-5, "1e-5"), (2.5e-7, "2.5e-7"), (0.05, "0.05"), (1.0, "1")],
+)
+def test_a_learning_rate_shows_as_a_learner_types_it(value, text):
+    assert format_value("learning_rate", value) == text
+    assert parse_value("learning_rate", text) == value
+
+
 def test_the_fields_are_the_engines_settings_in_its_order():
     assert [f.setting for f in FIELDS] == list(SETTINGS)
     by_name = {f.name: f for f in FIELDS}

@@ -284,7 +284,9 @@ def format_value(name: str, value: object) -> str:
     if value is None:
         return "full"
     if isinstance(value, float):
-        return f"{value:g}"  # 1.0 → "1", 0.0001 → "0.0001"
+        # 1.0 → "1", 0.0001 → "0.0001", 1e6 → "1e6" as a learner types it, not "1e+06"
+        mantissa, e, exponent = f"{value:g}".partition("e")
+        return f"{mantissa}e{int(exponent)}" if e else mantissa
     return str(value)
 
 
