@@ -34,6 +34,7 @@ from lessons.workbench.exercises import COURSE_ID as WORKBENCH_COURSE
 from tutor import performance
 from tutor.ascii_mode import ASCII_CLASS, ASCII_FILTER, ascii_key_display
 from tutor.commands import TutorCommands
+from tutor.dataset_cache import DatasetCache
 from tutor.messages import (
     ContinueLearning,
     EngineMatched,
@@ -97,6 +98,9 @@ class TutorApp(CompatApp):
         """Open the "Build micrograd" workbench first: True for its workspace in the
         default folder, or a Path to the folder."""
         self.progress = progress
+        self.dataset_cache = DatasetCache(Path(progress.home) / "cache" / "datasets")
+        """The lab's datasets, kept in the data home for every tutor that shares it
+        (a class's ``serve``: one tutor imports scikit-learn, the others read its points)."""
         self.waiting_for_learner = ask_learner
         """Several learners share this tutor (serve): ask a name first, and save
         nothing until then; that learner's progress is then under ``progress.home``."""

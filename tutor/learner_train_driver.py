@@ -43,6 +43,7 @@ from lessons.workbench.training_match import (
     training_args,
     unfit_text,
 )
+from tutor.dataset_cache import DatasetCache
 from tutor.train_driver import News, NewsDesk, RunStatus, Scores, StepFigures, failure_reason
 
 __all__ = ["INSPECT_REFUSED", "LIVE_REFUSED", "LearnerRun", "LearnerTrainDriver"]
@@ -87,10 +88,12 @@ class LearnerTrainDriver(NewsDesk):
         notify: Callable[[], object] = lambda: None,
         play: bool = False,
         limits: Limits | None = None,
+        cache: DatasetCache | None = None,
     ) -> None:
         super().__init__(notify, News(status=RunStatus.PREPARING))
         self.config = learner_config(config)
         self.dataset = dataset
+        self.cache = cache  # where the settings' dataset may be kept (None: made afresh)
         self.workspace = Path(workspace)
         self.limits = limits if limits is not None else TRAINING_LIMITS
         self._playing = play
@@ -148,9 +151,13 @@ class LearnerTrainDriver(NewsDesk):
         return its status."""
         config = self.config
         try:
-            dataset = self.dataset or make_dataset(
-                config.dataset, config.samples, config.noise, config.seed, config.test_fraction
-            )
+            dataset = self.dataset
+            if dataset is None and self.cache is not None and not config.problems():
+                dataset = self.cache.dataset(config)
+            if dataset is None:
+                dataset = make_dataset(
+                    config.dataset, config.samples, config.noise, config.seed, config.test_fraction
+                )
             # The learner's Values take far more memory than the tutor's: their step is
             # bounded as the tutor's is, by what their engine would need.
             too_big = cost_problem(config, len(dataset.y_train), MICROGRAD)

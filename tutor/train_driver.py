@@ -32,6 +32,7 @@ from engine.nn import MLP
 from engine.scoring import NeuronMaps, neuron_outputs
 from engine.train import StepReport, TrainConfig, TrainingRun, predict
 from engine.value import Value
+from tutor.dataset_cache import DatasetCache
 
 if TYPE_CHECKING:
     from lessons.workbench.training_match import MatchState
@@ -299,10 +300,13 @@ class TrainDriver(NewsDesk):
         notify: Callable[[], object] = lambda: None,
         play: bool = False,
         weight_seed: int | None = None,
+        cache: DatasetCache | None = None,
     ) -> None:
         super().__init__(notify, News())
         self.config = config
         self.dataset = dataset
+        self.cache = cache
+        """Where the settings' dataset may be kept and read back (None: made afresh)."""
         self.weight_seed = weight_seed
         """Where the first weights come from; None: from the config's seed, with the data."""
         self._neuron_mesh: Mesh | None = None
@@ -369,7 +373,10 @@ class TrainDriver(NewsDesk):
     def drive(self, cancelled: Callable[[], bool] = lambda: False) -> str:
         """Make the run and serve commands until stopped; returns the run's status."""
         try:
-            run = TrainingRun(self.config, dataset=self.dataset, model=self._first_model())
+            dataset = self.dataset
+            if dataset is None and self.cache is not None and not self.config.problems():
+                dataset = self.cache.dataset(self.config)
+            run = TrainingRun(self.config, dataset=dataset, model=self._first_model())
         except Exception as error:  # e.g. scikit-learn missing: say so rather than hang
             reason = failure_reason(error)
             with self._lock:

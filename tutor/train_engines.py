@@ -12,6 +12,7 @@ from collections.abc import Callable
 from engine.data import Dataset
 from engine.train import TrainConfig
 from lessons.workbench.training_match import VERIFY_STEPS, MatchState
+from tutor.dataset_cache import DatasetCache
 from tutor.learner_train_driver import LearnerRun, LearnerTrainDriver
 from tutor.train_driver import RunStatus, TrainDriver
 from tutor.train_settings import MINE, EngineChoice
@@ -28,15 +29,19 @@ def make_driver(
     notify: Callable[[], object],
     play: bool,
     weight_seed: int | None = None,
+    cache: DatasetCache | None = None,
 ) -> TrainDriver | LearnerTrainDriver:
     """The driver of a run of ``config`` on ``engine`` (MINE: the learner's, which
-    ``engines`` must allow); ``weight_seed`` (the tutor's only) seeds the first weights."""
+    ``engines`` must allow); ``weight_seed`` (the tutor's only) seeds the first weights;
+    ``cache`` keeps the settings' dataset for the next tutor."""
     if engine == MINE:
         assert engines.usable and engines.workspace is not None
         return LearnerTrainDriver(
-            config, dataset, workspace=engines.workspace, notify=notify, play=play
+            config, dataset, workspace=engines.workspace, notify=notify, play=play, cache=cache
         )
-    return TrainDriver(config, dataset, notify=notify, play=play, weight_seed=weight_seed)
+    return TrainDriver(
+        config, dataset, notify=notify, play=play, weight_seed=weight_seed, cache=cache
+    )
 
 
 def engine_name(engine: str) -> str:

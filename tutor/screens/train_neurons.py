@@ -125,6 +125,7 @@ class NeuronsLab:
             notify=self._news_ready,
             play=play,
             weight_seed=seed,
+            cache=getattr(self.app, "dataset_cache", None),  # the tutor's app keeps one
         )
         self._show_weight_seed(config)
         self._neuron_panel().show_dataset(None)

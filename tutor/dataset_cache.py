@@ -1,0 +1,160 @@
+"""Datasets made once per data home, not once per tutor.
+
+scikit-learn makes the lab's datasets, and importing it is most of what opening the
+lab costs: about a second of CPU and some 75 MB more memory for the rest of the
+tutor's life. On a class's server thirty tutors would each pay that for the same
+hundred points. So the first tutor to need a dataset keeps it in the data home
+(``cache/datasets`` under ``$MICROGRAD_TUTOR_HOME``, shared by the learners of a
+``serve``), and every other tutor reads it back, a few kilobytes of JSON, without
+importing scikit-learn at all.
+
+A kept dataset is trusted only when it is exactly what was asked for: the same
+settings and scikit-learn release, the right numbers of training and test points,
+finite coordinates, labels of -1 or +1. Anything else (a damaged or foreign file, a
+symlink, a FIFO, a folder that cannot be written) is passed over and the dataset is
+made as if there were no cache: the cache can make the lab quicker, never wrong.
+No Textual here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import stat
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+from engine.data import Dataset, make_dataset, split_sizes
+from engine.train import TrainConfig
+
+__all__ = ["MAX_CACHED_BYTES", "DatasetCache"]
+
+MAX_CACHED_BYTES = 4_000_000
+"""A kept dataset larger than this is not read (the largest the lab allows is far smaller)."""
+
+FORMAT = 1
+"""Bumped when what a kept file holds changes: older files are then passed over."""
+
+
+def _sklearn_release() -> str:
+    """scikit-learn's version, read without importing it (a new release may make
+    other points from the same seed)."""
+    try:
+        return metadata.version("scikit-learn")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+class DatasetCache:
+    """The datasets kept in ``folder``; :meth:`dataset` reads one or makes and keeps it."""
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)
+
+    def dataset(self, config: TrainConfig) -> Dataset:
+        """The dataset ``config``'s settings describe (as ``make_dataset`` makes it)."""
+        key = self._key(config)
+        path = self.folder / f"{config.dataset}-{_digest(key)}.json"
+        kept = _read(path, key, config)
+        if kept is not None:
+            return kept
+        made = make_dataset(
+            config.dataset, config.samples, config.noise, config.seed, config.test_fraction
+        )
+        _write(self.folder, path, key, made)
+        return made
+
+    @staticmethod
+    def _key(config: TrainConfig) -> dict[str, object]:
+        return {
+            "format": FORMAT,
+            "name": config.dataset,
+            "samples": config.samples,
+            "noise": config.noise,
+            "seed": config.seed,
+            "test_fraction": config.test_fraction,
+            "scikit-learn": _sklearn_release(),
+        }
+
+
+def _digest(key: dict[str, object]) -> str:
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def _read(path: Path, key: dict[str, object], config: TrainConfig) -> Dataset | None:
+    """The dataset kept at ``path`` if it is the one ``key`` names, whole; else None."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return None  # not kept yet, a symlink, or not readable
+    try:
+        with os.fdopen(descriptor, "rb") as file:
+            found = os.fstat(file.fileno())
+            if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_CACHED_BYTES:
+                return None  # a FIFO or a device would block; a huge file is not ours
+            kept = json.loads(file.read(MAX_CACHED_BYTES + 1))
+        if not isinstance(kept, dict) or kept.get("key") != key:
+            return None
+        n_train, n_test = split_sizes(config.samples, config.test_fraction)
+        parts = {name: kept.get(name) for name in ("X_train", "y_train", "X_test", "y_test")}
+        if not (_points(parts["X_train"], n_train) and _points(parts["X_test"], n_test)):
+            return None
+        if not (_labels(parts["y_train"], n_train) and _labels(parts["y_test"], n_test)):
+            return None
+        return Dataset(config.dataset, **parts)
+    except (OSError, ValueError, TypeError, RecursionError, MemoryError):
+        return None
+
+
+def _points(rows: object, count: int) -> bool:
+    return (
+        isinstance(rows, list)
+        and len(rows) == count
+        and all(
+            isinstance(row, list)
+            and len(row) == 2
+            and all(type(v) is float and math.isfinite(v) for v in row)
+            for row in rows
+        )
+    )
+
+
+def _labels(labels: object, count: int) -> bool:
+    return (
+        isinstance(labels, list)
+        and len(labels) == count
+        and all(type(v) is float and v in (-1.0, 1.0) for v in labels)
+    )
+
+
+def _write(folder: Path, path: Path, key: dict[str, object], dataset: Dataset) -> None:
+    """Keep ``dataset`` at ``path``, whole or not at all (another tutor may be reading);
+    a folder that cannot be written leaves the dataset unkept, and says nothing."""
+    kept = {
+        "key": key,
+        "X_train": [list(row) for row in dataset.X_train],
+        "y_train": list(dataset.y_train),
+        "X_test": [list(row) for row in dataset.X_test],
+        "y_test": list(dataset.y_test),
+    }
+    temporary = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", dir=folder, prefix=".keeping-", suffix=".json", delete=False
+        ) as file:
+            temporary = file.name
+            json.dump(kept, file)
+        os.replace(temporary, path)
+        temporary = None
+    except OSError:
+        pass
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
