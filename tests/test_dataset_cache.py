@@ -128,6 +128,16 @@ def test_a_symlink_or_a_fifo_is_not_read(tmp_path, made):
     assert len(made) == 3
 
 
+def test_nothing_is_written_through_a_symlinked_cache_folder(tmp_path, made):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "cache").symlink_to(outside)
+    cache = DatasetCache(tmp_path / "home" / "cache" / "datasets")
+    assert cache.dataset(CONFIG) == expected()
+    assert list(outside.iterdir()) == []
+
+
 def test_a_folder_that_cannot_be_written_still_gives_the_dataset(tmp_path, made):
     blocked = tmp_path / "a file"
     blocked.write_text("not a folder")

@@ -144,6 +144,8 @@ def _write(folder: Path, path: Path, key: dict[str, object], dataset: Dataset) -
     }
     temporary = None
     try:
+        if folder.is_symlink() or folder.parent.is_symlink():
+            return  # as with progress files: nothing is written through a link
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
             "w", dir=folder, prefix=".keeping-", suffix=".json", delete=False
