@@ -40,6 +40,11 @@ Goals on 2 cores (#17): 30 tabs, 10 training: a key answered in at most 300 ms
 median and 1 s worst; 30 tabs connecting at once: each first screen within 8 s;
 at most 60 MB per idle tutor.
 
+The project's modules are compiled to bytecode first, as installing them does: where
+``PYTHONDONTWRITEBYTECODE`` is set (many container images set it) and nothing has
+compiled them, every tutor would compile them again as it starts, some 0.25 s of CPU
+more per tutor (30 at once: first screens ~3 s later on 2 cores).
+
 The figures depend on the machine: run it where nothing else is busy.
 """
 
@@ -47,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import contextlib
 import json
 import os
@@ -249,6 +255,23 @@ def tutors_of(server: subprocess.Popen) -> dict[str, dict[str, str]]:
     return found
 
 
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def tutor_cpu(server: subprocess.Popen) -> dict[str, tuple[float, int]]:
+    """CPU seconds each tutor under the server has used so far, and its threads."""
+    found = {}
+    for pid, status in tutors_of(server).items():
+        try:
+            fields = (Path("/proc") / pid / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # utime and stime are the 14th and 15th fields, the 12th and 13th after the name
+        seconds = (int(fields[11]) + int(fields[12])) / TICKS
+        found[pid] = (seconds, int(status.get("Threads", "1")))
+    return found
+
+
 def tutor_memory(server: subprocess.Popen) -> list[int]:
     """Resident bytes of each tutor under the server."""
     return [
@@ -300,6 +323,8 @@ async def classroom(
     with tempfile.TemporaryDirectory(prefix="classroom-", ignore_cleanup_errors=True) as home:
         server = start_server(port, Path(home)) if url is None else None
         page = url or f"http://127.0.0.1:{port}/"
+        started_cpu: dict[str, tuple[float, int]] = {}
+        ended_cpu: dict[str, tuple[float, int]] = {}
         try:
             room = [Tab(index, training=index < training) for index in range(tabs)]
             events = [asyncio.Event() for _ in room]
@@ -324,16 +349,21 @@ async def classroom(
                 await asyncio.gather(*(ready.wait() for ready in events))
                 await asyncio.sleep(2.0)
                 idle = tutor_memory(server) if server else []
+                started_cpu = tutor_cpu(server) if server else {}
                 go.set()
                 busy: list[int] = []
 
                 async def sample() -> None:  # the fullest moment while the class works
                     nonlocal busy
                     while server:
-                        await asyncio.sleep(2.0)
+                        await asyncio.sleep(1.0)
                         now = await asyncio.to_thread(tutor_memory, server)
                         if sum(now) > sum(busy):
                             busy = now
+                        # A tutor ends when its tab closes: its last CPU figure is kept.
+                        for pid, (seconds, threads) in tutor_cpu(server).items():
+                            before = ended_cpu.get(pid, (0.0, 0))[1]
+                            ended_cpu[pid] = (seconds, max(threads, before))
 
                 sampler = asyncio.create_task(sample())
                 await asyncio.gather(*tasks)
@@ -341,10 +371,24 @@ async def classroom(
         finally:
             if server:
                 stop_server(server)
-    return summary(room, idle, busy)
+    return summary(room, idle, busy, started_cpu, ended_cpu)
 
 
-def summary(room: list[Tab], idle: list[int], busy: list[int]) -> dict[str, object]:
+def summary(
+    room: list[Tab],
+    idle: list[int],
+    busy: list[int],
+    started_cpu: dict[str, tuple[float, int]],
+    ended_cpu: dict[str, tuple[float, int]],
+) -> dict[str, object]:
+    """The figures of one class. CPU: each tutor's seconds to its tab's first lesson
+    (start-up and naming), then while the class works; a tutor that opened the lab
+    is told apart by its training thread (more threads than it started with)."""
+    work = {"lab": [], "lesson": []}
+    for pid, (seconds, threads) in ended_cpu.items():
+        if pid in started_cpu:
+            start, threads_at_start = started_cpu[pid]
+            work["lab" if threads > threads_at_start else "lesson"].append(seconds - start)
     first = [tab.first_screen for tab in room if tab.first_screen is not None]
     named = [tab.name_to_lesson for tab in room if tab.name_to_lesson is not None]
     keys = [seconds for tab in room for seconds in tab.key_times]
@@ -358,6 +402,9 @@ def summary(room: list[Tab], idle: list[int], busy: list[int]) -> dict[str, obje
         "busy_mb": statistics.mean(busy) / 2**20 if busy else float("nan"),
         "largest_mb": max(busy) / 2**20 if busy else float("nan"),
         "tutors": len(idle),
+        "start_cpu": [seconds for seconds, _ in started_cpu.values()],
+        "lesson_cpu": work["lesson"],
+        "lab_cpu": work["lab"],
         "runs": [tab.runs for tab in room if tab.training],
         "errors": [f"tab {tab.index}: {tab.error}" for tab in room if tab.error],
     }
@@ -386,6 +433,8 @@ def main() -> int:
     )
     parser.add_argument("--url", help="a serve already running there, instead of one of our own")
     arguments = parser.parse_args()
+    for package in ("engine", "lessons", "tutor"):
+        compileall.compile_dir(ROOT / package, quiet=1)
     print(
         f"{os.cpu_count()} cores; {arguments.keys} keys a tab, {arguments.gap} s apart on "
         f"average; a new run {arguments.think} s after a run ends"
@@ -407,6 +456,14 @@ def main() -> int:
         print(f"  a key answered  {spread(figures['keys'], 1000, 0)} ms")
         print(f"    first 5 keys  {spread(figures['early_keys'], 1000, 0)} ms")
         print(f"    the others    {spread(figures['later_keys'], 1000, 0)} ms")
+        if figures["start_cpu"]:
+            lesson, lab = figures["lesson_cpu"], figures["lab_cpu"]
+            print(
+                f"  CPU a tutor     {statistics.mean(figures['start_cpu']):.2f} s to start "
+                f"and name; then {statistics.mean(lesson) if lesson else 0:.2f} s in a "
+                f"lesson ({len(lesson)} tutors), {statistics.mean(lab) if lab else 0:.2f} s "
+                f"in the lab ({len(lab)})"
+            )
         if figures["runs"]:
             runs = figures["runs"]
             print(f"  training        {min(runs)}–{max(runs)} runs of 100 steps per training tab")

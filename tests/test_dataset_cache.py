@@ -50,6 +50,13 @@ def test_a_kept_dataset_is_read_back_exactly_without_making_it_again(tmp_path, m
     assert len(made) == 1
 
 
+def test_the_same_settings_written_differently_share_one_dataset(tmp_path, made):
+    cache = DatasetCache(tmp_path)
+    cache.dataset(TrainConfig(noise=0.1, test_fraction=0.0))
+    assert cache.dataset(TrainConfig(noise=0.1, test_fraction=0)) == expected(TrainConfig())
+    assert len(made) == 1
+
+
 def test_other_settings_or_another_scikit_learn_make_their_own(tmp_path, made, monkeypatch):
     cache = DatasetCache(tmp_path)
     cache.dataset(CONFIG)
@@ -160,3 +167,50 @@ async def test_the_tutors_lab_keeps_its_dataset_in_the_data_home(home):
         assert app.screen.run is not None and app.screen.run.dataset == expected(config)
     (path,) = (home / "cache" / "datasets").iterdir()
     assert json.loads(path.read_text())["key"]["samples"] == 30
+
+
+def test_a_tutor_waits_for_another_making_the_same_dataset(tmp_path, made):
+    """A class opening the lab at once: one tutor makes the points, the rest read them."""
+    import threading
+
+    cache = DatasetCache(tmp_path)
+    key = cache._key(CONFIG)
+    path = tmp_path / f"moons-{dataset_cache._digest(key)}.json"
+    claim = path.with_name(f".{path.stem}.making")
+    claim.touch()  # another tutor is making it
+    got = []
+    waiting = threading.Thread(target=lambda: got.append(cache.dataset(CONFIG)))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive() and not made  # waiting, not making its own
+    dataset_cache._write(tmp_path, path, key, expected())  # the other tutor keeps it
+    claim.unlink()
+    waiting.join(10)
+    assert not waiting.is_alive()
+    assert got == [expected()] and not made
+
+
+def test_a_stale_claim_or_a_stop_does_not_keep_a_tutor_waiting(tmp_path, made):
+    import threading
+
+    cache = DatasetCache(tmp_path)
+    key = cache._key(CONFIG)
+    path = tmp_path / f"moons-{dataset_cache._digest(key)}.json"
+    claim = path.with_name(f".{path.stem}.making")
+    claim.touch()
+    assert cache.dataset(CONFIG, stopped=lambda: True) == expected()  # the lab was left
+    assert len(made) == 1
+    path.unlink()
+    old = claim.stat().st_mtime - dataset_cache.WAIT_FOR_ANOTHER - 5
+    os.utime(claim, (old, old))  # left by a tutor that ended while making it
+    got = []
+    making = threading.Thread(target=lambda: got.append(cache.dataset(CONFIG)))
+    making.start()
+    making.join(10)
+    assert not making.is_alive()
+    assert got == [expected()] and len(made) == 2
+
+
+def test_the_claim_goes_once_the_dataset_is_kept(tmp_path, made):
+    DatasetCache(tmp_path).dataset(CONFIG)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -6,7 +6,9 @@ tutor's life. On a class's server thirty tutors would each pay that for the same
 hundred points. So the first tutor to need a dataset keeps it in the data home
 (``cache/datasets`` under ``$MICROGRAD_TUTOR_HOME``, shared by the learners of a
 ``serve``), and every other tutor reads it back, a few kilobytes of JSON, without
-importing scikit-learn at all.
+importing scikit-learn at all. Tutors that want the same dataset at the same moment
+(a class told to open the lab) wait for the one that is making it, rather than
+each making it too.
 
 A kept dataset is trusted only when it is exactly what was asked for: the same
 settings and scikit-learn release, the right numbers of training and test points,
@@ -25,6 +27,8 @@ import math
 import os
 import stat
 import tempfile
+import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -35,6 +39,10 @@ __all__ = ["MAX_CACHED_BYTES", "DatasetCache"]
 
 MAX_CACHED_BYTES = 4_000_000
 """A kept dataset larger than this is not read (the largest the lab allows is far smaller)."""
+
+WAIT_FOR_ANOTHER = 30.0
+"""Seconds a tutor waits for another that is making the same dataset; a claim older
+than this is taken to be left by a tutor that ended mid-way."""
 
 FORMAT = 1
 """Bumped when what a kept file holds changes: older files are then passed over."""
@@ -55,17 +63,29 @@ class DatasetCache:
     def __init__(self, folder: Path | str) -> None:
         self.folder = Path(folder)
 
-    def dataset(self, config: TrainConfig) -> Dataset:
-        """The dataset ``config``'s settings describe (as ``make_dataset`` makes it)."""
+    def dataset(self, config: TrainConfig, stopped: Callable[[], bool] = lambda: False) -> Dataset:
+        """The dataset ``config``'s settings describe (as ``make_dataset`` makes it).
+        While another tutor is making it, wait for theirs, until ``stopped()``."""
         key = self._key(config)
         path = self.folder / f"{config.dataset}-{_digest(key)}.json"
         kept = _read(path, key, config)
         if kept is not None:
             return kept
-        made = make_dataset(
-            config.dataset, config.samples, config.noise, config.seed, config.test_fraction
-        )
-        _write(self.folder, path, key, made)
+        claim = path.with_name(f".{path.stem}.making")
+        claimed = _claim(self.folder, claim)
+        if not claimed:
+            kept = _wait_for_another(path, key, config, claim, stopped)
+            if kept is not None:
+                return kept
+        try:
+            made = make_dataset(
+                config.dataset, config.samples, config.noise, config.seed, config.test_fraction
+            )
+            _write(self.folder, path, key, made)
+        finally:
+            if claimed:
+                with contextlib.suppress(OSError):
+                    claim.unlink()
         return made
 
     @staticmethod
@@ -73,12 +93,48 @@ class DatasetCache:
         return {
             "format": FORMAT,
             "name": config.dataset,
-            "samples": config.samples,
-            "noise": config.noise,
-            "seed": config.seed,
-            "test_fraction": config.test_fraction,
+            # 0 and 0.0 are the same setting (the lab's form gives one, a preset the other)
+            "samples": int(config.samples),
+            "noise": float(config.noise),
+            "seed": int(config.seed),
+            "test_fraction": float(config.test_fraction),
             "scikit-learn": _sklearn_release(),
         }
+
+
+def _claim(folder: Path, claim: Path) -> bool:
+    """Say that this tutor is making the dataset (False: another already said so, or
+    the folder cannot be written)."""
+    try:
+        if folder.is_symlink() or folder.parent.is_symlink():
+            return False
+        folder.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        os.close(os.open(claim, flags, 0o600))
+    except OSError:
+        return False
+    return True
+
+
+def _wait_for_another(
+    path: Path,
+    key: dict[str, object],
+    config: TrainConfig,
+    claim: Path,
+    stopped: Callable[[], bool],
+) -> Dataset | None:
+    """The dataset another tutor is making, once kept; None if its claim goes or is
+    stale (older than :data:`WAIT_FOR_ANOTHER`) first, or if ``stopped()``."""
+    while not stopped():
+        try:
+            age = time.time() - os.lstat(claim).st_mtime
+        except OSError:
+            age = None  # the claim is gone: the other tutor has kept it, or failed
+        kept = _read(path, key, config)
+        if kept is not None or age is None or age > WAIT_FOR_ANOTHER:
+            return kept
+        time.sleep(0.05)
+    return None
 
 
 def _digest(key: dict[str, object]) -> str:

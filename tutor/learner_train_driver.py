@@ -153,7 +153,7 @@ class LearnerTrainDriver(NewsDesk):
         try:
             dataset = self.dataset
             if dataset is None and self.cache is not None and not config.problems():
-                dataset = self.cache.dataset(config)
+                dataset = self.cache.dataset(config, lambda: cancelled() or self._cancel.is_set())
             if dataset is None:
                 dataset = make_dataset(
                     config.dataset, config.samples, config.noise, config.seed, config.test_fraction

@@ -375,7 +375,9 @@ class TrainDriver(NewsDesk):
         try:
             dataset = self.dataset
             if dataset is None and self.cache is not None and not self.config.problems():
-                dataset = self.cache.dataset(self.config)
+                dataset = self.cache.dataset(
+                    self.config, lambda: cancelled() or self._stopped.is_set()
+                )
             run = TrainingRun(self.config, dataset=dataset, model=self._first_model())
         except Exception as error:  # e.g. scikit-learn missing: say so rather than hang
             reason = failure_reason(error)
