@@ -35,7 +35,7 @@ from pathlib import Path
 from engine.data import Dataset, make_dataset, split_sizes
 from engine.train import TrainConfig
 
-__all__ = ["MAX_CACHED_BYTES", "DatasetCache"]
+__all__ = ["MAX_CACHED_BYTES", "DatasetCache", "settings_dataset"]
 
 MAX_CACHED_BYTES = 4_000_000
 """A kept dataset larger than this is not read (the largest the lab allows is far smaller)."""
@@ -100,6 +100,17 @@ class DatasetCache:
             "test_fraction": float(config.test_fraction),
             "scikit-learn": _sklearn_release(),
         }
+
+
+def settings_dataset(
+    config: TrainConfig, cache: DatasetCache | None, stopped: Callable[[], bool]
+) -> Dataset | None:
+    """The dataset ``config``'s settings describe, through ``cache``; None without a
+    cache, or when the settings have problems (nothing is made before they are said:
+    the run made from ``config`` then says them)."""
+    if cache is None or config.problems():
+        return None
+    return cache.dataset(config, stopped)
 
 
 def _claim(folder: Path, claim: Path) -> bool:

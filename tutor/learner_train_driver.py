@@ -43,7 +43,7 @@ from lessons.workbench.training_match import (
     training_args,
     unfit_text,
 )
-from tutor.dataset_cache import DatasetCache
+from tutor.dataset_cache import DatasetCache, settings_dataset
 from tutor.train_driver import News, NewsDesk, RunStatus, Scores, StepFigures, failure_reason
 
 __all__ = ["INSPECT_REFUSED", "LIVE_REFUSED", "LearnerRun", "LearnerTrainDriver"]
@@ -151,13 +151,14 @@ class LearnerTrainDriver(NewsDesk):
         return its status."""
         config = self.config
         try:
-            dataset = self.dataset
-            if dataset is None and self.cache is not None and not config.problems():
-                dataset = self.cache.dataset(config, lambda: cancelled() or self._cancel.is_set())
-            if dataset is None:
-                dataset = make_dataset(
+            stopped = self._cancel.is_set
+            dataset = (
+                self.dataset
+                or settings_dataset(config, self.cache, lambda: cancelled() or stopped())
+                or make_dataset(
                     config.dataset, config.samples, config.noise, config.seed, config.test_fraction
                 )
+            )
             # The learner's Values take far more memory than the tutor's: their step is
             # bounded as the tutor's is, by what their engine would need.
             too_big = cost_problem(config, len(dataset.y_train), MICROGRAD)

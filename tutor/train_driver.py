@@ -32,7 +32,7 @@ from engine.nn import MLP
 from engine.scoring import NeuronMaps, neuron_outputs
 from engine.train import StepReport, TrainConfig, TrainingRun, predict
 from engine.value import Value
-from tutor.dataset_cache import DatasetCache
+from tutor.dataset_cache import DatasetCache, settings_dataset
 
 if TYPE_CHECKING:
     from lessons.workbench.training_match import MatchState
@@ -373,11 +373,10 @@ class TrainDriver(NewsDesk):
     def drive(self, cancelled: Callable[[], bool] = lambda: False) -> str:
         """Make the run and serve commands until stopped; returns the run's status."""
         try:
-            dataset = self.dataset
-            if dataset is None and self.cache is not None and not self.config.problems():
-                dataset = self.cache.dataset(
-                    self.config, lambda: cancelled() or self._stopped.is_set()
-                )
+            stopped = self._stopped.is_set
+            dataset = self.dataset or settings_dataset(
+                self.config, self.cache, lambda: cancelled() or stopped()
+            )
             run = TrainingRun(self.config, dataset=dataset, model=self._first_model())
         except Exception as error:  # e.g. scikit-learn missing: say so rather than hang
             reason = failure_reason(error)
