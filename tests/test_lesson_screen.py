@@ -19,6 +19,7 @@ from lessons.registry import all_lessons, get_lesson
 from tutor.app import TutorApp
 from tutor.screens.lesson import WIDE_PANEL_KINDS, LessonScreen, label_bare_fences
 from tutor.train_settings import format_value
+from tutor.widgets.footer import CompactFooter
 from tutor.widgets.graph_explorer import GraphExplorer
 from tutor.widgets.step_panels import (
     ChoiceList,
@@ -436,10 +437,8 @@ async def test_up_and_down_in_an_answer_box_scroll_the_text_and_say_so(home):
         await pilot.pause()
         prose = app.screen.query_one("#prose")
         assert isinstance(app.focused, Input) and prose.max_scroll_y > 0
-        footer = " ".join(
-            str(key.description) for key in app.screen.query("FooterKey") if key.description
-        )
-        assert "Scroll text" in footer
+        footer = app.screen.query_one(CompactFooter)
+        assert "Scroll text" in [item.description for item in footer.items]
         await pilot.press("down", "down")
         await pilot.pause()
         assert prose.scroll_y == 2

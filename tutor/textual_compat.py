@@ -21,13 +21,11 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input
-from textual.widgets._footer import FooterKey
 
 __all__ = [
     "CHECKED_TEXTUAL_VERSION",
     "MAX_TERMINAL_SIZE",
     "CompatApp",
-    "FooterKey",
     "InOrderInput",
     "SizeFollower",
     "TitleSafeHeader",
