@@ -318,6 +318,9 @@ async def test_slope_table_follows_x_and_h(home):
         x_box.value = "oops"
         await pilot.pause()
         assert "Type a number for x" in text_of(panel.query_one("#slope-table"))
+        x_box.value = str(step.x + 0.5)  # the x of the table before the typo: shown again
+        await pilot.pause()
+        assert f"{step.slope(h, step.x + 0.5):.6f}" in text_of(panel.query_one("#slope-table"))
 
 
 async def test_the_slope_panel_names_the_function_as_the_text_does(home):

@@ -24,7 +24,7 @@ from tutor.messages import OpenLesson, ShowLessons
 from tutor.textual_compat import is_live
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
-from tutor.widgets.lesson_text import LessonText
+from tutor.widgets.lesson_text import LessonText, ProseScroll
 from tutor.widgets.step_panels import (
     AnswerInput,
     ChoiceList,
@@ -143,7 +143,7 @@ class LessonScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TutorHeader()
         with Horizontal(id="lesson-body"):
-            with Vertical(id="reading"), VerticalScroll(id="prose"):
+            with Vertical(id="reading"), ProseScroll(id="prose"):
                 yield Static(id="lesson-crumb")
                 yield LessonText(id="prose-text")
             # Classes known before mounting cost nothing (set later, they restyle).
@@ -164,7 +164,8 @@ class LessonScreen(Screen[None]):
             if not self.is_attached:  # the learner has left the lesson meanwhile
                 return
             try:
-                await self._draw_step(index)
+                with self.app.batch_update():
+                    await self._draw_step(index)
             except NoMatches:
                 # Keys outran the screen: it is being closed while this step was drawn.
                 if is_live(self):

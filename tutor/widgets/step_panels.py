@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from functools import cache
 from typing import ClassVar
 
 from rich.console import Group
@@ -171,6 +172,8 @@ class SlopePanel(StepPanel):
     ratio is what the step is about, and a squeezed column would cut it to "…"."""
 
     takes_focus = True
+    _shown: tuple[float, float | None, bool] | None = None
+    """What the table shows: x, the learner's h, and whether f(x+h) has a column."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.step.shown_function), classes="panel-caption")
@@ -219,6 +222,7 @@ class SlopePanel(StepPanel):
         own_h = parse_number(self.query_one("#slope-h", Input).value)
         table = self.query_one("#slope-table", Static)
         if x is None:
+            self._shown = None
             table.update(f"Type a number for {self.step.variable}.")
             return
         hs = list(self.step.hs)
@@ -228,10 +232,16 @@ class SlopePanel(StepPanel):
             hs = sorted([*hs, own_h], key=abs, reverse=True)
         grid = self._table(x, hs, own_h, values=True)
         width = table.content_region.width or self.content_region.width
-        if (
+        values = not (
             width
             and Measurement.get(self.app.console, self.app.console.options, grid).maximum > width
-        ):
+        )
+        # The panel's first layout gives it its width: the table drawn at mount is
+        # mostly right for it already, and drawing it again would lay the screen out again.
+        if (x, own_h, values) == self._shown:
+            return
+        self._shown = (x, own_h, values)
+        if not values:
             grid = self._table(x, hs, own_h, values=False)
         fx = f"{self.step.name}({self.step.variable})"
         try:
@@ -290,9 +300,7 @@ class CodePanel(StepPanel):
             yield Static(self._syntax(self._source), id="code")
 
     def _syntax(self, source: str) -> object:
-        from rich.syntax import Syntax  # Pygments is slow to import: only when code is shown
-
-        return Syntax(
+        return _kept_syntax()(
             source,
             "python",
             theme="ansi_dark",
@@ -326,6 +334,30 @@ class CodePanel(StepPanel):
         scroll = self.query("#code-scroll")
         if scroll:
             scroll.first().focus()
+
+
+@cache
+def _kept_syntax() -> type:
+    """Rich's ``Syntax``, but highlighting its code once (made at first use: Pygments
+    is slow to import, so only when code is shown).
+
+    Rich runs Pygments over the code at every render, and the code pane is rendered
+    to measure its height and again to draw it: 5 ms each for lesson 9's 41 lines.
+    What Pygments made is kept and copied (Rich trims the copy it is given)."""
+    from rich.syntax import Syntax
+
+    class KeptSyntax(Syntax):
+        _kept: tuple[object, Text] | None = None
+
+        def highlight(
+            self, code: str, line_range: tuple[int | None, int | None] | None = None
+        ) -> Text:
+            key = (code, line_range)
+            if self._kept is None or self._kept[0] != key:
+                self._kept = (key, super().highlight(code, line_range))
+            return self._kept[1].copy()
+
+    return KeptSyntax
 
 
 _QUOTED = re.compile(r"`([^`]+)`")
