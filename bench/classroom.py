@@ -25,8 +25,13 @@ at once (as a class does when the teacher says "open the page"). Then:
 * **a key answered**: the other tabs press n and p in turn on lesson 1, one key every
   ``--gap`` seconds on average (each gap drawn between half and one and a half times
   it, so that the tabs do not press in step); a key is answered when the tutor's first
-  output after it arrives (an idle tutor writes nothing else). Median and worst over
-  all keys of all tabs;
+  output after it arrives (an idle tutor writes nothing else, and a lesson draws a
+  new step in one go, so that output is the new step). Median and worst over all
+  keys of all tabs;
+* **when they start**: once every tab is on lesson 1, each starts (its first key, or
+  the palette for the lab) at a moment of its own within the first gap, as learners
+  do; ``--together`` starts them all at the same instant instead, a stress test of
+  its own: ten labs opening in the same 50 ms, beside twenty keys;
 * **memory**: the resident memory of every tutor process, while idle (before the
   training starts) and at the fullest moment while the class works; the mean
   per tutor, and the largest.
@@ -145,6 +150,7 @@ async def run_tab(
     keys: int,
     gap: float,
     think: float,
+    together: bool,
     started: asyncio.Event,
     go: asyncio.Event,
 ) -> None:
@@ -169,6 +175,9 @@ async def run_tab(
             await quiet(tab, 0.5)
             started.set()
             await go.wait()
+            # Learners start at their own moment within the first gap, as they go on;
+            # with --together every tab's first key (or palette) goes at the same instant.
+            await asyncio.sleep(0.0 if together else tab.random.uniform(0, gap))
             if tab.training:
                 await train(tab, send, keys * gap, think)
             else:
@@ -196,11 +205,18 @@ def jittered(tab: Tab, mean: float) -> float:
 
 
 async def train(tab: Tab, send, seconds: float, think: float) -> None:
+    # Each step waits for what it looks at, as a learner does: on a busy server the
+    # palette can take longer than a second to show, and letters typed before it are
+    # the lesson's keys.
+    tab.screen.clear()
     await send(CTRL_P)
+    await wait_for(tab, b"Search for commands", 60)
     await asyncio.sleep(1.0)
     await send("Training lab")
     await asyncio.sleep(1.0)
+    tab.screen.clear()
     await send("\r")
+    await wait_for(tab, b"params", 60)  # the lab's status line: "ready  step 0/100  337 params"
     await asyncio.sleep(2.0)
     end = time.perf_counter() + seconds
     # A demo run of 100 steps takes well under a second on the tape: a training tab
@@ -258,17 +274,22 @@ def tutors_of(server: subprocess.Popen) -> dict[str, dict[str, str]]:
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
+def process_cpu(pid: int | str) -> float:
+    """CPU seconds process ``pid`` has used so far (0 once it is gone)."""
+    try:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    # utime and stime are the 14th and 15th fields, the 12th and 13th after the name
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
 def tutor_cpu(server: subprocess.Popen) -> dict[str, tuple[float, int]]:
     """CPU seconds each tutor under the server has used so far, and its threads."""
     found = {}
     for pid, status in tutors_of(server).items():
-        try:
-            fields = (Path("/proc") / pid / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        # utime and stime are the 14th and 15th fields, the 12th and 13th after the name
-        seconds = (int(fields[11]) + int(fields[12])) / TICKS
-        found[pid] = (seconds, int(status.get("Threads", "1")))
+        if Path("/proc", pid).exists():
+            found[pid] = (process_cpu(pid), int(status.get("Threads", "1")))
     return found
 
 
@@ -315,7 +336,13 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 async def classroom(
-    tabs: int, training: int, keys: int, gap: float, think: float, url: str | None = None
+    tabs: int,
+    training: int,
+    keys: int,
+    gap: float,
+    think: float,
+    url: str | None = None,
+    together: bool = False,
 ) -> dict[str, object]:
     port = free_port()
     # A tutor still saving when the home goes (one that outlived the wait) must not
@@ -340,6 +367,7 @@ async def classroom(
                             keys=keys,
                             gap=gap,
                             think=think,
+                            together=together,
                             started=ready,
                             go=go,
                         )
@@ -350,6 +378,8 @@ async def classroom(
                 await asyncio.sleep(2.0)
                 idle = tutor_memory(server) if server else []
                 started_cpu = tutor_cpu(server) if server else {}
+                relay = -process_cpu(server.pid) if server else 0.0
+                emulator, working = -time.process_time(), -time.perf_counter()
                 go.set()
                 busy: list[int] = []
 
@@ -368,10 +398,15 @@ async def classroom(
                 sampler = asyncio.create_task(sample())
                 await asyncio.gather(*tasks)
                 sampler.cancel()
+                relay += process_cpu(server.pid) if server else 0.0
+                emulator += time.process_time()
+                working += time.perf_counter()
         finally:
             if server:
                 stop_server(server)
-    return summary(room, idle, busy, started_cpu, ended_cpu)
+    figures = summary(room, idle, busy, started_cpu, ended_cpu)
+    figures.update(relay_cpu=relay, emulator_cpu=emulator, working=working)
+    return figures
 
 
 def summary(
@@ -432,6 +467,11 @@ def main() -> int:
         "--think", type=float, default=3.0, help="mean seconds from a run's end to the next"
     )
     parser.add_argument("--url", help="a serve already running there, instead of one of our own")
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="every tab starts at the same instant (10 labs opening at once, say)",
+    )
     arguments = parser.parse_args()
     for package in ("engine", "lessons", "tutor"):
         compileall.compile_dir(ROOT / package, quiet=1)
@@ -448,6 +488,7 @@ def main() -> int:
             arguments.gap,
             arguments.think,
             arguments.url,
+            arguments.together,
         )
         figures = asyncio.run(classroom(*room))
         print(f"\n{tabs} tabs, {training} training ({figures['tutors']} tutors found)")
@@ -464,6 +505,10 @@ def main() -> int:
                 f"lesson ({len(lesson)} tutors), {statistics.mean(lab) if lab else 0:.2f} s "
                 f"in the lab ({len(lab)})"
             )
+        print(
+            f"  CPU besides     {figures['relay_cpu']:.1f} s the server (textual-serve), "
+            f"{figures['emulator_cpu']:.1f} s these tabs, in {figures['working']:.0f} s of work"
+        )
         if figures["runs"]:
             runs = figures["runs"]
             print(f"  training        {min(runs)}–{max(runs)} runs of 100 steps per training tab")
