@@ -12,6 +12,7 @@ screenshots) lands there and never in the checkout.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -92,3 +93,18 @@ def launched(monkeypatch) -> list:
     apps: list[TutorApp] = []
     monkeypatch.setattr(TutorApp, "run", lambda self, *args, **kwargs: apps.append(self))
     return apps
+
+
+@pytest.fixture
+def quick_keys(monkeypatch) -> None:
+    """Textual's pilot without its wait for an idle process after every key and
+    ``pause()``: it waits until the process uses little CPU, or for 1 s at most, twice
+    a key. A training lab keeps the process busy, so every key took 2 s. Whether a
+    key was handled is still waited for (``pilot`` waits for the screen's messages)."""
+    import textual.app
+    import textual.pilot
+    from textual._wait import wait_for_idle
+
+    quick = functools.partial(wait_for_idle, max_sleep=0.05)
+    monkeypatch.setattr(textual.app, "wait_for_idle", quick)
+    monkeypatch.setattr(textual.pilot, "wait_for_idle", quick)

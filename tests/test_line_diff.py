@@ -16,6 +16,9 @@ from tutor.widgets import line_diff
 from tutor.widgets.line_diff import changed_regions
 from tutor.widgets.neuron_panel import NeuronPanel
 
+# The lab trains while keys are pressed: see conftest.quick_keys.
+pytestmark = pytest.mark.usefixtures("quick_keys")
+
 RED, BLUE = Style(color="red"), Style(color="blue")
 
 

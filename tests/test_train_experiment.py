@@ -17,7 +17,7 @@ from tutor import cli
 from tutor.screens.train import TrainScreen
 from tutor.widgets.train_form import LOCKED_NOTE, TrainForm
 
-pytestmark = pytest.mark.usefixtures("utf8_terminal")
+pytestmark = pytest.mark.usefixtures("utf8_terminal", "quick_keys")
 
 SIZE = (80, 24)
 QUICK = """\

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from test_train_screen import LabApp, ready, settle, status_line
 
 from engine.scoring import neuron_outputs
@@ -9,6 +10,9 @@ from engine.train import TrainConfig
 from tutor.screens.help import HelpScreen
 from tutor.screens.train import TrainScreen
 from tutor.widgets.neuron_panel import NeuronPanel
+
+# The lab trains while keys are pressed: see conftest.quick_keys.
+pytestmark = pytest.mark.usefixtures("quick_keys")
 
 SIZE = (80, 24)
 WIDE = (120, 40)

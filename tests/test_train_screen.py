@@ -31,6 +31,9 @@ from tutor.widgets.sample_picker import SamplePicker
 from tutor.widgets.train_charts import AccuracyPlot, BoundaryPlot, LossPlot, SampleScores
 from tutor.widgets.train_form import TrainForm
 
+# The lab trains while keys are pressed: see conftest.quick_keys.
+pytestmark = pytest.mark.usefixtures("quick_keys")
+
 STYLESHEET = Path(__file__).resolve().parent.parent / "tutor" / "tutor.tcss"
 SIZE = (80, 24)
 SMALL = TrainConfig(samples=40, steps=20)  # quick to train, still moons

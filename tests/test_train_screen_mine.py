@@ -22,6 +22,9 @@ from tutor.screens.train import TrainScreen
 from tutor.train_driver import RunStatus, TrainDriver
 from tutor.train_settings import MINE, EngineChoice
 
+# The lab trains while keys are pressed: see conftest.quick_keys.
+pytestmark = pytest.mark.usefixtures("quick_keys")
+
 SIZE = (80, 24)
 QUICK = TrainConfig(samples=40, hidden=(4,), steps=12)
 ENDLESS = QUICK.replace(steps=100_000)
