@@ -86,7 +86,7 @@ class HelpScreen(Screen[None]):
 
     def _groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
         from tutor.screens.train import TrainScreen  # the lab pulls in plotting: load it late
-        from tutor.screens.train_inspect import TrainingExplorer
+        from tutor.screens.train_explorer import TrainingExplorer
 
         groups: list[tuple[type | None, str, list[tuple[str, str]]]] = [
             (None, "Everywhere", self._rows(self.everywhere) + EVERYWHERE_EXTRA),
