@@ -21,7 +21,7 @@ from lessons.model import Lesson, Step
 from lessons.progress import ProgressStore
 from tutor.ascii_mode import in_ascii_mode
 from tutor.messages import OpenLesson, ShowLessons
-from tutor.textual_compat import is_live
+from tutor.textual_compat import StyledOnce, is_live
 from tutor.widgets.footer import CompactFooter
 from tutor.widgets.header import TutorHeader
 from tutor.widgets.lesson_text import LessonText, ProseScroll
@@ -83,7 +83,7 @@ def _panel_classes(step: Step) -> set[str]:
     return {"-wide"} if step.kind in WIDE_PANEL_KINDS else set()
 
 
-class LessonScreen(Screen[None]):
+class LessonScreen(StyledOnce, Screen[None]):
     """Steps of one lesson of ``course``; every move and every answer is recorded in
     ``progress``. Leaving the lesson, or moving on to the next, is asked of the app."""
 

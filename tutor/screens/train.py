@@ -50,7 +50,7 @@ from tutor.pacer import REDRAW_TICK, FramePacer, chart_interval, frame_tick
 from tutor.screens.train_goal import GoalLab
 from tutor.screens.train_inspect import InspectSamples
 from tutor.screens.train_neurons import NEURON_BINDINGS, NeuronsLab
-from tutor.textual_compat import is_base_screen, is_live
+from tutor.textual_compat import StyledOnce, is_base_screen, is_live
 from tutor.train_driver import News, RunStatus, TrainDriver, failure_reason, named_dataset
 from tutor.train_engines import ending_said, engine_name, match_line, milestone_reached
 from tutor.train_experiment import ExperimentSaving
@@ -101,7 +101,9 @@ class Charts(Container, can_focus=True):
     lab's single-key bindings reach the screen."""
 
 
-class TrainScreen(InspectSamples, NeuronsLab, GoalLab, ExperimentSaving, Screen[object]):
+class TrainScreen(
+    InspectSamples, NeuronsLab, GoalLab, ExperimentSaving, StyledOnce, Screen[object]
+):
     """Train a network on a dataset of the settings (or a lesson's) with live charts.
 
     ``TrainScreen(config, goal)``: ``config`` defaults to micrograd's demo
