@@ -351,6 +351,21 @@ async def test_low_bandwidth_turns_off_animation_and_blinking(home):
         assert isinstance(app.focused, TextArea) and not app.focused.cursor_blink
 
 
+async def test_a_shared_tutors_cursor_does_not_blink(home):
+    """Under serve every tab's blinks are drawn and sent: 30 tabs, 60 redraws a second."""
+    app = make_app(home, ask_learner=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.focused, Input) and not app.focused.cursor_blink  # the name
+        app.focused.value = "Ana"
+        await app.focused.action_submit()
+        await settle(pilot)
+        app.open_lesson(1, 1)
+        await settle(pilot)
+        assert isinstance(app.focused, Input) and not app.focused.cursor_blink
+        assert app.animation_level == App().animation_level  # only the cursor is steadier
+
+
 async def test_without_low_bandwidth_the_defaults_stay(home):
     app = make_app(home, lesson="1")
     async with app.run_test(size=SIZE) as pilot:
