@@ -14,6 +14,8 @@ from tutor.widgets.footer import CompactFooter
 
 
 class KeysApp(App[None]):
+    AUTO_FOCUS = None  # the app's own keys on show; the box takes focus when a test says
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "count('next')", "Next", tooltip="The next step"),
         Binding("right", "count('next')", "Next", show=False),
@@ -55,7 +57,6 @@ def line_of(app: App) -> str:
 async def test_the_keys_are_drawn_once_each_with_the_palette_at_the_right():
     app = KeysApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.set_focus(None)
         await pilot.pause()
         line = line_of(app)
         assert "^q Quit n Next h Hint x Export esc Back " in line
@@ -67,7 +68,6 @@ async def test_the_keys_are_drawn_once_each_with_the_palette_at_the_right():
 async def test_clicking_a_key_presses_it_and_a_disabled_key_rings_the_bell():
     app = KeysApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.set_focus(None)
         await pilot.pause()
         line = line_of(app)
         footer = footer_of(app)
@@ -84,7 +84,6 @@ async def test_clicking_a_key_presses_it_and_a_disabled_key_rings_the_bell():
 async def test_the_key_under_the_mouse_shows_its_tooltip():
     app = KeysApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.set_focus(None)
         await pilot.pause()
         footer = footer_of(app)
         await pilot.hover(footer, offset=(line_of(app).index("Next"), 0))
@@ -99,7 +98,6 @@ async def test_the_keys_follow_focus():
     """In a text box, h and n are typed, not pressed: the footer stops offering them."""
     app = KeysApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.set_focus(None)
         await pilot.pause()
         assert "h Hint" in line_of(app)
         app.set_focus(app.query_one("#box"))
@@ -111,7 +109,6 @@ async def test_the_keys_follow_focus():
 async def test_keys_that_do_not_fit_are_left_out_but_escape_and_quit_stay():
     app = KeysApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.set_focus(None)
         await pilot.pause()
         await pilot.resize_terminal(40, 24)
         await pilot.pause()
