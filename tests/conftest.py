@@ -108,3 +108,18 @@ def quick_keys(monkeypatch) -> None:
     quick = functools.partial(wait_for_idle, max_sleep=0.05)
     monkeypatch.setattr(textual.app, "wait_for_idle", quick)
     monkeypatch.setattr(textual.pilot, "wait_for_idle", quick)
+
+
+def pytest_configure(config) -> None:
+    """Compile the project's modules once, as installing it would: many tests start
+    child Pythons (the CLI, serve's tutors, the workbench's checks), and where
+    ``PYTHONDONTWRITEBYTECODE`` is set (CI images often set it) none writes what it
+    compiled, so each compiled the project again from source. Once per run, in the
+    process that starts pytest-xdist's workers (``workerinput`` marks a worker)."""
+    if hasattr(config, "workerinput"):
+        return
+    import compileall
+
+    root = Path(__file__).resolve().parent.parent
+    for package in ("engine", "lessons", "tutor"):
+        compileall.compile_dir(root / package, quiet=1)
