@@ -26,6 +26,7 @@ __all__ = [
     "CHECKED_TEXTUAL_VERSION",
     "MAX_TERMINAL_SIZE",
     "CompatApp",
+    "FocusRestylesSelf",
     "InOrderInput",
     "SizeFollower",
     "StyledOnce",
@@ -149,6 +150,16 @@ class CompatApp(App[None]):
             if widget.focusable:
                 screen.set_focus(widget)
                 return
+
+
+class FocusRestylesSelf:
+    """A mixin, listed before the widget class: taking or losing focus restyles the
+    widget alone. Textual's ``watch_has_focus`` restyles the widget with everything
+    inside it, for rules such as ``Parent:focus Child``; only for a widget whose
+    content no rule styles by its focus."""
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        self.app.stylesheet.update_nodes([self], animate=True)  # type: ignore[attr-defined]
 
 
 class StyledOnce:

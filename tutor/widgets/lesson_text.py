@@ -9,6 +9,8 @@ from markdown_it import MarkdownIt
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
+from tutor.textual_compat import FocusRestylesSelf
+
 
 @cache
 def lesson_parser() -> MarkdownIt:
@@ -30,14 +32,10 @@ class LessonText(Markdown):
         super().__init__(markdown, **kwargs)  # type: ignore[arg-type]
 
 
-class ProseScroll(VerticalScroll):
+class ProseScroll(FocusRestylesSelf, VerticalScroll):
     """The scroller a lesson's text is read in: ↑/↓ scroll it when it has focus.
 
-    Taking or losing focus restyles the scroller alone. Textual restyles a focused
-    widget with everything inside it, here every block of the text, whose code
-    blocks highlight their code again when restyled; nothing inside is styled by the
-    scroller's focus (no ``#prose:focus …`` rule), so that was a tenth of the CPU
-    a step change took, for nothing."""
-
-    def watch_has_focus(self, _has_focus: bool) -> None:
-        self.app.stylesheet.update_nodes([self], animate=True)
+    Taking or losing focus restyles the scroller alone: Textual would restyle every
+    block of the text with it, and code blocks highlight their code again when
+    restyled, a tenth of the CPU a step change took. Nothing inside is styled by the
+    scroller's focus (no ``#prose:focus …`` rule in ``tutor.tcss``)."""
