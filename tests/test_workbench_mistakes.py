@@ -28,6 +28,8 @@ MUL_RULE = (
     "            self.grad += other.data * out.grad\n"
     "            other.grad += self.data * out.grad\n"
 )
+ADD_OUT = '        out = Value(self.data + other.data, (self, other), "+")\n'
+MUL_OUT = '        out = Value(self.data * other.data, (self, other), "*")\n'
 SEED = "        self.grad = 1.0  # dself/dself: the seed of the chain rule\n"
 NAIVE_BACKWARD = """\
     def backward(self):
@@ -47,6 +49,10 @@ def _backward_method() -> str:
 
 # mistake id -> the substitutions that make it in the reference solution
 PLANTS: dict[str, list[tuple[str, str]]] = {
+    "grad-starts-at-one": [("        self.grad = 0.0\n", "        self.grad = 1.0\n")],
+    "op-returns-a-number": [(ADD_OUT, "        return self.data + other.data\n")],
+    "op-returns-nothing": [(ADD_OUT, ADD_OUT + "        return\n")],
+    "op-forgets-its-inputs": [(ADD_OUT, "        out = Value(self.data + other.data)\n")],
     "backward-not-set": [("        out._backward = _backward\n", "")],
     "mul-own-operand": [(MUL_RULE, MUL_RULE.replace("other.data *", "self.data *"))],
     "mul-missing-operand": [(MUL_RULE, MUL_RULE.replace("other.data * ", ""))],
@@ -72,6 +78,8 @@ PLANTS: dict[str, list[tuple[str, str]]] = {
 
 # the same mistakes, made elsewhere: (mistake id, the exercise it shows at, substitutions)
 VARIANTS = [
+    ("op-returns-a-number", 2, [(MUL_OUT, "        return self.data * other.data\n")]),
+    ("op-forgets-its-inputs", 2, [(MUL_OUT, "        out = Value(self.data * other.data)\n")]),
     ("assign-not-accumulate", 6, [(MUL_RULE, MUL_RULE.replace("+=", "="))]),
     ("assign-not-accumulate", 6, [("self.grad += (1 - t**2)", "self.grad = (1 - t**2)")]),
     ("assign-not-accumulate", 8, [("self.grad += other * self", "self.grad = other * self")]),

@@ -169,6 +169,22 @@ async def test_an_error_names_the_learners_file_and_line(tmp_path):
         assert f"mygrad/engine.py, line {line}: NameError" in verdict_text(screen)
 
 
+async def test_an_error_in_the_checks_own_code_is_said_once(tmp_path):
+    """An operator that returns a string: the check's next line raises, in the check's
+    code, not the learner's; the error's words are shown once, in the line that raised."""
+    home = tmp_path / "home"
+    made = '        out = Value(self.data + other.data, (self, other), "+")\n'
+    write_engine(home, SOLVED.replace(made, made + '        return "the sum"\n'))
+    app = make_app(home, current="add-and-mul")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        said = "AttributeError: 'str' object has no attribute '_prev'"
+        shown = verdict_text(screen)
+        assert screen.verdict.error is not None and screen.verdict.error.file is None
+        assert shown.count(said) == 1, shown
+        assert "c._prev" in shown and "In this check:" in shown
+
+
 async def test_printed_output_is_shown_capped(tmp_path):
     home = tmp_path / "home"
     write_engine(home, SOLVED.replace("import math", "import math\nprint('x' * 10000)", 1))

@@ -72,6 +72,54 @@ _BIAS_FIRST = math.tanh(-0.3 * 2.0 + 0.8 * 3.0 + 0.1 * -1.0 + 0.5)  # b took 0.5
 
 MISTAKES: tuple[Mistake, ...] = (
     Mistake(
+        "grad-starts-at-one",
+        1,
+        "grad starts at 1.0, not 0.0",
+        (Sign("new-value", {"v.grad": 1.0}),),
+        "A new Value's grad starts at 1.0; it should start at 0.0. No gradient has flowed "
+        "into a Value that was just made. The 1.0 belongs to backward(), which sets it on "
+        "the output alone (dL/dL = 1); every other grad is added into with +=, so a start "
+        "of 1.0 would be added to each of them.",
+    ),
+    Mistake(
+        "op-returns-a-number",
+        2,
+        "the operator returns a number, not a Value",
+        tuple(
+            Sign(check, {"error": "AttributeError", "error~": "'float' object has no attribute"})
+            for check in ("add-forward", "mul-forward")
+        ),
+        "c = a + b (or a * b) gave a plain number, not a Value: your operator returns "
+        "the number itself, self.data + other.data. Wrap it in a Value that remembers where "
+        "it came from, and return that: out = Value(self.data + other.data, (self, other), "
+        "'+'), then return out (for *, the product and '*'). A number has no _prev, so "
+        "backward() could not reach a or b.",
+    ),
+    Mistake(
+        "op-returns-nothing",
+        2,
+        "the operator returns None",
+        tuple(
+            Sign(check, {"error": "AttributeError", "error~": "'NoneType' object has no attribute"})
+            for check in ("add-forward", "mul-forward")
+        ),
+        "c = a + b (or a * b) is None: your operator makes its Value but does not return "
+        "it. End it with return out.",
+    ),
+    Mistake(
+        "op-forgets-its-inputs",
+        2,
+        "the operator's Value does not remember its inputs",
+        (
+            Sign("add-forward", {"made_of_a_and_b": False}),
+            Sign("mul-forward", {"made_of_a_and_b": False}),
+        ),
+        "The Value your operator returns does not remember what it was made of: its _prev "
+        "should hold self and other. Pass them, and the operation, when you make it: "
+        "Value(self.data * other.data, (self, other), '*') for *, and the same with + for "
+        "+. backward() reaches a and b only through c._prev.",
+    ),
+    Mistake(
         "backward-not-set",
         3,
         "the op's _backward is never set",

@@ -259,9 +259,14 @@ def verdict_text(
         if verdict.mistake:
             text.append(": ")
             text.append(verdict.mistake, style="bold")
-        if verdict.summary.casefold() != (verdict.mistake or "").casefold():
+        # The summary is a line of the explanation, or the error's own words: each is
+        # said once (an error in the check's code was said three times over).
+        said = (verdict.mistake or "").casefold()
+        if verdict.summary.casefold() != said and verdict.summary not in verdict.explanation:
             text.append(f"\n{verdict.summary}")
-    if verdict.error is not None:
+    if verdict.error is not None and (
+        verdict.error.file or verdict.error.text() not in verdict.explanation
+    ):
         text.append("\n")
         text.append(verdict.error.text(), style="bold")
         if verdict.error.code:
