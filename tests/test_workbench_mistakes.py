@@ -58,6 +58,7 @@ PLANTS: dict[str, list[tuple[str, str]]] = {
     "mul-missing-operand": [(MUL_RULE, MUL_RULE.replace("other.data * ", ""))],
     "no-chain-rule": [(MUL_RULE, MUL_RULE.replace(" * out.grad", ""))],
     "rule-forgets-other": [(ADD_RULE, "            self.grad += out.grad\n")],
+    "tanh-rule-not-squared": [("(1 - t**2) * out.grad", "(1 - t) * out.grad")],
     "tanh-rule-uses-x": [("(1 - t**2) * out.grad", "(1 - self.data**2) * out.grad")],
     "grad-not-seeded": [(SEED, "")],
     "forward-order": [("for node in reversed(topo):", "for node in topo:")],
@@ -78,6 +79,8 @@ PLANTS: dict[str, list[tuple[str, str]]] = {
 
 # the same mistakes, made elsewhere: (mistake id, the exercise it shows at, substitutions)
 VARIANTS = [
+    ("tanh-rule-not-squared", 4, [("(1 - t**2) * out.grad", "(1 - t) ** 2 * out.grad")]),
+    ("no-chain-rule", 4, [("(1 - t**2) * out.grad", "(1 - t**2)")]),
     ("op-returns-a-number", 2, [(MUL_OUT, "        return self.data * other.data\n")]),
     ("op-forgets-its-inputs", 2, [(MUL_OUT, "        out = Value(self.data * other.data)\n")]),
     ("assign-not-accumulate", 6, [(MUL_RULE, MUL_RULE.replace("+=", "="))]),

@@ -158,6 +158,7 @@ MISTAKES: tuple[Mistake, ...] = (
         (
             Sign("mul-rule", {"a.grad": -3.0, "b.grad": 2.0}),
             Sign("add-rule", {"a.grad": 1.0, "b.grad": 1.0}),
+            Sign("tanh-rule", {"x.grad": 1 - _T**2}),
         ),
         "Your rule gives the local derivative alone, without multiplying by out.grad. "
         "The chain rule: how much the final output moves with an input is (how much out "
@@ -174,6 +175,18 @@ MISTAKES: tuple[Mistake, ...] = (
         ),
         "Your rule gave self its share but left other's grad at 0.0. Both inputs of "
         "+ and * get a share: add a line for other.grad.",
+    ),
+    Mistake(
+        "tanh-rule-not-squared",
+        4,
+        "tanh's rule without the square",
+        (
+            Sign("tanh-rule", {"x.grad": 5.0 * (1 - _T)}),
+            Sign("tanh-rule", {"x.grad": 5.0 * (1 - _T) ** 2}),
+        ),
+        "tanh's local derivative is 1 - t**2, one minus t squared: d(tanh x)/dx = "
+        "1 - tanh(x)**2. Your rule used 1 - t, or (1 - t)**2, which squares the "
+        "difference instead of t. Write self.grad += (1 - t**2) * out.grad.",
     ),
     Mistake(
         "tanh-rule-uses-x",
