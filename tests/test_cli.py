@@ -165,7 +165,6 @@ BAD_COMMAND_LINES = [
     ["train", "--learning-rate", "-1"],
     ["train", "--activation", "softmax"],
     ["--lesson", "3", "train"],
-    ["playground"],
     ["playground", "a = "],
     ["playground", "a = 2; b = a +* 3"],
     ["playground", "a = -1; b = a.log()"],
@@ -306,6 +305,16 @@ async def test_playground_opens_the_explorer_on_the_statements(home, launched):
         assert isinstance(app.screen, ExplorerScreen)
         program = app.screen.query_one(GraphExplorer).program
         assert list(program.values) == ["x", "y"] and program.output.data == 10.0
+
+
+async def test_playground_without_an_expression_opens_on_the_lectures(home, launched):
+    assert cli.main(["playground"]) == 0
+    app = launched[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ExplorerScreen)
+        program = app.screen.query_one(GraphExplorer).program
+        assert program.output.data == -8.0  # L = (a*b + c) * f, the lecture's
 
 
 async def test_train_opens_the_lab_with_the_settings_asked_for(home, launched):

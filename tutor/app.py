@@ -178,7 +178,7 @@ class TutorApp(CompatApp):
         """What the command line asked to open over the first screen, and any news
         about the progress file."""
         if self._start_playground is not None:
-            self.push_screen(self._playground_screen(self._start_playground))
+            self.push_screen(self._playground_screen(self._start_playground or PLAYGROUND_EXAMPLE))
         elif self._start_train is not None:
             self.open_lab(*self._start_train)
         elif self._start_workbench is not False or self._start_exercise() is not None:

@@ -4,6 +4,7 @@
     micrograd-tutor --lesson 3          open lesson 3 (or --lesson backprop-by-hand)
     micrograd-tutor --list              print the lessons, ✓ for completed ones
     micrograd-tutor playground "EXPR"   explore the graph of an expression
+    micrograd-tutor playground          ... of the lecture's first expression, to edit
     micrograd-tutor --reset-progress    forget all progress (asks first)
     micrograd-tutor --learner NAME      keep NAME's progress apart (a shared account)
     micrograd-tutor learners            list those learners and how far each has got
@@ -127,7 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     playground.add_argument(
         "expression",
         metavar="EXPR",
-        help='for example: "a = 2; b = -3; c = a*b + 1"',
+        nargs="?",
+        help='for example: "a = 2; b = -3; c = a*b + 1" (none: the lecture\'s first '
+        "expression, to edit)",
     )
     train = commands.add_parser(
         "train",
@@ -377,7 +380,7 @@ def _main(argv: Sequence[str] | None) -> int:
                 curriculum.find(args.lesson)
             except LookupError as error:
                 parser.error(f"{error} (see --list)")
-        if args.command == "playground":
+        if args.command == "playground" and args.expression is not None:
             problem = _expression_problem(args.expression)
             if problem:
                 parser.error(f"cannot build that expression: {problem}")
@@ -404,7 +407,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return _run_app(
             curriculum,
             lesson=args.lesson,
-            playground=getattr(args, "expression", None),
+            # No expression: the playground opens on the lecture's (an empty source).
+            playground=(args.expression or "") if args.command == "playground" else None,
             train=train,
             low_bandwidth=low_bandwidth,
             ascii_only=ascii_only,
