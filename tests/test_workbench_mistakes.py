@@ -52,6 +52,12 @@ PLANTS: dict[str, list[tuple[str, str]]] = {
     "grad-starts-at-one": [("        self.grad = 0.0\n", "        self.grad = 1.0\n")],
     "op-returns-a-number": [(ADD_OUT, "        return self.data + other.data\n")],
     "op-returns-nothing": [(ADD_OUT, ADD_OUT + "        return\n")],
+    "value-wrapped-again": [
+        (
+            "        other = other if isinstance(other, Value) else Value(other)\n" + ADD_OUT,
+            "        other = Value(other)\n" + ADD_OUT,
+        )
+    ],
     "op-forgets-its-inputs": [(ADD_OUT, "        out = Value(self.data + other.data)\n")],
     "backward-not-set": [("        out._backward = _backward\n", "")],
     "mul-own-operand": [(MUL_RULE, MUL_RULE.replace("other.data *", "self.data *"))],

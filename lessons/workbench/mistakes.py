@@ -111,13 +111,26 @@ MISTAKES: tuple[Mistake, ...] = (
         2,
         "the operator's Value does not remember its inputs",
         (
-            Sign("add-forward", {"made_of_a_and_b": False}),
-            Sign("mul-forward", {"made_of_a_and_b": False}),
+            Sign("add-forward", {"made_of_a_and_b": False, "c._op": ""}),
+            Sign("mul-forward", {"made_of_a_and_b": False, "c._op": ""}),
         ),
         "The Value your operator returns does not remember what it was made of: its _prev "
         "should hold self and other. Pass them, and the operation, when you make it: "
         "Value(self.data * other.data, (self, other), '*') for *, and the same with + for "
         "+. backward() reaches a and b only through c._prev.",
+    ),
+    Mistake(
+        "value-wrapped-again",
+        2,
+        "a Value wrapped in another Value",
+        (
+            Sign("add-forward", {"made_of_a_and_b": False, "c._op": "+"}),
+            Sign("mul-forward", {"made_of_a_and_b": False, "c._op": "*"}),
+        ),
+        "c is made from a copy of b, not from b itself: your operator wraps other in a new "
+        "Value even when it is one already (other = Value(other)), so c._prev holds that "
+        "wrapper, whose data is b, and backward() would never reach b. Wrap plain numbers "
+        "only: other = other if isinstance(other, Value) else Value(other).",
     ),
     Mistake(
         "backward-not-set",
