@@ -79,6 +79,9 @@ PLANTS: dict[str, list[tuple[str, str]]] = {
     "rmul-missing": [("    def __rmul__(self, other):", "    def __not_rmul__(self, other):")],
     "power-rule": [("other * self.data ** (other - 1)", "other * self.data**other")],
     "sub-sign": [("return self + (-other)", "return other + (-self)")],
+    "relu-rule-always-one": [("(out.data > 0) * out.grad", "out.grad")],
+    "relu-rule-uses-data": [("(out.data > 0) * out.grad", "self.data * out.grad")],
+    "relu-slope-at-zero": [("(out.data > 0) * out.grad", "(self.data >= 0) * out.grad")],
     "exp-rule": [("self.grad += out.data * out.grad", "self.grad += out.grad")],
     "recursion-depth": [(loop_topo_of_reference(), RECURSIVE_TOPO)],
 }

@@ -353,6 +353,34 @@ MISTAKES: tuple[Mistake, ...] = (
         "self.grad += out.data * out.grad.",
     ),
     Mistake(
+        "relu-rule-always-one",
+        10,
+        "relu's rule passes the gradient on everywhere",
+        (Sign("relu-negative", {"y.data": 0.0, "x.grad": 1.0}),),
+        "For x = -2, relu gives 0 whatever x does nearby: its slope there is 0, so x.grad "
+        "must stay 0.0. Your rule passed out.grad on where the input is negative too. The "
+        "slope is 1 only where the output is positive: "
+        "self.grad += (out.data > 0) * out.grad.",
+    ),
+    Mistake(
+        "relu-rule-uses-data",
+        10,
+        "relu's rule multiplies by the data",
+        (Sign("relu-positive", {"y.data": 3.0, "x.grad": 3.0}),),
+        "relu's slope is 1 where its input is positive and 0 elsewhere; it is not the "
+        "input itself. For x = 3, x.grad is 1.0 * out.grad = 1.0, not 3.0. Write "
+        "self.grad += (out.data > 0) * out.grad.",
+    ),
+    Mistake(
+        "relu-slope-at-zero",
+        10,
+        "relu's slope at exactly 0",
+        (Sign("relu-at-zero", {"y.data": 0.0, "x.grad": 1.0}),),
+        "At x = 0 exactly, relu's output is 0 and micrograd takes its slope as 0: the "
+        "rule tests the output, out.data > 0, not self.data >= 0. Write "
+        "self.grad += (out.data > 0) * out.grad.",
+    ),
+    Mistake(
         "recursion-depth",
         11,
         "a recursive topological sort on a deep graph",
