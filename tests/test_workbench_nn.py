@@ -46,6 +46,27 @@ NN_PLANTS: dict[str, list[tuple[str, str]]] = {
     "bias-first": [(NEURON_PARAMETERS, "        return [self.b] + self.w\n")],
     "same-neuron-repeated": [("[Neuron(nin) for _ in range(nout)]", "[Neuron(nin)] * nout")],
     "layer-always-list": [("return outs[0] if len(outs) == 1 else outs", "return outs")],
+    "weight-repeated": [
+        (
+            "[Value(random.uniform(-1, 1)) for _ in range(nin)]",
+            "[Value(random.uniform(-1, 1))] * nin",
+        )
+    ],
+    "bias-not-added": [("zip(self.w, x)), self.b)", "zip(self.w, x)))")],
+    "relu-instead-of-tanh": [("        out = act.tanh()\n", "        out = act.relu()\n")],
+    "layer-sizes-not-chained": [("Layer(sz[i], sz[i + 1])", "Layer(sz[i], sz[i])")],
+    "mlp-returns-early": [
+        (
+            "            x = layer(x)\n        return x\n",
+            "            x = layer(x)\n            return x\n",
+        )
+    ],
+    "mlp-parameters-last-layer": [
+        (
+            "return [p for layer in self.layers for p in layer.parameters()]",
+            "return self.layers[-1].parameters()",
+        )
+    ],
 }
 
 ONLY_THE_FIRST_LAYER = """

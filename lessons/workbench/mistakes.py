@@ -458,6 +458,34 @@ MISTAKES: tuple[Mistake, ...] = (
         "same for Layer and MLP, so that all of them get zero_grad() from Module.",
     ),
     Mistake(
+        "weight-repeated",
+        13,
+        "one weight Value repeated",
+        (Sign("neuron-draws", {"distinct": 2}),),
+        "Your neuron's weights are one and the same Value, listed nin times: "
+        "[Value(...)] * nin repeats the object, it does not make new ones. Every weight "
+        "would then get every weight's gradient and move as one. Make each its own: "
+        "[Value(random.uniform(-1, 1)) for _ in range(nin)].",
+    ),
+    Mistake(
+        "bias-not-added",
+        13,
+        "the bias is not added in",
+        (Sign("neuron-on-values", {"b.grad": 0.0, "o.data": math.tanh(_ACT - 0.1)}),),
+        "The bias never reaches the output: b.grad is 0.0 and o is tanh(w·x) without b. "
+        "Start the sum from it: act = sum((wi * xi for wi, xi in zip(self.w, x)), "
+        "self.b), or add self.b to the sum.",
+    ),
+    Mistake(
+        "relu-instead-of-tanh",
+        13,
+        "the neuron squashes with relu, not tanh",
+        (Sign("neuron-on-values", {"o.data": 0.0, "b.grad": 0.0, "w1.grad": 0.0}),),
+        "w·x + b is -0.6 here and your neuron gives 0.0, with every grad 0.0: it clips "
+        "at 0, as relu does. The lecture's Neuron, which these checks and the training "
+        "follow, squashes with tanh: out = act.tanh().",
+    ),
+    Mistake(
         "no-activation",
         13,
         "the neuron has no tanh",
@@ -497,5 +525,32 @@ MISTAKES: tuple[Mistake, ...] = (
         "when it has a single neuron, return outs[0] if len(outs) == 1 else outs, so "
         "that a network's one output goes straight into the loss: (yout - ygt)**2 needs "
         "a Value, not a list.",
+    ),
+    Mistake(
+        "layer-sizes-not-chained",
+        15,
+        "the layers' sizes do not follow on",
+        (Sign("mlp-parameters", {"count": 52}),),
+        "MLP(3, [4, 4, 1]) should have 41 parameters and yours has 52: each layer must take "
+        "as many inputs as the layer before it gives out. With sz = [nin] + nouts, layer i "
+        "is Layer(sz[i], sz[i + 1]), for i in range(len(nouts)).",
+    ),
+    Mistake(
+        "mlp-returns-early",
+        15,
+        "the MLP returns after its first layer",
+        (Sign("mlp-sizes", {"outputs": 3}),),
+        "MLP(2, [3, 2]) gave 3 outputs, its first layer's: the return is inside the for "
+        "loop. Feed each layer's output to the next (x = layer(x)) and return x after the "
+        "loop.",
+    ),
+    Mistake(
+        "mlp-parameters-last-layer",
+        15,
+        "the MLP lists only its last layer's parameters",
+        (Sign("mlp-parameters", {"count": 5}),),
+        "MLP(3, [4, 4, 1]).parameters() gave 5, the last layer's alone, of 41. Training "
+        "moves only what parameters() lists: gather every layer's, "
+        "[p for layer in self.layers for p in layer.parameters()].",
     ),
 )
