@@ -1,15 +1,19 @@
 """What the lesson screen's tests share: the size they run at, and how they read the
-exercise box and answer it."""
+exercise box and answer it, and a tutor opened at a step."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
+from apps import make_app
 from rich.console import Console
 from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
+from lessons.model import Lesson, Step
+from lessons.progress import ProgressStore
 from tutor.app import TutorApp
 from tutor.widgets.step_panels import ExerciseBox
 
@@ -43,3 +47,12 @@ def box(app: TutorApp) -> ExerciseBox:
 async def answer(pilot, text: str) -> None:
     await pilot.press(*text, "enter")
     await pilot.pause()
+
+
+def app_at(home, lesson: Lesson, where: str | Callable[[Step], bool]) -> tuple[TutorApp, int]:
+    """A tutor that opens ``lesson`` at its first step with the title ``where`` (or for
+    which ``where(step)`` holds), and that step's index."""
+    wanted = (lambda step: step.title == where) if isinstance(where, str) else where
+    index = next(i for i, step in enumerate(lesson.steps) if wanted(step))
+    ProgressStore(home).set_position(lesson.id, index)
+    return make_app(home), index

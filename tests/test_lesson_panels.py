@@ -8,11 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 from apps import make_app
-from lesson_screen_support import SIZE, answer, box, feedback, text_of
+from lesson_screen_support import SIZE, answer, app_at, box, feedback, text_of
 from textual.screen import Screen
 from textual.widgets import Input, Markdown
 
-from lessons.progress import ProgressStore
 from lessons.registry import get_lesson
 from tutor.train_settings import format_value
 from tutor.widgets.footer import CompactFooter
@@ -75,12 +74,10 @@ async def test_the_slope_panel_names_the_function_as_the_text_does(home):
 
 async def test_a_choice_is_picked_with_its_number(home):
     lesson = get_lesson("values-and-graphs")
-    index = next(i for i, s in enumerate(lesson.steps) if s.exercise and s.exercise.choices)
+    app, index = app_at(home, lesson, lambda s: s.exercise and s.exercise.choices)
     exercise = lesson.steps[index].exercise
     right = next(n for n, c in enumerate(exercise.choices, 1) if exercise.check(c).ok)
     wrong = next(n for n, c in enumerate(exercise.choices, 1) if not exercise.check(c).ok)
-    ProgressStore(home).set_position(lesson.id, index)
-    app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.focused, ChoiceList)
@@ -95,9 +92,7 @@ async def test_a_choice_is_picked_with_its_number(home):
 
 async def test_code_steps_show_the_installed_engine_source(home):
     lesson = get_lesson("chain-rule")
-    index = next(i for i, s in enumerate(lesson.steps) if s.kind == "code")
-    ProgressStore(home).set_position(lesson.id, index)
-    app = make_app(home)
+    app, _ = app_at(home, lesson, lambda s: s.kind == "code")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         panel = app.screen.query_one(CodePanel)
@@ -112,9 +107,7 @@ async def test_code_steps_show_the_installed_engine_source(home):
 async def test_the_line_a_code_step_is_about_is_marked_and_scrolled_to(home):
     """Lesson 5's line to find is some 20 lines into backward(): the code opens on it."""
     lesson = get_lesson("reused-nodes")
-    index = next(i for i, s in enumerate(lesson.steps) if s.title == "backward() adds")
-    ProgressStore(home).set_position(lesson.id, index)
-    app = make_app(home)
+    app, _ = app_at(home, lesson, "backward() adds")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         scroll = app.screen.query_one("#code-scroll")
@@ -133,9 +126,7 @@ async def test_focus_starts_in_the_answer_box_while_the_exercise_is_open(home):
         ("gradient-check", "Measure tanh"),
     ):
         lesson = get_lesson(lesson_id)
-        index = next(i for i, s in enumerate(lesson.steps) if s.title == title)
-        ProgressStore(home).set_position(lesson.id, index)
-        app = make_app(home)
+        app, _ = app_at(home, lesson, title)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert app.focused is box(app).answer_widget, (title, app.focused)
@@ -143,11 +134,9 @@ async def test_focus_starts_in_the_answer_box_while_the_exercise_is_open(home):
 
 async def test_a_digit_picks_a_choice_wherever_focus_is(home):
     lesson = get_lesson("chain-rule")
-    index = next(i for i, s in enumerate(lesson.steps) if s.title == "Step the other way")
+    app, index = app_at(home, lesson, "Step the other way")
     exercise = lesson.steps[index].exercise
     right = next(n for n, c in enumerate(exercise.choices, 1) if exercise.check(c).ok)
-    ProgressStore(home).set_position(lesson.id, index)
-    app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.screen.query_one("#prose").focus()  # away from the list of choices
@@ -159,9 +148,7 @@ async def test_a_digit_picks_a_choice_wherever_focus_is(home):
 
 async def test_up_and_down_in_an_answer_box_scroll_the_text_and_say_so(home):
     lesson = get_lesson("neuron-layer-mlp")
-    index = next(i for i, s in enumerate(lesson.steps) if s.title == "Neuron")
-    ProgressStore(home).set_position(lesson.id, index)
-    app = make_app(home)
+    app, _ = app_at(home, lesson, "Neuron")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         prose = app.screen.query_one("#prose")
@@ -179,11 +166,9 @@ async def test_up_and_down_in_an_answer_box_scroll_the_text_and_say_so(home):
 async def test_an_explanation_taller_than_its_box_scrolls_by_keyboard(home):
     """After the right answer the box is focused when it holds more than it shows."""
     lesson = get_lesson("gradient-check")
-    index = next(i for i, s in enumerate(lesson.steps) if s.title == "How small should h be?")
+    app, index = app_at(home, lesson, "How small should h be?")
     exercise = lesson.steps[index].exercise
     right = next(n for n, c in enumerate(exercise.choices, 1) if exercise.check(c).ok)
-    ProgressStore(home).set_position(lesson.id, index)
-    app = make_app(home)
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         await pilot.press(str(right))
@@ -234,10 +219,8 @@ async def test_a_tiny_h_in_the_slope_table_is_said_to_be_rounding(home):
 
 async def test_training_steps_show_the_preset_and_goal_and_no_fake_buttons(home):
     lesson = get_lesson("gradient-descent")
-    index = next(i for i, s in enumerate(lesson.steps) if s.kind == "train")
+    app, index = app_at(home, lesson, lambda s: s.kind == "train")
     step = lesson.steps[index]
-    ProgressStore(home).set_position(lesson.id, index)
-    app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         panel = app.screen.query_one(TrainPanel)
@@ -271,10 +254,8 @@ async def test_t_opens_the_training_lab_and_its_run_is_checked(home, monkeypatch
     # The real lab starts plotting and a dataset; this test is about the hand-over.
     monkeypatch.setattr("tutor.screens.train.TrainScreen", StandInLab)
     lesson = get_lesson("gradient-descent")
-    index = next(i for i, s in enumerate(lesson.steps) if s.kind == "train")
+    app, index = app_at(home, lesson, lambda s: s.kind == "train")
     step = lesson.steps[index]
-    ProgressStore(home).set_position(lesson.id, index)
-    app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         lesson_screen = app.screen
