@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 import pytest
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.widgets import Footer, TextArea
 
@@ -204,6 +204,23 @@ async def test_a_typo_shows_the_error_where_it_is_and_keeps_the_old_graph(make_a
         await pilot.press("b")
         await pilot.pause()
         assert explorer.program.values["x"].grad == 8.0  # dy/dx = 2x + 2, x used twice
+
+
+async def test_keys_that_arrive_together_edit_the_expression_in_order(make_app):
+    """A burst (SSH, a browser): end and backspace happen where they came among the letters."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        explorer = explorer_of(app)
+        await pilot.press("e")
+        editor = explorer.query_one(TextArea)
+        editor.text = "a = 2.0"
+        editor.move_cursor((0, 0))
+        await pilot.pause()
+        for key, character in [("end", None), ("5", "5"), ("backspace", "\x7f"), ("1", "1")]:
+            app.post_message(events.Key(key, character))
+        await pilot.pause(0.3)
+        assert editor.text == "a = 2.01"
 
 
 async def test_a_reused_node_is_expanded_once_and_referenced_elsewhere(make_app):

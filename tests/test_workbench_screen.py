@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from textual import events
 from workbench_screen_support import (
     ENGINE,
     OVERWRITING,
@@ -86,6 +87,24 @@ async def test_enter_indents_and_backspace_dedents(tmp_path):
         editor.replace_all("")
         await pilot.press(*"if x:", "enter", *"y = 1", "enter", "backspace", *"z = 2")
         assert editor.text == "if x:\n    y = 1\nz = 2"
+
+
+async def test_keys_that_arrive_together_edit_in_the_order_they_came(tmp_path):
+    """Over SSH or from a browser several keys come in one packet: the editor's own keys
+    (end, backspace, the arrows) happen where they came among the letters, not after."""
+    app = make_app(tmp_path / "home")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+t")
+        editor = screen.query_one(CodeEditor)
+        editor.replace_all("ab\ncd")
+        editor.move_cursor((0, 0))
+        await pilot.pause()
+        named = {"backspace": "\x7f", "end": None, "down": None, "home": None}
+        for key in ["end", "X", "backspace", "Y", "down", "home", "Z"]:
+            app.post_message(events.Key(key, named.get(key, key)))
+        await pilot.pause(0.3)
+        assert editor.text == "abY\nZcd"
 
 
 async def test_the_overwriting_mistake_is_named_and_its_nodes_marked(tmp_path):

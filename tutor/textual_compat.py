@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from typing import Any
+from typing import Any, cast
 from weakref import WeakSet
 
 from textual.app import App, ScreenStackError
@@ -20,6 +20,7 @@ from textual.events import DescendantFocus, Key, Mount, Resize, ScreenResume
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header, Input
 
 __all__ = [
@@ -48,27 +49,34 @@ MAX_TERMINAL_SIZE = Size(500, 200)
 FALLBACK_TERMINAL_SIZE = Size(80, 24)
 
 
-class InOrderInput(Input):
-    """An ``Input`` that takes a burst of keys in the order they came.
+class InOrderKeys:
+    """For a widget that types: it takes a burst of keys in the order they came.
 
-    Textual types a printable key the moment the box receives it, but runs the box's
-    key bindings (backspace, delete, the arrows, home, end, enter) only when the key
-    has bubbled up to the app, several messages later. Keys that arrive together
-    (typed fast over SSH, where a slow link delivers them in one packet, or sent by
-    the browser in one message) then happen out of order: ``4`` ⌫ ``5`` ⏎ submitted
-    "4", and after a wrong answer ⌫ ``4`` ⏎ said "Type an answer first" and left 4
-    in the box. Here the box's own bindings run as soon as their key arrives, as
-    Textual would run them first anyway (the focused widget's come first).
+    Textual types a printable key the moment the focused widget receives it, but runs
+    the widget's own key bindings (backspace, delete, the arrows, home, end, enter)
+    only when the key has bubbled up to the app, several messages later. Keys that
+    arrive together (typed fast over SSH, where a slow link delivers them in one
+    packet, or sent by the browser in one message) then happen out of order: in an
+    answer box ``4`` ⌫ ``5`` ⏎ submitted "4", and after a wrong answer ⌫ ``4`` ⏎ said
+    "Type an answer first" and left 4 in the box; in the editor ``end`` ``X`` put the X
+    at the start of the line. Here the widget's own bindings run as soon as their key
+    arrives, as Textual would run them first anyway (the focused widget's come first;
+    priority bindings have been tried before the widget sees the key).
     """
 
     async def _on_key(self, event: Key) -> None:
         if event.is_printable:
-            return  # Input types it, now
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
-            if not binding.priority and await self.app.run_action(binding.action, self):
+            return  # the widget types it, now
+        widget = cast("Widget", self)
+        for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await widget.app.run_action(binding.action, widget):
                 event.stop()
                 event.prevent_default()
                 return
+
+
+class InOrderInput(InOrderKeys, Input):
+    """An ``Input`` that takes a burst of keys in the order they came (``InOrderKeys``)."""
 
 
 def is_live(node: DOMNode) -> bool:

@@ -33,7 +33,7 @@ from engine.value import Value
 from lessons.explain import BackpropStep, BackpropStepper, Graph
 from lessons.expr import ExpressionError, Program, build, format_error
 from tutor.graph_export import EXPORTS_KEPT, save_learner_export
-from tutor.textual_compat import SizeFollower
+from tutor.textual_compat import InOrderKeys, SizeFollower
 from tutor.widgets.graph_tree import GraphRow, GraphTree
 from tutor.widgets.node_detail import BackwardState, NodeDetail
 
@@ -41,6 +41,10 @@ __all__ = ["WIDE_AT", "GraphExplorer", "next_export_paths"]
 
 WIDE_AT = 100
 """From this many columns the tree and the detail sit side by side; below, stacked."""
+
+
+class SourceEditor(InOrderKeys, TextArea):
+    """The playground's expression, edited: keys that come together are taken in order."""
 
 
 def next_export_paths(folder: Path, stem: str = "graph") -> tuple[Path, Path]:
@@ -141,7 +145,9 @@ class GraphExplorer(SizeFollower, Widget):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="graph-editor"):
-            yield TextArea(self.source, id="graph-source", soft_wrap=True, show_line_numbers=True)
+            yield SourceEditor(
+                self.source, id="graph-source", soft_wrap=True, show_line_numbers=True
+            )
             yield Static(id="graph-error")
         with Container(id="graph-panes"):
             yield GraphTree(id="graph-tree")

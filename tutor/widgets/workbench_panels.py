@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static, TextArea
 from textual.widgets.text_area import LanguageDoesNotExist
 
+from tutor.textual_compat import InOrderKeys
 from tutor.widgets.graph_explorer import GraphExplorer
 from tutor.workbench_session import Exercise, Verdict, snapshot_graph
 
@@ -50,7 +51,7 @@ def python_highlighting() -> str | None:
     return "python"
 
 
-class CodeEditor(TextArea):
+class CodeEditor(InOrderKeys, TextArea):
     """Textual's code editor on the learner's file, with its undo and redo in the footer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
