@@ -29,6 +29,7 @@ __all__ = [
     "CompatApp",
     "FocusRestylesSelf",
     "InOrderInput",
+    "InOrderKeys",
     "SizeFollower",
     "StyledOnce",
     "TitleSafeHeader",
