@@ -89,7 +89,9 @@ def status_line(lab: TrainScreen) -> str:
 
 
 async def ready(pilot, lab: TrainScreen) -> TrainingRun:
-    await settle(pilot, lambda: lab.run is not None)
+    """The lab's run made, and its status line past "preparing": the status is drawn at
+    the lab's next frame, a timer's tick after the run arrives."""
+    await settle(pilot, lambda: lab.run is not None and "preparing" not in status_line(lab))
     await pilot.pause()
     return lab.run
 
