@@ -178,7 +178,7 @@ class TutorApp(CompatApp):
         """What the command line asked to open over the first screen, and any news
         about the progress file."""
         if self._start_playground is not None:
-            self.push_screen(self._playground_screen(self._start_playground or PLAYGROUND_EXAMPLE))
+            self.push_screen(self._playground_screen(self._start_playground))
         elif self._start_train is not None:
             self.open_lab(*self._start_train)
         elif self._start_workbench is not False or self._start_exercise() is not None:
@@ -365,14 +365,15 @@ class TutorApp(CompatApp):
 
     def open_playground(self, source: str | None = None) -> None:
         self._unwind_to_lessons()
-        self.push_screen(self._playground_screen(source or PLAYGROUND_EXAMPLE))
+        self.push_screen(self._playground_screen(source))
         self._fit_to(self.size)
 
     @staticmethod
-    def _playground_screen(source: str) -> Screen:
+    def _playground_screen(source: str | None) -> Screen:
+        """The playground on ``source``; on the lecture's expression when there is none."""
         from tutor.screens.explorer import ExplorerScreen
 
-        return ExplorerScreen(source)
+        return ExplorerScreen(source or PLAYGROUND_EXAMPLE)
 
     def action_command_palette(self) -> None:
         # Textual asks whether the top screen has the palette's class, which it gets only
