@@ -107,6 +107,25 @@ async def test_keys_that_arrive_together_edit_in_the_order_they_came(tmp_path):
         assert editor.text == "abY\nZcd"
 
 
+async def test_ctrl_s_in_a_burst_saves_the_letters_typed_before_it(tmp_path):
+    """ctrl+s is the screen's priority key: it must not overtake the keys before it."""
+    home = tmp_path / "home"
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+t")
+        editor = screen.query_one(CodeEditor)
+        editor.move_cursor((0, 0))
+        await pilot.pause()
+        for key in [*"# mine\n", "ctrl+s"]:
+            character = {"\n": "\r", "ctrl+s": None}.get(key, key)
+            app.post_message(events.Key("enter" if key == "\n" else key, character))
+        await pilot.pause(0.5)
+        saved = (home / "workbench" / "mygrad" / "engine.py").read_text()
+        assert saved.startswith("# mine\n")
+        assert not screen.dirty
+
+
 async def test_the_overwriting_mistake_is_named_and_its_nodes_marked(tmp_path):
     home = tmp_path / "home"
     write_engine(home, OVERWRITING)

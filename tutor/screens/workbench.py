@@ -72,7 +72,9 @@ class WorkbenchScreen(WorkbenchDialogs, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Two bindings for some keys: the first that check_action allows is the one
         # the footer shows (Textual takes the first enabled binding of a key).
-        Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save the file, then check it"),
+        Binding(
+            "ctrl+s", "save_typed", "Save", priority=True, tooltip="Save the file, then check it"
+        ),
         Binding("ctrl+s", "save_anywhere", "Save", priority=True, show=False),
         Binding(
             "ctrl+t",
@@ -429,7 +431,7 @@ class WorkbenchScreen(WorkbenchDialogs, Screen[None]):
             return True
         if action == "leave":
             return in_editor
-        if action == "save":
+        if action == "save_typed":
             return in_editor
         if action in ("toggle_text", "toggle_text_back"):
             return (self.pane == "text") == (action == "toggle_text_back")
@@ -472,8 +474,15 @@ class WorkbenchScreen(WorkbenchDialogs, Screen[None]):
         editor.is_saved(text)
         self.start_check()
 
+    def action_save_typed(self) -> None:
+        """ctrl+s. A priority key runs as it arrives, ahead of the keys just before it
+        that still wait for the editor (typed in one burst: one packet over SSH, one
+        message from a browser); the save waits for them, so that what was typed is
+        what is saved."""
+        self.query_one(LearnerFileEditor).call_later(self.action_save)
+
     def action_save_anywhere(self) -> None:
-        self.action_save()
+        self.action_save_typed()
 
     def action_toggle_text_back(self) -> None:
         self.action_toggle_text()
