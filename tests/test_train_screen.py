@@ -361,6 +361,8 @@ async def test_the_lectures_examples_show_their_scores():
         table = lab.query_one(SampleScores)
         await settle(pilot, lambda: table.scores is not None and table.scores.steps_done == 20)
         assert table.scores.values == tuple(predict(run.model, run.dataset.X_train))
+        # The table is drawn at the next frame: until then its lines still say "—".
+        await settle(pilot, lambda: "—" not in screen_text(table))
         text = screen_text(table)
         assert "target" in text and text.count("✓ right") == 4
 
