@@ -204,7 +204,11 @@ async def test_an_error_names_the_learners_file_and_line(tmp_path):
             for number, text in enumerate(SOLVED.splitlines(), start=1)
             if "self.grad = 0.0" in text
         )
-        assert f"mygrad/engine.py, line {line}: NameError" in verdict_text(screen)
+        shown = verdict_text(screen)
+        assert f"mygrad/engine.py, line {line}: NameError" in shown
+        # said once: on the line that names the place, not again in the check's words
+        assert shown.count("name 'slef' is not defined") == 1, shown
+        assert "raised the error above." in shown
 
 
 async def test_an_error_in_the_checks_own_code_is_said_once(tmp_path):

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from lessons.workbench import EXERCISES, check_workspace, init_workspace
-from lessons.workbench.checks import Report
+from lessons.workbench.checks import Report, error_words
 from lessons.workbench.exercises import COURSE_ID, COURSE_TITLE, get_exercise
 from lessons.workbench.milestone import MILESTONE
 from lessons.workbench.mistakes import MISTAKES
@@ -232,6 +232,8 @@ def verdict_from_report(report: Report, number: int) -> Verdict:
     error = None
     if failure.error and not failure.not_written:  # a stub's raise is said in words already
         e = failure.error
+        if e.get("file"):  # the result shows the place and its line; say them once
+            message = message.replace(f"raised {error_words(e)}.", "raised the error above.")
         error = ErrorPlace(
             kind=str(e.get("kind") or "Error"),
             message=str(e.get("message") or ""),

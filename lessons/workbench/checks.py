@@ -199,6 +199,14 @@ def _wrong_line(path: str, meaning: str | None, got: object, want: object) -> st
     return f"{subject} {_shown(got)}, should be {_shown(want)}."
 
 
+def error_words(error: dict) -> str:
+    """How a check's message names the error it raised: ``NameError: name 'dat' is not
+    defined (mygrad/engine.py, line 14: self.data = dat)``. A screen that shows the
+    error's place on a line of its own can put its own words in their stead."""
+    kind, text = str(error.get("kind", "Exception")), str(error.get("message", ""))
+    return (f"{kind}: {text}" if text else kind) + _where(error)
+
+
 def _where(error: dict) -> str:
     if error.get("file") and error.get("line"):
         code = f": {error['code']}" if error.get("code") else ""
@@ -272,12 +280,13 @@ def _error_failure(check: Check, seen: dict, error: dict, reading: str | None = 
         )
     mistake = find_mistake(seen)
     said = f"{kind}: {text}" if text else kind
+    raised = f"raised {error_words(error)}."
     if reading is not None:
-        headline = f"Reading {reading} raised {said}{_where(error)}."
+        headline = f"Reading {reading} {raised}"
     elif error.get("check_line"):
-        headline = f"Running `{error['check_line']}` raised {said}{_where(error)}."
+        headline = f"Running `{error['check_line']}` {raised}"
     else:
-        headline = f"This check raised {said}{_where(error)}."
+        headline = f"This check {raised}"
     parts = [mistake.message] if mistake else []
     parts += [headline, "In this check:\n" + _indent(code)]
     return CheckFailure(

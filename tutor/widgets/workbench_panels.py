@@ -263,8 +263,10 @@ def verdict_text(
         # The summary is a line of the explanation, or the error's own words: each is
         # said once (an error in the check's code was said three times over).
         said = (verdict.mistake or "").casefold()
-        if verdict.summary.casefold() != said and verdict.summary not in verdict.explanation:
-            text.append(f"\n{verdict.summary}")
+        error = verdict.error.text() if verdict.error is not None else ""
+        summary = verdict.summary
+        if summary.casefold() != said and summary not in verdict.explanation + error:
+            text.append(f"\n{summary}")
     if verdict.error is not None and (
         verdict.error.file or verdict.error.text() not in verdict.explanation
     ):
