@@ -215,6 +215,8 @@ def test_a_syntax_error_is_shown_at_its_line(tmp_path):
     assert code == 1
     assert out.startswith("✗ 1 Value: Your mygrad could not be imported.")
     assert "mygrad/engine.py, line 23: Python cannot read this line (SyntaxError" in out
+    assert out.count("cannot read this line") == 1, out  # said once, then their line
+    assert "    23 | def __repr__(self)\n" in out
 
 
 def test_what_the_learners_code_prints_is_shown_after_a_failure(tmp_path):

@@ -211,6 +211,18 @@ async def test_an_error_names_the_learners_file_and_line(tmp_path):
         assert "raised the error above." in shown
 
 
+async def test_an_import_error_is_said_once_with_its_line(tmp_path):
+    home = tmp_path / "home"
+    write_engine(home, SOLVED.replace("    def __repr__(self):", "    def __repr__(self)", 1))
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        shown = verdict_text(screen)
+        assert shown.startswith("✗ Not yet\nYour mygrad could not be imported. Python cannot")
+        assert shown.count("SyntaxError") == 1 and shown.count("line 23") == 1, shown
+        assert "mygrad/engine.py, line 23: SyntaxError" in shown and "def __repr__(self)" in shown
+
+
 async def test_an_error_in_the_checks_own_code_is_said_once(tmp_path):
     """An operator that returns a string: the check's next line raises, in the check's
     code, not the learner's; the error's words are shown once, in the line that raised."""

@@ -178,6 +178,22 @@ def _indent(code: str) -> str:
     return "\n".join("    " + line for line in code.splitlines())
 
 
+def _said_once(text: str, error: dict, failure) -> str:
+    """``text`` without the words of ``error`` that the result shows on a line of its
+    own (the file, the line number, the exception and the code)."""
+    text = text.replace(f"raised {error_words(error)}.", "raised the error above.")
+    if failure.check:  # a check's own words: its title is the exception's, keep them
+        return text
+    # The run stopped before any check (the import failed): the runner's sentence
+    # leads with the place and ends with the exception, both on the error's line.
+    kind, words, line = error.get("kind") or "Error", error.get("message"), error.get("line")
+    said = f"{kind}: {words}" if words else str(kind)
+    where = f"{error['file']}, line {line}: " if line else f"{error['file']}: "
+    for repeated in (where, f" ({said})", said):
+        text = text.replace(repeated, "")
+    return text.strip()
+
+
 def _curves(report: Report, number: int) -> tuple[tuple, str]:
     """The exercise's curves (``lessons.workbench.Curve``) as the learner's code drew
     them; none when one of them was not observed as a list of numbers."""
@@ -223,17 +239,14 @@ def verdict_from_report(report: Report, number: int) -> Verdict:
             timed_out=report.runner_status == "timeout",
             seconds=report.seconds,
         )
-    summary = failure.summary
-    if result.number != number:
-        summary = f"Exercise {result.number} fails first: {summary}"
-    message = failure.message
-    if message.startswith(failure.summary):
-        message = message[len(failure.summary) :].lstrip("\n")
+    summary, message = failure.summary, failure.message
+    if message.startswith(summary):
+        message = message[len(summary) :].lstrip("\n")
     error = None
     if failure.error and not failure.not_written:  # a stub's raise is said in words already
         e = failure.error
         if e.get("file"):  # the result shows the place and its line; say them once
-            message = message.replace(f"raised {error_words(e)}.", "raised the error above.")
+            summary, message = _said_once(summary, e, failure), _said_once(message, e, failure)
         error = ErrorPlace(
             kind=str(e.get("kind") or "Error"),
             message=str(e.get("message") or ""),
@@ -251,6 +264,8 @@ def verdict_from_report(report: Report, number: int) -> Verdict:
             for d in comparison.differences
             if d.field == "grad" and d.expected is not None
         }
+    if result.number != number:
+        summary = f"Exercise {result.number} fails first: {summary}"
     mistake = _MISTAKE_TITLES.get(failure.mistake or "")
     if mistake is None and failure.not_written:
         mistake = "not written yet"

@@ -136,10 +136,13 @@ def _verify(workspace: Path, learner: str | None, command, out: TextIO, err: Tex
         failure = result.failure
         say(f"{no} {result.number} {title}: {failure.summary}")
         message = failure.message
-        if message.startswith(failure.summary + "\n"):  # said on the line above
-            message = message[len(failure.summary) :].lstrip("\n")
+        if message == failure.summary or message.startswith(failure.summary + "\n"):
+            message = message[len(failure.summary) :].lstrip("\n")  # said on the line above
         for line in message.splitlines():
             say(f"    {line}" if line else "")
+        code = (failure.error or {}).get("code")
+        if code and code not in failure.message:  # the line of theirs that raised
+            say(f"    {failure.error['line']} | {code}" if failure.error.get("line") else code)
 
     report = check_workspace(workspace, LAST, on_result=tell)
     if not report.passed and report.output.strip():
