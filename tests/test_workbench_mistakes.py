@@ -42,6 +42,19 @@ NAIVE_BACKWARD = """\
             child._backprop()
 """
 
+# Division as an op of its own, the local rule of the denominator without its minus sign.
+HAND_DIVISION = """\
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data / other.data, (self, other), "/")
+
+        def _backward():
+            self.grad += 1 / other.data * out.grad
+            other.grad += self.data / other.data**2 * out.grad
+
+        out._backward = _backward
+        return out
+"""
+
 
 def _backward_method() -> str:
     return REFERENCE_ENGINE[REFERENCE_ENGINE.index("    def backward(self):") :]
@@ -82,6 +95,8 @@ PLANTS: dict[str, list[tuple[str, str]]] = {
     "relu-rule-always-one": [("(out.data > 0) * out.grad", "out.grad")],
     "relu-rule-uses-data": [("(out.data > 0) * out.grad", "self.data * out.grad")],
     "relu-slope-at-zero": [("(out.data > 0) * out.grad", "(self.data >= 0) * out.grad")],
+    "div-upside-down": [("        return self * other**-1\n", "        return other * self**-1\n")],
+    "div-rule": [("        return self * other**-1\n", HAND_DIVISION)],
     "exp-rule": [("self.grad += out.data * out.grad", "self.grad += out.grad")],
     "recursion-depth": [(loop_topo_of_reference(), RECURSIVE_TOPO)],
 }
@@ -108,6 +123,27 @@ VARIANTS = [
     ("power-rule", 8, [("other * self.data ** (other - 1)", "self.data ** (other - 1)")]),
     ("sub-sign", 8, [("return self + (-other)", "return self + other")]),
     ("exp-rule", 9, [("self.grad += out.data * out.grad", "self.grad += self.data * out.grad")]),
+    ("div-upside-down", 8, [("return self * other**-1\n", "return self**-1 * other\n")]),
+    (
+        "div-rule",
+        8,
+        [
+            (
+                "        return self * other**-1\n",
+                HAND_DIVISION.replace("/ other.data**2", "/ other.data"),
+            )
+        ],
+    ),
+    (
+        "div-rule",
+        8,
+        [
+            (
+                "        return self * other**-1\n",
+                HAND_DIVISION.replace("1 / other.data", "other.data"),
+            )
+        ],
+    ),
 ]
 
 

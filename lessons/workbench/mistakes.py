@@ -344,6 +344,32 @@ MISTAKES: tuple[Mistake, ...] = (
         "__sub__ returns self + (-other) (micrograd issue #57).",
     ),
     Mistake(
+        "div-upside-down",
+        8,
+        "a / b computes b / a",
+        (Sign("divide", {"c.data": 0.5}), Sign("divide-by-a-number", {"c.data": 4 / 6})),
+        "a / b with a = 6 and b = 3 must be 2.0; yours gives 0.5, which is b / a. Keep "
+        "the order: a / b = a * b**-1, so __truediv__ returns self * other**-1 (it is "
+        "__rtruediv__, for 2 / a, that returns other * self**-1).",
+    ),
+    Mistake(
+        "div-rule",
+        8,
+        "a rule of division written by hand",
+        (
+            Sign("divide", {"c.data": 2.0, "b.grad": 2 / 3}),
+            Sign("divide", {"c.data": 2.0, "b.grad": -2.0}),
+            Sign("divide", {"c.data": 2.0, "b.grad": 2.0}),
+            Sign("divide", {"c.data": 2.0, "b.grad": -1 / 9}),
+            Sign("divide", {"c.data": 2.0, "a.grad": 3.0}),
+            Sign("divide", {"c.data": 2.0, "a.grad": 1.0}),
+        ),
+        "For c = a / b the local derivatives are dc/da = 1 / b and dc/db = -a / b**2: "
+        "with a = 6 and b = 3, a.grad should be 0.333 and b.grad -0.667. Check the minus "
+        "sign, the square and which operand each rule uses. Or write no rule at all: "
+        "a / b = a * b**-1, and the rules of * and ** that you have give both.",
+    ),
+    Mistake(
         "exp-rule",
         9,
         "exp's rule is missing e**x",
