@@ -181,7 +181,7 @@ def rate_too_large(
     smaller = "1.0" if learning_rate > 1 else f"{learning_rate / 10:g}"
     where = f" {where}" if where else ""
     advice = advice or f"try {smaller} or less."
-    return f"{what_happened}.{where} The learning rate {learning_rate!r} is too large — {advice}"
+    return f"{what_happened}.{where} The learning rate {learning_rate:g} is too large — {advice}"
 
 
 class TrainingRun:

@@ -179,7 +179,7 @@ def test_lecture_examples_with_mse_reach_the_targets():
 def test_divergence_is_reported_not_raised():
     run = TrainingRun(TrainConfig(learning_rate=1e6))
     assert run.run() == "diverged"
-    assert "learning rate 1000000.0 is too large" in run.message
+    assert "learning rate 1e+06 is too large" in run.message
     assert "try 1.0 or less" in run.message
     assert f"at step {run.steps_done}" in run.message
     assert len(run.history) == run.steps_done
