@@ -61,6 +61,12 @@ NN_PLANTS: dict[str, list[tuple[str, str]]] = {
             "            x = layer(x)\n            return x\n",
         )
     ],
+    "comprehension-order": [
+        (
+            "return [p for neuron in self.neurons for p in neuron.parameters()]",
+            "return [p for p in neuron.parameters() for neuron in self.neurons]",
+        )
+    ],
     "mlp-parameters-last-layer": [
         (
             "return [p for layer in self.layers for p in layer.parameters()]",
@@ -74,6 +80,8 @@ ONLY_THE_FIRST_LAYER = """
         for p in self.layers[0].parameters():
             p.grad = 0.0
 """
+
+FORS_REVERSED = "        return [p for p in l.parameters() for l in self.layers]\n"
 
 # the same mistakes, made another way: (mistake id, the exercise it shows at, substitutions)
 NN_VARIANTS = [
@@ -89,6 +97,7 @@ NN_VARIANTS = [
     ("bias-left-out", 14, [(LAYER_PARAMETERS,
                             "        return [p for n in self.neurons for p in n.w]\n")]),
     ("not-a-module", 15, [("class MLP(Module):", "class MLP:")]),
+    ("comprehension-order", 15, [(MLP_PARAMETERS, FORS_REVERSED)]),
 ]  # fmt: skip
 
 NN_MISTAKES = [m for m in MISTAKES if m.id in NN_PLANTS]
@@ -141,6 +150,14 @@ def test_the_same_nn_mistake_made_another_way(tmp_path, mistake, number, substit
     nn = plant(REFERENCE_NN, *substitutions)
     result = judge_in_process(reference_workspace(tmp_path, nn), upto=16)[-1]
     assert (result.number, result.failure.mistake) == (number, mistake), result.failure.message
+
+
+def test_a_mistyped_name_in_two_fors_is_not_called_the_wrong_order(tmp_path):
+    typo = "        return [p for neuron in self.neurons for p in nueron.parameters()]\n"
+    nn = plant(REFERENCE_NN, (LAYER_PARAMETERS, typo))
+    result = judge_in_process(reference_workspace(tmp_path, nn), upto=16)[-1]
+    assert result.number == 14 and result.failure.mistake is None
+    assert "NameError: name 'nueron' is not defined" in result.failure.message
 
 
 def test_the_neuron_check_draws_the_learners_graph_labelled_and_matched(reference):

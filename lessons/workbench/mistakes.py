@@ -4,7 +4,9 @@ A mistake shows in a particular check (``lessons.workbench.scenarios``) as parti
 numbers: ``=`` instead of ``+=`` makes ``b = a + a`` give ``a.grad`` 1.0; ``*``'s rule
 using ``self`` for ``self`` makes ``a.grad`` come out as ``a.data * out.grad``. Each
 ``Sign`` says which check and which observations give it away (``"error"`` matches the
-kind of exception the check raised, ``"error~"`` a piece of its message); the first
+kind of exception the check raised, ``"error~"`` a piece of its message, ``"line~"`` a
+``"named-late"`` a NameError for a name that the same line makes later, in a ``for``);
+the first
 mistake with a matching sign is the one the learner is told about, in words about their
 code rather than about the check.
 
@@ -15,6 +17,7 @@ to the reference solution that makes it.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -40,6 +43,9 @@ class Sign:
             elif key == "error~":
                 if str(want) not in str(error.get("message", "")):
                     return False
+            elif key == "named-late":
+                if _named_late(error) != want:
+                    return False
             elif key not in values:
                 return False
             elif isinstance(want, float):
@@ -57,6 +63,18 @@ class Mistake:
     title: str
     signs: tuple[Sign, ...]
     message: str
+
+
+def _named_late(error: Mapping) -> bool:
+    """A NameError for a name that the learner's line binds after using it: the
+    ``for`` clauses of a comprehension in the wrong order. A mistyped name is not."""
+    said = re.fullmatch(r"name '(\w+)' is not defined", str(error.get("message", "")))
+    if said is None:
+        return False
+    name, line = said.group(1), str(error.get("code") or "")
+    bound = re.search(rf"\bfor\s+{name}\s+in\b", line)
+    used = re.search(rf"\b{name}\b", line)
+    return bound is not None and used is not None and used.start() < bound.start()
 
 
 def find_mistake(seen: dict) -> Mistake | None:
@@ -541,6 +559,23 @@ MISTAKES: tuple[Mistake, ...] = (
         "Your Layer(3, 2) holds one Neuron twice: [Neuron(nin)] * nout makes one neuron "
         "and lists it nout times, so every neuron has the same weights and learns the "
         "same thing. Make a new one each time: [Neuron(nin) for _ in range(nout)].",
+    ),
+    Mistake(
+        "comprehension-order",
+        14,
+        "a comprehension's two for clauses in the wrong order",
+        tuple(
+            Sign(check, {"error": "NameError", "named-late": True})
+            for check in ("layer-parameters", "mlp-parameters")
+        ),
+        "A comprehension with two for clauses lists them in the order of the loops it "
+        "stands for, the outer one first: [p for neuron in self.neurons for p in "
+        "neuron.parameters()] is\n"
+        "    for neuron in self.neurons:\n"
+        "        for p in neuron.parameters():\n"
+        "            (p goes into the list)\n"
+        "Written the other way round, the first for uses a name that only the second one "
+        "makes, and Python stops with a NameError.",
     ),
     Mistake(
         "layer-always-list",
