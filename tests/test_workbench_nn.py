@@ -61,6 +61,7 @@ NN_PLANTS: dict[str, list[tuple[str, str]]] = {
             "            x = layer(x)\n            return x\n",
         )
     ],
+    "parameters-lists-modules": [(LAYER_PARAMETERS, "        return self.neurons\n")],
     "comprehension-order": [
         (
             "return [p for neuron in self.neurons for p in neuron.parameters()]",
@@ -98,6 +99,7 @@ NN_VARIANTS = [
                             "        return [p for n in self.neurons for p in n.w]\n")]),
     ("not-a-module", 15, [("class MLP(Module):", "class MLP:")]),
     ("comprehension-order", 15, [(MLP_PARAMETERS, FORS_REVERSED)]),
+    ("parameters-lists-modules", 15, [(MLP_PARAMETERS, "        return self.layers\n")]),
 ]  # fmt: skip
 
 NN_MISTAKES = [m for m in MISTAKES if m.id in NN_PLANTS]

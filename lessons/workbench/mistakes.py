@@ -552,6 +552,20 @@ MISTAKES: tuple[Mistake, ...] = (
         "the lecture's order, the weights and then the bias: return self.w + [self.b].",
     ),
     Mistake(
+        "parameters-lists-modules",
+        14,
+        "parameters() lists the neurons or layers, not their Values",
+        (
+            Sign("layer-parameters", {"all_values": False, "count": 2}),
+            Sign("mlp-parameters", {"all_values": False, "count": 3}),
+        ),
+        "Layer(3, 2).parameters() gave its 2 Neurons (or MLP's, its layers), not their "
+        "Values. zero_grad() and the training step set p.grad and p.data on each item, "
+        "which a Neuron does not have. Gather each one's own parameters into one flat "
+        "list: [p for neuron in self.neurons for p in neuron.parameters()]; in MLP the "
+        "same over self.layers.",
+    ),
+    Mistake(
         "same-neuron-repeated",
         14,
         "the layer repeats one Neuron",
