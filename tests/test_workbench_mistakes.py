@@ -95,6 +95,7 @@ PLANTS: dict[str, list[tuple[str, str]]] = {
     "relu-rule-always-one": [("(out.data > 0) * out.grad", "out.grad")],
     "relu-rule-uses-data": [("(out.data > 0) * out.grad", "self.data * out.grad")],
     "relu-slope-at-zero": [("(out.data > 0) * out.grad", "(self.data >= 0) * out.grad")],
+    "op-made-detached": [("        return self * -1\n", "        return Value(-self.data)\n")],
     "div-upside-down": [("        return self * other**-1\n", "        return other * self**-1\n")],
     "div-rule": [("        return self * other**-1\n", HAND_DIVISION)],
     "exp-rule": [("self.grad += out.data * out.grad", "self.grad += out.grad")],
@@ -123,6 +124,10 @@ VARIANTS = [
     ("power-rule", 8, [("other * self.data ** (other - 1)", "self.data ** (other - 1)")]),
     ("sub-sign", 8, [("return self + (-other)", "return self + other")]),
     ("exp-rule", 9, [("self.grad += out.data * out.grad", "self.grad += self.data * out.grad")]),
+    ("exp-rule", 9, [("out.data * out.grad", "math.exp(out.data) * out.grad")]),
+    ("no-chain-rule", 8, [("(other - 1) * out.grad", "(other - 1)")]),
+    ("op-made-detached", 8, [("return self + (-other)", "return Value(self.data - other.data)")]),
+    ("op-made-detached", 8, [("return self * other**-1", "return Value(self.data / other.data)")]),
     ("div-upside-down", 8, [("return self * other**-1\n", "return self**-1 * other\n")]),
     (
         "div-rule",

@@ -5,7 +5,8 @@ numbers: ``=`` instead of ``+=`` makes ``b = a + a`` give ``a.grad`` 1.0; ``*``'
 using ``self`` for ``self`` makes ``a.grad`` come out as ``a.data * out.grad``. Each
 ``Sign`` says which check and which observations give it away (``"error"`` matches the
 kind of exception the check raised, ``"error~"`` a piece of its message, ``"line~"`` a
-``"named-late"`` a NameError for a name that the same line makes later, in a ``for``);
+``"named-late"`` a NameError for a name that the same line makes later, in a ``for``;
+``"root-op"``/``"root-op!"`` the op of the output in the learner's graph is/is not this);
 the first
 mistake with a matching sign is the one the learner is told about, in words about their
 code rather than about the check.
@@ -46,6 +47,10 @@ class Sign:
             elif key == "named-late":
                 if _named_late(error) != want:
                     return False
+            elif key in ("root-op", "root-op!"):
+                op = _root_op(seen)
+                if op is None or (op == want) != (key == "root-op"):
+                    return False
             elif key not in values:
                 return False
             elif isinstance(want, float):
@@ -75,6 +80,16 @@ def _named_late(error: Mapping) -> bool:
     bound = re.search(rf"\bfor\s+{name}\s+in\b", line)
     used = re.search(rf"\b{name}\b", line)
     return bound is not None and used is not None and used.start() < bound.start()
+
+
+def _root_op(seen: Mapping) -> str | None:
+    """The op of the output node of the learner's graph the check drew, if it drew one."""
+    graph = seen.get("graph")
+    if not isinstance(graph, Mapping):
+        return None
+    root = graph.get("root")
+    node = next((n for n in graph.get("nodes") or () if n.get("id") == root), None)
+    return str(node.get("op", "")) if isinstance(node, Mapping) else None
 
 
 def find_mistake(seen: dict) -> Mistake | None:
@@ -190,6 +205,8 @@ MISTAKES: tuple[Mistake, ...] = (
             Sign("mul-rule", {"a.grad": -3.0, "b.grad": 2.0}),
             Sign("add-rule", {"a.grad": 1.0, "b.grad": 1.0}),
             Sign("tanh-rule", {"x.grad": 1 - _T**2}),
+            # ** without out.grad: 6 / 3 = 6 * 3**-1, whose grad 6 never reaches b
+            Sign("divide", {"c.data": 2.0, "b.grad": -1 / 9, "root-op": "*"}),
         ),
         "Your rule gives the local derivative alone, without multiplying by out.grad. "
         "The chain rule: how much the final output moves with an input is (how much out "
@@ -349,6 +366,21 @@ MISTAKES: tuple[Mistake, ...] = (
         "self.grad += other * self.data**(other - 1) * out.grad.",
     ),
     Mistake(
+        "op-made-detached",
+        8,
+        "- or / makes a Value without its inputs",
+        (
+            Sign("negate", {"b.data": -3.0, "a.grad": 0.0}),
+            Sign("subtract", {"c.data": 2.0, "a.grad": 0.0, "b.grad": 0.0, "root-op": ""}),
+            Sign("divide", {"c.data": 2.0, "a.grad": 0.0, "b.grad": 0.0, "root-op": ""}),
+        ),
+        "The number is right, but backward() never reached the inputs: their grads stayed "
+        "0.0. A Value made as Value(-self.data) or Value(self.data - other.data) has no "
+        "inputs in its _prev and no _backward, so the graph ends there. Build them from "
+        "the ops you have, which remember: -a = a * -1, a - b = a + (-b) and "
+        "a / b = a * b**-1.",
+    ),
+    Mistake(
         "sub-sign",
         8,
         "the sign of __sub__",
@@ -374,13 +406,16 @@ MISTAKES: tuple[Mistake, ...] = (
         "div-rule",
         8,
         "a rule of division written by hand",
-        (
-            Sign("divide", {"c.data": 2.0, "b.grad": 2 / 3}),
-            Sign("divide", {"c.data": 2.0, "b.grad": -2.0}),
-            Sign("divide", {"c.data": 2.0, "b.grad": 2.0}),
-            Sign("divide", {"c.data": 2.0, "b.grad": -1 / 9}),
-            Sign("divide", {"c.data": 2.0, "a.grad": 3.0}),
-            Sign("divide", {"c.data": 2.0, "a.grad": 1.0}),
+        tuple(
+            Sign("divide", {"c.data": 2.0, field: grad, "root-op!": "*"})
+            for field, grad in (
+                ("b.grad", 2 / 3),
+                ("b.grad", -2.0),
+                ("b.grad", 2.0),
+                ("b.grad", -1 / 9),
+                ("a.grad", 3.0),
+                ("a.grad", 1.0),
+            )
         ),
         "For c = a / b the local derivatives are dc/da = 1 / b and dc/db = -a / b**2: "
         "with a = 6 and b = 3, a.grad should be 0.333 and b.grad -0.667. Check the minus "
@@ -391,9 +426,14 @@ MISTAKES: tuple[Mistake, ...] = (
         "exp-rule",
         9,
         "exp's rule is missing e**x",
-        (Sign("exp", {"x.grad": 1.0}), Sign("exp", {"x.grad": 2.0})),
+        (
+            Sign("exp", {"x.grad": 1.0}),
+            Sign("exp", {"x.grad": 2.0}),
+            Sign("exp", {"x.grad": math.exp(_E2)}),
+        ),
         "exp's local derivative is e**x itself, which is exactly out.data: for x = 2 "
-        "that is 7.389. Your rule left it out (or used x). Write "
+        "that is 7.389. Your rule left it out, used x, or took exp of out.data, which is "
+        "e**x already. Write "
         "self.grad += out.data * out.grad.",
     ),
     Mistake(
