@@ -31,6 +31,12 @@ MUL_RULE = (
 ADD_OUT = '        out = Value(self.data + other.data, (self, other), "+")\n'
 MUL_OUT = '        out = Value(self.data * other.data, (self, other), "*")\n'
 SEED = "        self.grad = 1.0  # dself/dself: the seed of the chain rule\n"
+LOOP = "        for node in reversed(topo):\n            node._backward()\n"
+RADD = (
+    "    def __radd__(self, other):  # 1 + a: int does not know Value, so Python asks a\n"
+    "        return self + other\n"
+)
+RMUL = "    def __rmul__(self, other):  # 2 * a = a * 2\n        return self * other\n"
 NAIVE_BACKWARD = """\
     def backward(self):
         self.grad = 1.0
@@ -95,6 +101,8 @@ PLANTS: dict[str, list[tuple[str, str]]] = {
     "relu-rule-always-one": [("(out.data > 0) * out.grad", "out.grad")],
     "relu-rule-uses-data": [("(out.data > 0) * out.grad", "self.data * out.grad")],
     "relu-slope-at-zero": [("(out.data > 0) * out.grad", "(self.data >= 0) * out.grad")],
+    "seed-too-late": [(SEED + LOOP, LOOP + SEED)],
+    "reflected-op-calls-itself": [(RADD, RADD.replace("self + other", "other + self"))],
     "op-made-detached": [("        return self * -1\n", "        return Value(-self.data)\n")],
     "div-upside-down": [("        return self * other**-1\n", "        return other * self**-1\n")],
     "div-rule": [("        return self * other**-1\n", HAND_DIVISION)],
@@ -126,6 +134,8 @@ VARIANTS = [
     ("exp-rule", 9, [("self.grad += out.data * out.grad", "self.grad += self.data * out.grad")]),
     ("exp-rule", 9, [("out.data * out.grad", "math.exp(out.data) * out.grad")]),
     ("no-chain-rule", 8, [("(other - 1) * out.grad", "(other - 1)")]),
+    ("seed-too-late", 5, [(LOOP, "        return topo\n")]),
+    ("reflected-op-calls-itself", 7, [(RMUL, RMUL.replace("self * other", "other * self"))]),
     ("op-made-detached", 8, [("return self + (-other)", "return Value(self.data - other.data)")]),
     ("op-made-detached", 8, [("return self * other**-1", "return Value(self.data / other.data)")]),
     ("div-upside-down", 8, [("return self * other**-1\n", "return self**-1 * other\n")]),

@@ -258,6 +258,16 @@ MISTAKES: tuple[Mistake, ...] = (
         "derivatives, so with 0.0 at the output, every grad is 0.0.",
     ),
     Mistake(
+        "seed-too-late",
+        5,
+        "only the output's grad is set",
+        (Sign("lecture-L", {"L.grad": 1.0, "f.grad": 0.0, "d.grad": 0.0, "a.grad": 0.0}),),
+        "L.grad is 1.0 but every other grad stayed 0.0: the _backward()s ran before the "
+        "seed was there, or not at all. In backward(), first set self.grad = 1.0, then "
+        "call node._backward() for each node in reversed(topo). Each one passes on "
+        "out.grad, so the seed has to be in place before the first of them runs.",
+    ),
+    Mistake(
         "forward-order",
         5,
         "the topological order walked forwards",
@@ -330,6 +340,20 @@ MISTAKES: tuple[Mistake, ...] = (
         "a + 1 failed because your op reads other.data, and 1 is a plain int with no "
         "data. Wrap it first, in __add__ and __mul__: "
         "other = other if isinstance(other, Value) else Value(other).",
+    ),
+    Mistake(
+        "reflected-op-calls-itself",
+        7,
+        "__radd__ or __rmul__ calls itself",
+        (
+            Sign("number-plus-value", {"error": "RecursionError"}),
+            Sign("number-times-value", {"error": "RecursionError"}),
+            Sign("sum-of-values", {"error": "RecursionError"}),
+        ),
+        "1 + a asks int first, which cannot add a Value, and then a.__radd__(1). If "
+        "__radd__ returns other + self, that is 1 + a again, which asks __radd__ again, "
+        "until Python stops it. Put the Value on the left, where your own __add__ "
+        "handles it: return self + other (and return self * other in __rmul__).",
     ),
     Mistake(
         "radd-missing",
