@@ -145,6 +145,18 @@ async def test_the_overwriting_mistake_is_named_and_its_nodes_marked(tmp_path):
         assert not any(row.endswith(DIFFERS) for row in rows if row.startswith("b "))
 
 
+async def test_a_mistake_at_an_earlier_exercise_says_which_and_names_it_once(tmp_path):
+    home = tmp_path / "home"
+    write_engine(home, OVERWRITING)
+    app = make_app(home, current="derived-ops")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        assert screen.verdict.summary == "Exercise 6 fails first: = instead of +="
+        text = verdict_text(screen)
+        assert text.startswith("✗ Not yet: = instead of +=\nExercise 6 fails first.\n")
+        assert "fails first: " not in text
+
+
 async def test_a_pass_shows_the_learners_own_graph_of_the_main_check(tmp_path):
     home = tmp_path / "home"
     write_engine(home, SOLVED)
