@@ -39,6 +39,11 @@ MLP_PARAMETERS = "        return [p for layer in self.layers for p in layer.para
 NN_PLANTS: dict[str, list[tuple[str, str]]] = {
     "zero-grad-zeroes-data": [(ZERO_GRAD, ZERO_GRAD + "            p.data = 0.0\n")],
     "zero-grad-does-not-reset": [(ZERO_GRAD, "            p.grad == 0.0\n")],
+    "method-not-called": [("for p in self.parameters():", "for p in self.parameters:")],
+    "list-plus-a-value": [(NEURON_PARAMETERS, "        return self.w + self.b\n")],
+    "parameters-not-values": [
+        ("self.b = Value(random.uniform(-1, 1))", "self.b = random.uniform(-1, 1)")
+    ],
     "parameters-not-flat": [(NEURON_PARAMETERS, "        return [self.w, self.b]\n")],
     "bias-left-out": [(NEURON_PARAMETERS, "        return self.w\n")],
     "not-a-module": [("class Neuron(Module):", "class Neuron:")],
@@ -99,6 +104,8 @@ NN_VARIANTS = [
                             "        return [p for n in self.neurons for p in n.w]\n")]),
     ("not-a-module", 15, [("class MLP(Module):", "class MLP:")]),
     ("comprehension-order", 15, [(MLP_PARAMETERS, FORS_REVERSED)]),
+    ("parameters-not-values", 13, [("[Value(random.uniform(-1, 1)) for _ in range(nin)]",
+                                    "[random.uniform(-1, 1) for _ in range(nin)]")]),
     ("parameters-lists-modules", 15, [(MLP_PARAMETERS, "        return self.layers\n")]),
 ]  # fmt: skip
 

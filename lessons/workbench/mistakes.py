@@ -499,6 +499,17 @@ MISTAKES: tuple[Mistake, ...] = (
         "order with a loop and a list used as a stack.",
     ),
     Mistake(
+        "method-not-called",
+        12,
+        "self.parameters without ()",
+        tuple(
+            Sign(check, {"error": "TypeError", "error~": "'method' object is not iterable"})
+            for check in ("module-zero-grad", "neuron-zero-grad", "mlp-zero-grad")
+        ),
+        "for p in self.parameters: walks the method itself, not the list it gives. A "
+        "method gives its result only when it is called: for p in self.parameters():.",
+    ),
+    Mistake(
         "zero-grad-zeroes-data",
         12,
         "zero_grad() zeroes the data too",
@@ -524,6 +535,25 @@ MISTAKES: tuple[Mistake, ...] = (
         "p = 0 only gives the loop's name a new value, p.grad == 0 only compares, a copy "
         "of p is not p, and an MLP's parameters are in all of its layers, not only the "
         "first.",
+    ),
+    Mistake(
+        "list-plus-a-value",
+        13,
+        "self.w + self.b adds a Value to a list",
+        (Sign("neuron-parameters", {"error": "TypeError", "error~": "list"}),),
+        "self.w + self.b asks Python to add a Value to a list. A list cannot, so Python "
+        "asks your Value's __radd__, which wraps the list as a number and fails inside "
+        "your engine. Make the bias a list of one, so that the two lists join: "
+        "self.w + [self.b].",
+    ),
+    Mistake(
+        "parameters-not-values",
+        13,
+        "a weight or the bias is a plain number, not a Value",
+        (Sign("neuron-parameters", {"has_lists": False, "all_values": False}),),
+        "Neuron(3).parameters() holds plain numbers: a weight or the bias was made as "
+        "random.uniform(-1, 1) alone. A float has no grad, so backward() cannot reach "
+        "it and training cannot change it. Wrap each one: Value(random.uniform(-1, 1)).",
     ),
     Mistake(
         "parameters-not-flat",
