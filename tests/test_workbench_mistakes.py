@@ -103,6 +103,10 @@ PLANTS: dict[str, list[tuple[str, str]]] = {
     "relu-slope-at-zero": [("(out.data > 0) * out.grad", "(self.data >= 0) * out.grad")],
     "seed-too-late": [(SEED + LOOP, LOOP + SEED)],
     "reflected-op-calls-itself": [(RADD, RADD.replace("self + other", "other + self"))],
+    "math-on-a-value": [("t = math.tanh(self.data)", "t = math.tanh(self)")],
+    "rule-precedence": [("(1 - t**2) * out.grad", "1 - t**2 * out.grad")],
+    "tanh-rule-passes-on": [("(1 - t**2) * out.grad", "out.grad")],
+    "tanh-forgets-its-input": [('out = Value(t, (self,), "tanh")', "out = Value(t)")],
     "op-made-detached": [("        return self * -1\n", "        return Value(-self.data)\n")],
     "div-upside-down": [("        return self * other**-1\n", "        return other * self**-1\n")],
     "div-rule": [("        return self * other**-1\n", HAND_DIVISION)],
@@ -134,6 +138,18 @@ VARIANTS = [
     ("exp-rule", 9, [("self.grad += out.data * out.grad", "self.grad += self.data * out.grad")]),
     ("exp-rule", 9, [("out.data * out.grad", "math.exp(out.data) * out.grad")]),
     ("no-chain-rule", 8, [("(other - 1) * out.grad", "(other - 1)")]),
+    ("math-on-a-value", 9, [("Value(math.exp(self.data)", "Value(math.exp(self)")]),
+    ("math-on-a-value", 10, [("Value(self.data if self.data > 0 else 0.0", "Value(max(0, self)")]),
+    (
+        "rule-precedence",
+        8,
+        [
+            (
+                "other * self.data ** (other - 1) * out.grad",
+                "other * self.data ** other - 1 * out.grad",
+            )
+        ],
+    ),
     ("seed-too-late", 5, [(LOOP, "        return topo\n")]),
     ("reflected-op-calls-itself", 7, [(RMUL, RMUL.replace("self * other", "other * self"))]),
     ("op-made-detached", 8, [("return self + (-other)", "return Value(self.data - other.data)")]),

@@ -97,6 +97,7 @@ def find_mistake(seen: dict) -> Mistake | None:
     return next((m for m in MISTAKES if any(s.matches(seen) for s in m.signs)), None)
 
 
+_NOT_A_NUMBER = "must be real number, not Value"  # math.tanh(self) and the like
 _T = math.tanh(0.5)
 _E2 = math.exp(2.0)
 # The neuron of the nn checks: w = [0.5, -0.3, 0.8], b = 0.1, on x = [2.0, 3.0, -1.0].
@@ -225,6 +226,44 @@ MISTAKES: tuple[Mistake, ...] = (
         "+ and * get a share: add a line for other.grad.",
     ),
     Mistake(
+        "math-on-a-value",
+        4,
+        "the Value given where its number is needed",
+        (
+            Sign("tanh-rule", {"error": "TypeError", "error~": _NOT_A_NUMBER}),
+            Sign("exp", {"error": "TypeError", "error~": _NOT_A_NUMBER}),
+            Sign("relu-positive", {"error": "TypeError", "error~": _NOT_A_NUMBER}),
+            Sign("relu-positive", {"error": "TypeError", "error~": "instances of 'Value' and"}),
+        ),
+        "math.tanh and math.exp work on plain numbers, and so does a comparison such "
+        "as > 0 (your Value does not define it); self is a Value. Give them its number: "
+        "math.tanh(self.data), math.exp(self.data), self.data > 0. The Value you return "
+        "is made from that number, and remembers self.",
+    ),
+    Mistake(
+        "rule-precedence",
+        4,
+        "the rule multiplies before it subtracts",
+        (
+            Sign("tanh-rule", {"x.grad": 1 - 5.0 * _T**2}),
+            Sign("power-of-two", {"a.grad": 2 * 3.0**2 - 1}),
+        ),
+        "Python multiplies before it subtracts: 1 - t**2 * out.grad is "
+        "1 - (t**2 * out.grad), and other * self.data**other - 1 is (other * "
+        "self.data**other) - 1. Put the local derivative in brackets, then multiply by "
+        "out.grad: (1 - t**2) * out.grad for tanh, other * self.data**(other - 1) * "
+        "out.grad for **.",
+    ),
+    Mistake(
+        "tanh-rule-passes-on",
+        4,
+        "tanh's rule passes out.grad on unchanged",
+        (Sign("tanh-rule", {"x.grad": 5.0}),),
+        "Your rule gives x all of out.grad, as if tanh's slope were 1 everywhere. Its "
+        "local derivative is 1 - t**2, where t = tanh(x) is the output: for x = 0.5 "
+        "that is 0.786. Multiply by it: self.grad += (1 - t**2) * out.grad.",
+    ),
+    Mistake(
         "tanh-rule-not-squared",
         4,
         "tanh's rule without the square",
@@ -266,6 +305,15 @@ MISTAKES: tuple[Mistake, ...] = (
         "seed was there, or not at all. In backward(), first set self.grad = 1.0, then "
         "call node._backward() for each node in reversed(topo). Each one passes on "
         "out.grad, so the seed has to be in place before the first of them runs.",
+    ),
+    Mistake(
+        "tanh-forgets-its-input",
+        5,
+        "tanh's Value does not remember its input",
+        (Sign("neuron", {"n.grad": 0.5, "b.grad": 0.0, "x1.grad": 0.0, "w1.grad": 0.0}),),
+        "n.grad is right but nothing below n got a grad: backward() never reached n. Its "
+        "topological order follows _prev, and the Value your tanh() returns has none. "
+        "Make it remember its input: Value(t, (self,), 'tanh').",
     ),
     Mistake(
         "forward-order",
