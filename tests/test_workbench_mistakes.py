@@ -5,6 +5,8 @@ that differs from the engine's, with the rule that gave the wrong number."""
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import pytest
 from workbench_helpers import (
@@ -185,6 +187,12 @@ def test_every_mistake_has_a_plant_and_a_unique_id():
     assert len(ids) == len(set(ids))
     assert set(PLANTS) | set(NN_PLANTS) == set(ids)
     assert not set(PLANTS) & set(NN_PLANTS)
+
+
+def test_the_readme_counts_the_mistakes_the_catalogue_knows():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"The tutor knows (\d+) mistakes", readme)
+    assert said is not None and int(said.group(1)) == len(MISTAKES)
 
 
 def _caught(tmp_path, substitutions, upto=11):
