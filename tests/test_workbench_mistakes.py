@@ -73,6 +73,7 @@ PLANTS: dict[str, list[tuple[str, str]]] = {
     "grad-starts-at-one": [("        self.grad = 0.0\n", "        self.grad = 1.0\n")],
     "op-returns-a-number": [(ADD_OUT, "        return self.data + other.data\n")],
     "op-returns-nothing": [(ADD_OUT, ADD_OUT + "        return\n")],
+    "op-forgets-other": [(ADD_OUT, ADD_OUT.replace("(self, other)", "(self,)"))],
     "value-wrapped-again": [
         (
             "        other = other if isinstance(other, Value) else Value(other)\n" + ADD_OUT,
@@ -121,6 +122,7 @@ VARIANTS = [
     ("tanh-rule-not-squared", 4, [("(1 - t**2) * out.grad", "(1 - t) ** 2 * out.grad")]),
     ("no-chain-rule", 4, [("(1 - t**2) * out.grad", "(1 - t**2)")]),
     ("op-returns-a-number", 2, [(MUL_OUT, "        return self.data * other.data\n")]),
+    ("op-forgets-other", 2, [(MUL_OUT, MUL_OUT.replace("(self, other)", "(self,)"))]),
     ("op-forgets-its-inputs", 2, [(MUL_OUT, "        out = Value(self.data * other.data)\n")]),
     ("assign-not-accumulate", 6, [(MUL_RULE, MUL_RULE.replace("+=", "="))]),
     ("assign-not-accumulate", 6, [("self.grad += (1 - t**2)", "self.grad = (1 - t**2)")]),

@@ -154,12 +154,25 @@ MISTAKES: tuple[Mistake, ...] = (
         "+. backward() reaches a and b only through c._prev.",
     ),
     Mistake(
+        "op-forgets-other",
+        2,
+        "the operator's Value remembers only self",
+        (
+            Sign("add-forward", {"made_of_a_and_b": False, "c._op": "+", "prev_count": 1}),
+            Sign("mul-forward", {"made_of_a_and_b": False, "c._op": "*", "prev_count": 1}),
+        ),
+        "c remembers one Value, not two: your operator passes (self,) as c's children, "
+        "so backward() would never reach other. c is made of both: "
+        "Value(self.data * other.data, (self, other), '*') for *, and the same with + "
+        "for +.",
+    ),
+    Mistake(
         "value-wrapped-again",
         2,
         "a Value wrapped in another Value",
         (
-            Sign("add-forward", {"made_of_a_and_b": False, "c._op": "+"}),
-            Sign("mul-forward", {"made_of_a_and_b": False, "c._op": "*"}),
+            Sign("add-forward", {"made_of_a_and_b": False, "c._op": "+", "prev_count": 2}),
+            Sign("mul-forward", {"made_of_a_and_b": False, "c._op": "*", "prev_count": 2}),
         ),
         "c is made from a copy of b, not from b itself: your operator wraps other in a new "
         "Value even when it is one already (other = Value(other)), so c._prev holds that "

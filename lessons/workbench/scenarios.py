@@ -81,24 +81,29 @@ def value_repr(Value):
 
 # -- exercise 2: + and *, forward -------------------------------------------------
 
-_CHILDREN = {"made_of_a_and_b": "c._prev should hold a and b"}
+_CHILDREN = {
+    "made_of_a_and_b": "c._prev should hold a and b",
+    "prev_count": "len(c._prev), the number of Values c remembers",
+}
 
 
-@_check(2, "c.data", "c._op", "made_of_a_and_b", "c.grad", say=_CHILDREN)
+@_check(2, "c.data", "c._op", "made_of_a_and_b", "prev_count", "c.grad", say=_CHILDREN)
 def add_forward(Value):
     a = Value(2.0)
     b = Value(-3.0)
     c = a + b
     made_of_a_and_b = sorted(map(id, c._prev)) == sorted([id(a), id(b)])
+    prev_count = len(c._prev)
     return locals()
 
 
-@_check(2, "c.data", "c._op", "made_of_a_and_b", "c.grad", say=_CHILDREN)
+@_check(2, "c.data", "c._op", "made_of_a_and_b", "prev_count", "c.grad", say=_CHILDREN)
 def mul_forward(Value):
     a = Value(2.0)
     b = Value(-3.0)
     c = a * b
     made_of_a_and_b = sorted(map(id, c._prev)) == sorted([id(a), id(b)])
+    prev_count = len(c._prev)
     return locals()
 
 
