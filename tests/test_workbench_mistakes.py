@@ -154,6 +154,13 @@ VARIANTS = [
             )
         ],
     ),
+    ("assign-not-accumulate", 6, [(ADD_RULE, ADD_RULE.replace("self.grad +=", "self.grad ="))]),
+    ("assign-not-accumulate", 6, [(MUL_RULE, MUL_RULE.replace("self.grad +=", "self.grad ="))]),
+    ("assign-not-accumulate", 10, [("self.grad += (out.data > 0)", "self.grad = (out.data > 0)")]),
+    ("no-chain-rule", 3, [(MUL_RULE, MUL_RULE.replace("other.data * out.grad", "other.data"))]),
+    ("no-chain-rule", 3, [(MUL_RULE, MUL_RULE.replace("self.data * out.grad", "self.data"))]),
+    ("no-chain-rule", 9, [("self.grad += out.data * out.grad", "self.grad += out.data")]),
+    ("no-chain-rule", 10, [("(out.data > 0) * out.grad", "(out.data > 0)")]),
     ("seed-too-late", 5, [(LOOP, "        return topo\n")]),
     ("reflected-op-calls-itself", 7, [(RMUL, RMUL.replace("self * other", "other * self"))]),
     ("op-made-detached", 8, [("return self + (-other)", "return Value(self.data - other.data)")]),

@@ -216,9 +216,14 @@ MISTAKES: tuple[Mistake, ...] = (
         3,
         "a local rule without out.grad",
         (
-            Sign("mul-rule", {"a.grad": -3.0, "b.grad": 2.0}),
-            Sign("add-rule", {"a.grad": 1.0, "b.grad": 1.0}),
+            # either line of a rule, or both
+            Sign("mul-rule", {"a.grad": -3.0}),
+            Sign("mul-rule", {"b.grad": 2.0}),
+            Sign("add-rule", {"a.grad": 1.0}),
+            Sign("add-rule", {"b.grad": 1.0}),
             Sign("tanh-rule", {"x.grad": 1 - _T**2}),
+            Sign("exp-times-three", {"x.grad": _E2}),
+            Sign("relu-neuron", {"x.grad": -0.5}),
             # ** without out.grad: 6 / 3 = 6 * 3**-1, whose grad 6 never reaches b
             Sign("divide", {"c.data": 2.0, "b.grad": -1 / 9, "root-op": "*"}),
         ),
@@ -348,6 +353,11 @@ MISTAKES: tuple[Mistake, ...] = (
             Sign("reuse-tanh", {"x.grad": 0.5 * (1 - _T**2)}),
             Sign("power-reused", {"a.grad": 6.0}),
             Sign("exp-reused", {"x.grad": 2.0 * _E2}),
+            Sign("relu-reused", {"x.grad": 1.0}),
+            # only one of a rule's two lines with =: the share from the other op is lost
+            Sign("reuse-lecture", {"a.grad": -6.0}),
+            Sign("reuse-lecture", {"a.grad": 3.0}),
+            Sign("reuse-inner-node", {"a.grad": 126.0}),
         ),
         "A Value used twice must collect a share of gradient from each use, but yours "
         "kept only the last one: a _backward writes self.grad = ... (or other.grad = "

@@ -494,6 +494,14 @@ def relu_at_zero(Value):
     return locals()
 
 
+@_check(10, "y.data", "x.grad", graph="y")
+def relu_reused(Value):
+    x = Value(3.0)
+    y = x.relu() + x.relu()
+    y.backward()
+    return locals()
+
+
 @_check(10, "y.data", "x.grad", "w.grad", "b.grad", graph="y")
 def relu_neuron(Value):
     x = Value(2.0)
