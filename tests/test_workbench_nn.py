@@ -33,6 +33,7 @@ NN_EXERCISES = range(12, 17)
 ZERO_GRAD = "            p.grad = 0.0\n"
 NEURON_PARAMETERS = "        return self.w + [self.b]\n"
 LAYER_PARAMETERS = "        return [p for neuron in self.neurons for p in neuron.parameters()]\n"
+LAYER_NEURONS = "[Neuron(nin) for _ in range(nout)]"
 MLP_PARAMETERS = "        return [p for layer in self.layers for p in layer.parameters()]\n"
 
 # mistake id -> the substitutions in the reference nn.py that make it
@@ -67,6 +68,9 @@ NN_PLANTS: dict[str, list[tuple[str, str]]] = {
         )
     ],
     "parameters-lists-modules": [(LAYER_PARAMETERS, "        return self.neurons\n")],
+    "layer-nin-nout-mixed": [
+        ("[Neuron(nin) for _ in range(nout)]", "[Neuron(nout) for _ in range(nout)]")
+    ],
     "comprehension-order": [
         (
             "return [p for neuron in self.neurons for p in neuron.parameters()]",
@@ -104,6 +108,8 @@ NN_VARIANTS = [
                             "        return [p for n in self.neurons for p in n.w]\n")]),
     ("not-a-module", 15, [("class MLP(Module):", "class MLP:")]),
     ("comprehension-order", 15, [(MLP_PARAMETERS, FORS_REVERSED)]),
+    ("layer-nin-nout-mixed", 14, [(LAYER_NEURONS, "[Neuron(nin) for _ in range(nin)]")]),
+    ("layer-nin-nout-mixed", 14, [(LAYER_NEURONS, "[Neuron(nout) for _ in range(nin)]")]),
     ("parameters-not-values", 13, [("[Value(random.uniform(-1, 1)) for _ in range(nin)]",
                                     "[random.uniform(-1, 1) for _ in range(nin)]")]),
     ("parameters-lists-modules", 15, [(MLP_PARAMETERS, "        return self.layers\n")]),

@@ -647,7 +647,7 @@ MISTAKES: tuple[Mistake, ...] = (
         "the bias is left out of parameters()",
         (
             Sign("neuron-parameters", {"count": 3.0}),
-            Sign("layer-parameters", {"count": 6.0}),
+            Sign("layer-parameters", {"count": 6.0, "other_count": 6.0}),
             Sign("mlp-parameters", {"count": 32.0}),
         ),
         "parameters() leaves the bias out: Neuron(3) has 3 weights and a bias, 4 "
@@ -729,6 +729,21 @@ MISTAKES: tuple[Mistake, ...] = (
         "which a Neuron does not have. Gather each one's own parameters into one flat "
         "list: [p for neuron in self.neurons for p in neuron.parameters()]; in MLP the "
         "same over self.layers.",
+    ),
+    Mistake(
+        "layer-nin-nout-mixed",
+        14,
+        "the layer mixes up nin and nout",
+        (
+            Sign("layer-parameters", {"count": 6.0, "other_count": 12.0}),
+            Sign("layer-parameters", {"count": 12.0, "other_count": 6.0}),
+            Sign("layer-parameters", {"count": 9.0, "other_count": 8.0}),
+        ),
+        "Layer(nin, nout) holds nout neurons, and each takes all nin inputs, so it has "
+        "nin weights: Layer(3, 2) is 2 neurons of 3 weights and a bias, 8 parameters. "
+        "Make them with [Neuron(nin) for _ in range(nout)]. (With the wrong number of "
+        "weights nothing fails at once: zip() quietly pairs only as many inputs as there "
+        "are weights.)",
     ),
     Mistake(
         "same-neuron-repeated",

@@ -143,10 +143,12 @@ def neuron_zero_grad(nn):
 # -- exercise 14: Layer ----------------------------------------------------------------
 
 
-@_nn_check(14, "has_lists", "count", "all_values", "distinct",
-           expect={"has_lists": False, "count": 8, "all_values": True, "distinct": 8},
+@_nn_check(14, "has_lists", "count", "all_values", "distinct", "other_count",
+           expect={"has_lists": False, "count": 8, "all_values": True, "distinct": 8,
+                   "other_count": 9},
            say={**_FLAT, "count": "len(layer.parameters()) for Layer(3, 2): 2 neurons of 4",
-                "distinct": "how many different Value objects layer.parameters() holds"})
+                "distinct": "how many different Value objects layer.parameters() holds",
+                "other_count": "len(nn.Layer(2, 3).parameters()): 3 neurons of 3"})
 def layer_parameters(nn):
     layer = nn.Layer(3, 2)
     params = layer.parameters()
@@ -154,6 +156,7 @@ def layer_parameters(nn):
     count = len(params)
     all_values = all(isinstance(p, nn.Value) for p in params)
     distinct = len({id(p) for p in params})
+    other_count = len(nn.Layer(2, 3).parameters())
     return locals()
 
 
