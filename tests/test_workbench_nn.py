@@ -71,6 +71,7 @@ NN_PLANTS: dict[str, list[tuple[str, str]]] = {
     "layer-nin-nout-mixed": [
         ("[Neuron(nin) for _ in range(nout)]", "[Neuron(nout) for _ in range(nout)]")
     ],
+    "mlp-output-not-kept": [("            x = layer(x)\n", "            layer(x)\n")],
     "comprehension-order": [
         (
             "return [p for neuron in self.neurons for p in neuron.parameters()]",

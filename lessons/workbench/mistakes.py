@@ -800,6 +800,21 @@ MISTAKES: tuple[Mistake, ...] = (
         "loop.",
     ),
     Mistake(
+        "mlp-output-not-kept",
+        15,
+        "the MLP gives back a list, not its output Value",
+        (
+            Sign(
+                "mlp-forward-and-backward",
+                {"error": "AttributeError", "error~": "'list' object has no attribute"},
+            ),
+        ),
+        "n([2.0, 3.0, -1.0]) gave a list, where the last layer's one neuron should give "
+        "its Value. If __call__ calls layer(x) without keeping what it gives, x stays the "
+        "input list and that is what comes back: write x = layer(x) in the loop, and "
+        "return x after it.",
+    ),
+    Mistake(
         "mlp-parameters-last-layer",
         15,
         "the MLP lists only its last layer's parameters",
