@@ -8,6 +8,7 @@ one hidden layer of 6), so a run takes a fraction of a second."""
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import time
 
@@ -26,6 +27,7 @@ from engine.train import TrainConfig, predict
 from lessons.progress import ProgressStore
 from lessons.workbench import exercises as course
 from lessons.workbench import progress as workbench_progress
+from lessons.workbench import training_match
 from lessons.workbench.exercises import Exercise
 from lessons.workbench.results import Limits
 from lessons.workbench.training_match import (
@@ -132,6 +134,18 @@ def test_exercise_17s_verdict_a_short_comparison_on_the_moons(reference_workspac
     assert not verdict.passed and verdict.steps == 0
     assert verdict.message.startswith("Your engine stopped while making your network. ")
     assert "ImportError" in verdict.message and "MLP" in verdict.message
+
+
+def test_a_right_but_slow_engine_passes_and_is_told_where_to_look(reference_workspace, monkeypatch):
+    config = TrainConfig(samples=40, hidden=(4,))
+    verdict = compare_with_engine(reference_workspace, config=config)
+    assert verdict.passed and "a step" not in verdict.message  # quick: no word of speed
+    assert training_match.slow_text(1.9) == "" and "2.5 s a step" in training_match.slow_text(2.5)
+    monkeypatch.setattr(training_match, "SLOW_STEP", 0.0)  # any engine is slow now
+    verdict = compare_with_engine(reference_workspace, config=config)
+    assert verdict.passed
+    assert re.search(r"It took \d+ ms a step, where a lecture-style engine", verdict.message)
+    assert "Is visited, in backward(), a list?" in verdict.message
 
 
 def test_an_engine_that_hangs_is_stopped_by_the_quiet_timeout(tmp_path):

@@ -366,7 +366,9 @@ def stopped_text(
         return (
             f"Your engine took more than {seconds_text(limits.quiet_seconds or 0)} for one "
             f"step{tutors} and was stopped {at}. Is there a loop that never ends, in "
-            "backward() perhaps? A big network on many points may need a batch size."
+            "backward() perhaps, or a lookup in a long list (node in visited, when "
+            "visited is a list and not a set)? A big network on many points may need a "
+            "batch size."
         )
     if done.stopped_by == "wall" or (done.status == "timeout" and not done.stopped_by):
         budget = (
@@ -426,15 +428,18 @@ def compare_with_engine(
     builtin = BuiltInSteps(config, dataset)
     match = EngineMatch(builtin)
     seen = {"steps": 0, "ready": False}
+    clock = {"ready": 0.0, "step": 0.0}  # when the network was made, and the last step
 
     def on_event(event: dict) -> None:
         kind = event.get("kind")
         if kind == "ready":
             seen["ready"] = True
+            clock["ready"] = time.monotonic()
         elif kind == "step":
             report = step_report(event)
             if report is not None:
                 seen["steps"] = report.step + 1
+                clock["step"] = time.monotonic()
                 match.take(report)
         elif kind == "diverged":
             match.take_blow_up(int(event.get("step", seen["steps"])))
@@ -470,9 +475,28 @@ def compare_with_engine(
         return EngineVerdict(
             False, f"Your engine's run ended after {state.steps} of {steps} steps.", state.steps
         )
+    per_step = (clock["step"] - clock["ready"]) / state.steps if clock["ready"] else 0.0
     return EngineVerdict(
         True,
         f"Your engine trains on the moons as the tutor's does: the same losses to "
-        f"{TOLERANCE:g} at every one of {steps} steps.",
+        f"{TOLERANCE:g} at every one of {steps} steps." + slow_text(per_step),
         state.steps,
+    )
+
+
+SLOW_STEP = 2.0
+"""Seconds per step of micrograd's demo above which a passing engine is told it is slow:
+a lecture-style engine takes 0.2 to 0.3 s; ten times that is something walked over and
+over, most often a list where a set belongs."""
+
+
+def slow_text(per_step: float) -> str:
+    """A word for an engine that is right but slow: empty below :data:`SLOW_STEP`."""
+    if per_step < SLOW_STEP:
+        return ""
+    return (
+        f" It took {_duration(per_step)} a step, where a lecture-style engine takes "
+        "about 0.3 s: something is walked over and over. Is visited, in backward(), a "
+        "list? node in visited looks at every item of a list, each time; a set answers "
+        "at once. Training a real network takes thousands of steps."
     )
