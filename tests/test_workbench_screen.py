@@ -151,7 +151,7 @@ async def test_a_mistake_at_an_earlier_exercise_says_which_and_names_it_once(tmp
     app = make_app(home, current="derived-ops")
     async with app.run_test(size=SIZE) as pilot:
         screen = await settle(pilot)
-        assert screen.verdict.summary == "Exercise 6 fails first: = instead of +="
+        assert screen.verdict.summary == "Exercise 6 fails first."
         text = verdict_text(screen)
         assert text.startswith("✗ Not yet: = instead of +=\nExercise 6 fails first.\n")
         assert "fails first: " not in text

@@ -264,11 +264,12 @@ def verdict_from_report(report: Report, number: int) -> Verdict:
             for d in comparison.differences
             if d.field == "grad" and d.expected is not None
         }
-    if result.number != number:
-        summary = f"Exercise {result.number} fails first: {summary}"
     mistake = _MISTAKE_TITLES.get(failure.mistake or "")
     if mistake is None and failure.not_written:
         mistake = "not written yet"
+    if result.number != number:  # a named mistake is said beside "Not yet" already
+        first = f"Exercise {result.number} fails first"
+        summary = f"{first}." if mistake == summary else f"{first}: {summary}"
     return Verdict(
         False,
         summary,

@@ -265,8 +265,6 @@ def verdict_text(
         said = (verdict.mistake or "").casefold()
         error = verdict.error.text() if verdict.error is not None else ""
         summary = verdict.summary
-        if said and summary.casefold().endswith(f": {said}"):  # "Exercise 7 fails first: …"
-            summary = summary[: -len(said) - 2] + "."
         if summary.casefold() != said and summary not in verdict.explanation + error:
             text.append(f"\n{summary}")
     if verdict.error is not None and (
